@@ -1,0 +1,17 @@
+// Bundles the extension into one file (dist/extension.js) so that activation loads a single module.
+// ssh2's optional native parts (cpu-features, the .node crypto binding) stay out: pure JS takes over.
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+await esbuild.build({
+  entryPoints: ['src/extension.ts'],
+  bundle: true,
+  platform: 'node',
+  target: 'node18',
+  format: 'cjs',
+  outfile: 'dist/extension.js',
+  external: ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+});
