@@ -156,10 +156,14 @@ export async function ensureCodeServer(options = {}) {
   for (const p of [codeServerEntry, join(vscodeDir, 'node_modules', 'node-pty'), join(vscodeDir, 'out')]) {
     if (!existsSync(p)) throw new Error(`install-code-server: install finished but ${p} is missing`);
   }
-  const v = spawnSync(process.execPath, [codeServerEntry, '--version'], { encoding: 'utf8', env: { ...process.env, XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'cs-cfg-')) } });
-  if (v.status !== 0) throw new Error(`install-code-server: code-server --version failed:\n${v.stdout}${v.stderr}`);
+  // XDG_CONFIG_HOME in a temp folder: code-server writes a config.yaml there on every start.
+  const xdg = mkdtempSync(join(tmpdir(), 'cs-cfg-'));
+  const v = spawnSync(process.execPath, [codeServerEntry, '--version'], { encoding: 'utf8', env: { ...process.env, XDG_CONFIG_HOME: xdg } });
+  rmSync(xdg, { recursive: true, force: true });
+  const versionLine = (v.stdout ?? '').split('\n').find((l) => l.startsWith(CODE_SERVER_VERSION));
+  if (v.status !== 0 || !versionLine) throw new Error(`install-code-server: code-server --version failed:\n${v.stdout}${v.stderr}`);
   writeFileSync(marker, JSON.stringify({ version: CODE_SERVER_VERSION, node: process.versions.node, installedAt: new Date().toISOString() }) + '\n');
-  console.error(`install-code-server: code-server ${v.stdout.trim().split('\n')[0]} installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.error(`install-code-server: code-server ${versionLine.trim()} installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return codeServerEntry;
 }
 

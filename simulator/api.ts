@@ -1,0 +1,302 @@
+// XAPI method dispatch, shared by both transports: (host the request reached, method, params) → value
+// or an XAPI failure. Checks happen in xapi's order: method known, parameter count, session, then refs.
+
+import { CLASSES, ClassName, NAME_LABEL_LOOKUP, classFromLower, fieldsOf } from './schema';
+import { HostPlace, PoolState, Session, SimState, XObject } from './state';
+import { XI4, XStruct, XValue } from './xmlrpc-wire';
+
+/** An XAPI error: the code first, then its parameters, as ErrorDescription carries them. */
+export class XapiFailure extends Error {
+  constructor(readonly description: string[]) {
+    super(description.join(' '));
+  }
+}
+function fail(...description: (string | number)[]): never {
+  throw new XapiFailure(description.map(String));
+}
+
+export interface CallContext {
+  sim: SimState;
+  place: HostPlace;
+  /** Aborted when the simulator stops or the host goes down: blocked event.from calls return. */
+  signal?: AbortSignal;
+}
+
+interface MethodDef {
+  /** Parameter count including the session; [min, max] for the logins. */
+  arity: number | [number, number];
+  /** Needs no session (logins, system.listMethods). */
+  open?: boolean;
+  /** Changes state: refused to read-only slave-local sessions. */
+  write?: boolean;
+  run(ctx: CallContext, pool: PoolState, params: XValue[], session: Session | undefined): XValue | Promise<XValue>;
+}
+
+const METHODS = new Map<string, MethodDef>();
+
+// ---- helpers -------------------------------------------------------------------------------------
+
+function str(v: XValue): string {
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' ? String(v) : '';
+}
+function objOf(pool: PoolState, cls: ClassName, ref: XValue): XObject {
+  const o = typeof ref === 'string' ? pool.getOf(cls, ref) : undefined;
+  if (!o) fail('HANDLE_INVALID', cls, str(ref));
+  return o;
+}
+function masterAddress(ctx: CallContext): string {
+  return ctx.sim.masterAddress(ctx.place.pool);
+}
+function checkPassword(pool: PoolState, uname: XValue, pwd: XValue): void {
+  if (uname !== pool.username || pwd !== pool.password) fail('SESSION_AUTHENTICATION_FAILED', str(uname), 'Authentication failure');
+}
+function newSession(pool: PoolState, user: string, host: string, slaveLocal: boolean): Session {
+  const s: Session = { ref: 'OpaqueRef:' + pool.newUuid(), uuid: pool.newUuid(), user, host, slaveLocal, created: new Date() };
+  pool.sessions.set(s.ref, s);
+  return s;
+}
+
+// ---- session -------------------------------------------------------------------------------------
+
+METHODS.set('session.login_with_password', {
+  arity: [2, 4],
+  open: true,
+  run(ctx, pool, [uname, pwd]) {
+    if (ctx.place.hostRef !== pool.masterRef()) fail('HOST_IS_SLAVE', masterAddress(ctx));
+    checkPassword(pool, uname, pwd);
+    return newSession(pool, str(uname), ctx.place.hostRef, false).ref;
+  },
+});
+METHODS.set('session.slave_local_login_with_password', {
+  arity: 2,
+  open: true,
+  run(ctx, pool, [uname, pwd]) {
+    checkPassword(pool, uname, pwd);
+    return newSession(pool, str(uname), ctx.place.hostRef, true).ref;
+  },
+});
+METHODS.set('session.logout', {
+  arity: 1,
+  run(_ctx, pool, _p, session) {
+    pool.sessions.delete(session!.ref);
+    return '';
+  },
+});
+METHODS.set('session.local_logout', {
+  arity: 1,
+  run(_ctx, pool, _p, session) {
+    pool.sessions.delete(session!.ref);
+    return '';
+  },
+});
+METHODS.set('session.get_this_host', {
+  arity: 2,
+  run(_ctx, pool, [, self]) {
+    const s = typeof self === 'string' ? pool.sessions.get(self) : undefined;
+    if (!s) fail('SESSION_INVALID', str(self));
+    return s.host;
+  },
+});
+METHODS.set('session.get_uuid', {
+  arity: 2,
+  run(_ctx, pool, [, self]) {
+    const s = typeof self === 'string' ? pool.sessions.get(self) : undefined;
+    if (!s) fail('HANDLE_INVALID', 'session', str(self));
+    return s.uuid;
+  },
+});
+
+METHODS.set('system.listMethods', { arity: 0, open: true, run: () => [...METHODS.keys()].sort() });
+
+// ---- generated getters per class -----------------------------------------------------------------
+
+for (const cls of CLASSES) {
+  METHODS.set(`${cls}.get_all`, { arity: 1, run: (_c, pool) => [...pool.objects[cls].keys()] });
+  METHODS.set(`${cls}.get_all_records`, { arity: 1, run: (_c, pool) => pool.allRecords(cls) });
+  METHODS.set(`${cls}.get_record`, { arity: 2, run: (_c, pool, [, ref]) => objOf(pool, cls, ref).cached });
+  METHODS.set(`${cls}.get_by_uuid`, {
+    arity: 2,
+    run(_c, pool, [, uuid]) {
+      const o = typeof uuid === 'string' ? pool.byUuidOf(cls, uuid) : undefined;
+      if (!o) fail('UUID_INVALID', cls, str(uuid));
+      return o.ref;
+    },
+  });
+  for (const field of fieldsOf(cls)) {
+    METHODS.set(`${cls}.get_${field}`, { arity: 2, run: (_c, pool, [, ref]) => objOf(pool, cls, ref).record[field] });
+  }
+  if (NAME_LABEL_LOOKUP.includes(cls)) {
+    METHODS.set(`${cls}.get_by_name_label`, {
+      arity: 2,
+      run(_c, pool, [, label]) {
+        const out: string[] = [];
+        for (const o of pool.all(cls)) if (o.record.name_label === label) out.push(o.ref);
+        return out;
+      },
+    });
+  }
+}
+
+// ---- the few writes a client makes ---------------------------------------------------------------
+
+for (const cls of ['VDI', 'SR', 'VM', 'host', 'network', 'pool'] as const) {
+  for (const field of ['name_label', 'name_description']) {
+    METHODS.set(`${cls}.set_${field}`, {
+      arity: 3,
+      write: true,
+      run(_c, pool, [, ref, value]) {
+        if (typeof value !== 'string') fail('FIELD_TYPE_ERROR', field);
+        pool.update(objOf(pool, cls, ref), { [field]: value });
+        return '';
+      },
+    });
+  }
+}
+
+METHODS.set('SR.scan', {
+  arity: 2,
+  write: true,
+  run(_c, pool, [, ref]) {
+    objOf(pool, 'SR', ref); // a real scan re-reads the volumes; the simulator's state is already current
+    return '';
+  },
+});
+
+// ---- events --------------------------------------------------------------------------------------
+
+const TOKEN_WIDTH = 20;
+function makeToken(generation: number): string {
+  // xapi's tokens look like "<generation>,<message generation>", zero-padded; clients treat them as opaque.
+  return String(generation).padStart(TOKEN_WIDTH, '0') + ',' + '0'.padStart(TOKEN_WIDTH, '0');
+}
+function parseToken(token: string): number | undefined {
+  const m = /^\s*(\d+)(?:,\d*)?\s*$/.exec(token);
+  return m ? Number(m[1]) : undefined;
+}
+
+function wantedClasses(classes: XValue): Set<ClassName> | 'all' {
+  const list = Array.isArray(classes) ? classes.map(str) : [str(classes)];
+  if (list.includes('*')) return 'all';
+  const set = new Set<ClassName>();
+  for (const name of list) {
+    const cls = classFromLower(name);
+    if (cls) set.add(cls);
+  }
+  return set;
+}
+function classesOf(wanted: Set<ClassName> | 'all'): readonly ClassName[] {
+  return wanted === 'all' ? CLASSES : [...wanted];
+}
+
+function eventStruct(id: number, time: number, cls: ClassName, op: string, ref: string, obj: XObject | undefined): XStruct {
+  const ev: XStruct = {
+    id: String(id),
+    timestamp: (time / 1000).toFixed(3),
+    class: cls.toLowerCase(),
+    operation: op,
+    ref,
+  };
+  if (obj) ev.snapshot = obj.cached;
+  return ev;
+}
+
+function eventBatch(pool: PoolState, wanted: Set<ClassName> | 'all', events: XStruct[]): XStruct {
+  const counts: XStruct = {};
+  for (const cls of classesOf(wanted)) counts[cls.toLowerCase()] = new XI4(pool.count(cls));
+  return { events, valid_ref_counts: counts, token: makeToken(pool.generation) };
+}
+
+/** The changes after `since` in the wanted classes, one event per object, latest state as snapshot. */
+function collect(pool: PoolState, wanted: Set<ClassName> | 'all', since: number): XStruct[] {
+  const perRef = new Map<string, { id: number; time: number; cls: ClassName; op: 'add' | 'mod' | 'del' }>();
+  for (const e of pool.changesSince(since)) {
+    if (wanted !== 'all' && !wanted.has(e.cls)) continue;
+    const prev = perRef.get(e.ref);
+    // An object created and then modified since the token is still news as an `add`.
+    const op = e.op === 'mod' && prev?.op === 'add' ? 'add' : e.op;
+    perRef.delete(e.ref); // re-insert so the batch is ordered by each object's last change
+    perRef.set(e.ref, { id: e.id, time: e.time, cls: e.cls, op });
+  }
+  const out: XStruct[] = [];
+  for (const [ref, e] of perRef) {
+    if (e.op === 'del') {
+      out.push(eventStruct(e.id, e.time, e.cls, 'del', ref, undefined));
+    } else {
+      const obj = pool.getOf(e.cls, ref);
+      if (obj) out.push(eventStruct(e.id, e.time, e.cls, e.op, ref, obj));
+    }
+  }
+  return out;
+}
+
+METHODS.set('event.from', {
+  arity: 4,
+  async run(ctx, pool, [, classes, tokenValue, timeoutValue]) {
+    const wanted = wantedClasses(classes);
+    const token = str(tokenValue);
+    if (token === '') {
+      const events: XStruct[] = [];
+      const now = Date.now();
+      for (const cls of classesOf(wanted)) {
+        for (const o of pool.all(cls)) events.push(eventStruct(pool.generation, now, cls, 'add', o.ref, o));
+      }
+      return eventBatch(pool, wanted, events);
+    }
+    const since = parseToken(token);
+    if (since === undefined) fail('EVENT_FROM_TOKEN_PARSE_FAILURE', token);
+    const timeout = Number(typeof timeoutValue === 'object' && timeoutValue !== null && 'value' in timeoutValue ? (timeoutValue as { value: number }).value : timeoutValue);
+    const deadline = Date.now() + (isFinite(timeout) && timeout > 0 ? Math.min(timeout, 3600) * 1000 : 0);
+    for (;;) {
+      if (since <= pool.lostUpTo || since < pool.oldestReplayable()) fail('EVENTS_LOST');
+      const events = collect(pool, wanted, since);
+      const remaining = deadline - Date.now();
+      if (events.length > 0 || remaining <= 0 || ctx.signal?.aborted) return eventBatch(pool, wanted, events);
+      const w = pool.waitForChange(wanted, remaining);
+      const onAbort = () => w.cancel();
+      ctx.signal?.addEventListener('abort', onAbort, { once: true });
+      await w.done;
+      ctx.signal?.removeEventListener('abort', onAbort);
+    }
+  },
+});
+
+METHODS.set('event.inject', {
+  arity: 3,
+  write: true,
+  run(_c, pool, [, clsName, ref]) {
+    const cls = classFromLower(str(clsName));
+    if (!cls) fail('HANDLE_INVALID', str(clsName), str(ref));
+    return makeToken(pool.touch(objOf(pool, cls, ref)));
+  },
+});
+
+// ---- dispatch ------------------------------------------------------------------------------------
+
+export function methodNames(): string[] {
+  return [...METHODS.keys()].sort();
+}
+
+export async function dispatch(ctx: CallContext, method: string, params: XValue[]): Promise<XValue> {
+  const def = METHODS.get(method);
+  if (!def) fail('MESSAGE_METHOD_UNKNOWN', method);
+  const [min, max] = typeof def.arity === 'number' ? [def.arity, def.arity] : def.arity;
+  if (params.length < min || params.length > max) {
+    fail('MESSAGE_PARAMETER_COUNT_MISMATCH', method, params.length < min ? min : max, params.length);
+  }
+  const pool = ctx.place.pool;
+  if (def.open) return def.run(ctx, pool, params, undefined);
+
+  const sessionRef = params[0];
+  const session = typeof sessionRef === 'string' ? pool.sessions.get(sessionRef) : undefined;
+  if (!session) fail('SESSION_INVALID', str(sessionRef));
+  if (session.slaveLocal) {
+    // An emergency-mode session only works on the host that made it, and cannot change anything.
+    if (session.host !== ctx.place.hostRef) fail('SESSION_INVALID', session.ref);
+    if (def.write && ctx.place.hostRef !== pool.masterRef()) fail('HOST_IS_SLAVE', masterAddress(ctx));
+  } else if (ctx.place.hostRef !== pool.masterRef() && ctx.sim.isDown(masterAddress(ctx))) {
+    // A slave forwards a pool session's calls to its master; with the master gone there is no one to ask.
+    fail('HOST_IS_SLAVE', masterAddress(ctx));
+  }
+  return def.run(ctx, pool, params, session);
+}
+

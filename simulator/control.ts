@@ -1,0 +1,187 @@
+// The control API: how tests and demos change the fleet behind XAPI's back (a LUN vanishes, a host
+// dies, sessions expire). Plain JSON over HTTP under /control/ on every host address; real xapi has
+// nothing like it. Every change goes through PoolState, so clients see it through event.from.
+
+import { FleetDescription } from './fleet';
+import { PoolState, SimState, XObject, DownMode } from './state';
+
+const MiB = 1024 ** 2;
+
+export interface ControlHooks {
+  fleet(): FleetDescription;
+  /** The server side of a host going down or up (dropping or holding its connections). */
+  hostDown(address: string, mode: DownMode): void;
+  hostUp(address: string): void;
+}
+
+export interface ControlReply {
+  status: number;
+  body: unknown;
+}
+
+class ControlError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+function bad(message: string, status = 400): never {
+  throw new ControlError(status, message);
+}
+
+function needString(body: Record<string, unknown>, key: string): string {
+  const v = body[key];
+  if (typeof v !== 'string' || v === '') bad(`"${key}" must be a non-empty string`);
+  return v;
+}
+
+function findHost(sim: SimState, key: string): { pool: PoolState; host: XObject } {
+  const found = sim.findHost(key);
+  if (!found) bad(`no host ${JSON.stringify(key)}`, 404);
+  return found;
+}
+
+function setLive(pool: PoolState, host: XObject, live: boolean): void {
+  const metrics = pool.getOf('host_metrics', host.record.metrics as string);
+  if (metrics && metrics.record.live !== live) pool.update(metrics, { live, last_updated: new Date() });
+}
+
+/** Adds a VDI the way `xe vdi-create` would leave it: in the SR's VDIs, counted in its usage. */
+export function addVdi(pool: PoolState, sr: XObject, opts: { name_label: string; virtual_size: number; format: 'raw' | 'vhd'; name_description?: string }): XObject {
+  const raw = opts.format === 'raw';
+  const size = opts.virtual_size;
+  const physical = raw || sr.record.type !== 'nfs' ? Math.ceil(size / (4 * MiB)) * 4 * MiB : 2 * MiB;
+  const uuid = pool.newUuid();
+  const vdi = pool.create(
+    'VDI',
+    {
+      name_label: opts.name_label,
+      name_description: opts.name_description ?? '',
+      SR: sr.ref,
+      virtual_size: size,
+      physical_utilisation: physical,
+      location: uuid,
+      sm_config: raw ? { type: 'raw', vdi_type: 'aio' } : { vdi_type: 'vhd' },
+    },
+    { uuid },
+  );
+  pool.update(sr, {
+    VDIs: [...(sr.record.VDIs as string[]), vdi.ref],
+    physical_utilisation: (sr.record.physical_utilisation as number) + physical,
+    virtual_allocation: (sr.record.virtual_allocation as number) + size,
+  });
+  return vdi;
+}
+
+/** Removes a VDI as lvremove + sr-scan would: its VBDs go too, and the SR forgets it. */
+export function removeVdi(pool: PoolState, vdi: XObject): void {
+  for (const vbdRef of vdi.record.VBDs as string[]) {
+    const vbd = pool.getOf('VBD', vbdRef);
+    if (!vbd) continue;
+    const vm = pool.getOf('VM', vbd.record.VM as string);
+    if (vm) pool.removeFromSet(vm, 'VBDs', vbd.ref);
+    pool.destroy(vbd);
+  }
+  const sr = pool.getOf('SR', vdi.record.SR as string);
+  if (sr) {
+    pool.update(sr, {
+      VDIs: (sr.record.VDIs as string[]).filter((r) => r !== vdi.ref),
+      physical_utilisation: Math.max(0, (sr.record.physical_utilisation as number) - (vdi.record.physical_utilisation as number)),
+      virtual_allocation: Math.max(0, (sr.record.virtual_allocation as number) - (vdi.record.virtual_size as number)),
+    });
+  }
+  pool.destroy(vdi);
+}
+
+export function handleControl(sim: SimState, hooks: ControlHooks, method: string, path: string, rawBody: string): ControlReply {
+  try {
+    const route = path.replace(/^\/control\/?/, '').replace(/\/+$/, '').split('?')[0];
+    if (method === 'GET' && route === 'fleet') return { status: 200, body: hooks.fleet() };
+    if (method !== 'POST') bad(`no ${method} /control/${route}`, 404);
+    let body: Record<string, unknown> = {};
+    if (rawBody.trim() !== '') {
+      try {
+        const parsed: unknown = JSON.parse(rawBody);
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) bad('body must be a JSON object');
+        body = parsed as Record<string, unknown>;
+      } catch (e) {
+        if (e instanceof ControlError) throw e;
+        bad(`invalid JSON: ${(e as Error).message}`);
+      }
+    }
+    switch (route) {
+      case 'rename': {
+        const uuid = needString(body, 'uuid');
+        const name = body.name_label;
+        if (typeof name !== 'string') bad('"name_label" must be a string');
+        const found = sim.findByUuid(uuid);
+        if (!found) bad(`no object with uuid ${uuid}`, 404);
+        if (!('name_label' in found.obj.record)) bad(`a ${found.obj.cls} has no name_label`);
+        found.pool.update(found.obj, { name_label: name });
+        return { status: 200, body: { class: found.obj.cls, ref: found.obj.ref, uuid } };
+      }
+      case 'vdi/add': {
+        const srUuid = needString(body, 'sr');
+        const found = sim.findByUuid(srUuid);
+        if (!found || found.obj.cls !== 'SR') bad(`no SR with uuid ${srUuid}`, 404);
+        const name = typeof body.name_label === 'string' ? body.name_label : 'New virtual disk';
+        const size = Number(body.virtual_size ?? 0);
+        if (!Number.isSafeInteger(size) || size < 0) bad('"virtual_size" must be a byte count');
+        const format = body.format ?? 'vhd';
+        if (format !== 'raw' && format !== 'vhd') bad('"format" must be "raw" or "vhd"');
+        const vdi = addVdi(found.pool, found.obj, {
+          name_label: name,
+          virtual_size: size,
+          format,
+          name_description: typeof body.name_description === 'string' ? body.name_description : undefined,
+        });
+        return { status: 200, body: { uuid: vdi.uuid, ref: vdi.ref } };
+      }
+      case 'vdi/remove': {
+        const uuid = needString(body, 'uuid');
+        const found = sim.findByUuid(uuid);
+        if (!found || found.obj.cls !== 'VDI') bad(`no VDI with uuid ${uuid}`, 404);
+        removeVdi(found.pool, found.obj);
+        return { status: 200, body: { uuid, ref: found.obj.ref } };
+      }
+      case 'host/down': {
+        const { pool, host } = findHost(sim, needString(body, 'host'));
+        const mode: DownMode = body.mode === 'silent' ? 'silent' : 'reset';
+        const address = host.record.address as string;
+        sim.down.set(address, mode);
+        // The master notices a slave's death (host_metrics.live); a dead master notices nothing, but
+        // the record says so anyway for slave-local readers.
+        setLive(pool, host, false);
+        hooks.hostDown(address, mode);
+        return { status: 200, body: { host: host.record.name_label, address, mode } };
+      }
+      case 'host/up': {
+        const { pool, host } = findHost(sim, needString(body, 'host'));
+        const address = host.record.address as string;
+        sim.down.delete(address);
+        setLive(pool, host, true);
+        hooks.hostUp(address);
+        return { status: 200, body: { host: host.record.name_label, address } };
+      }
+      case 'sessions/invalidate': {
+        let n = 0;
+        for (const pool of sim.pools) {
+          n += pool.sessions.size;
+          pool.sessions.clear();
+        }
+        return { status: 200, body: { invalidated: n } };
+      }
+      case 'events/lose': {
+        for (const pool of sim.pools) {
+          pool.loseEvents();
+          pool.wakeAll(); // blocked event.from calls answer EVENTS_LOST now, not at their timeout
+        }
+        return { status: 200, body: { ok: true } };
+      }
+      default:
+        bad(`no POST /control/${route}`, 404);
+    }
+  } catch (e) {
+    if (e instanceof ControlError) return { status: e.status, body: { error: e.message } };
+    return { status: 500, body: { error: (e as Error).message } };
+  }
+}

@@ -1,0 +1,460 @@
+// The fleet of the seed runbook (four XCP 1.5 pools at a grid server park), generated from a seed so
+// that every run with the same --seed shows the same uuids, names and sizes.
+//
+// Addresses: the runbook's own networks (172.21/16, 172.22.64/18) are real private ranges that must
+// never be contacted, so every simulated host lives on its own loopback address 127.N.P.H instead.
+// Storage targets (NFS server, iSCSI portal) are labels only, from 10.99.0.0/24; nothing connects there.
+
+import { NULL_REF } from './schema';
+import { PoolState, SimState, XObject } from './state';
+
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+const TiB = 1024 ** 4;
+
+/** mulberry32: small, fast and good enough for test data. */
+export function makeRng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function uuidFrom(rng: () => number): string {
+  const hex: string[] = [];
+  for (let i = 0; i < 32; i++) hex.push(Math.floor(rng() * 16).toString(16));
+  hex[12] = '4';
+  hex[16] = '89ab'[Math.floor(rng() * 4)];
+  const s = hex.join('');
+  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+}
+
+interface Hardware {
+  model: string; // bios product name
+  cores: number;
+  threads: number;
+  sockets: number;
+  memGiB: number;
+  cpuModel: string;
+  speed: string;
+  localDiskBytes: number; // usable local SR size after RAID
+}
+
+const M610_12: Hardware = {
+  model: 'PowerEdge M610', cores: 12, threads: 24, sockets: 2, memGiB: 96,
+  cpuModel: 'Intel(R) Xeon(R) CPU           X5650  @ 2.67GHz', speed: '2666.760', localDiskBytes: 552 * GiB,
+};
+const M610_8: Hardware = {
+  model: 'PowerEdge M610', cores: 8, threads: 16, sockets: 2, memGiB: 32,
+  cpuModel: 'Intel(R) Xeon(R) CPU           E5620  @ 2.40GHz', speed: '2400.084', localDiskBytes: 272 * GiB,
+};
+const PE2950: Hardware = {
+  model: 'PowerEdge 2950', cores: 8, threads: 8, sockets: 2, memGiB: 24,
+  cpuModel: 'Intel(R) Xeon(R) CPU           E5430  @ 2.66GHz', speed: '2666.404', localDiskBytes: 1390 * GiB,
+};
+
+type SharedSrKind = 'fc' | 'iscsi' | 'nfs';
+interface PoolSpec {
+  name: string;
+  prefix: string; // vms-<prefix>-NN
+  hosts: number;
+  master: number; // 1-based host index
+  hw: Hardware;
+  shared: { kind: SharedSrKind; name: string; size: number }[];
+  vms: number;
+  vdis: number;
+}
+
+export interface Scale {
+  hosts?: number;
+  vdis?: number;
+  vms?: number;
+}
+
+function specs(scale: Scale | undefined): PoolSpec[] {
+  return [
+    {
+      name: 'Piet', prefix: 'piet', hosts: scale?.hosts ?? 16, master: 1, hw: M610_12,
+      shared: [
+        { kind: 'fc', name: 'Compellent FC piet-1', size: 4 * TiB },
+        { kind: 'fc', name: 'Compellent FC piet-2', size: 2 * TiB },
+        { kind: 'nfs', name: 'NFS images', size: 1 * TiB },
+      ],
+      vms: scale?.vms ?? 96, vdis: scale?.vdis ?? 160,
+    },
+    {
+      name: 'Generic', prefix: 'gen', hosts: 8, master: 5, hw: PE2950,
+      shared: [{ kind: 'iscsi', name: 'Compellent iSCSI Sint', size: 2 * TiB }],
+      vms: 32, vdis: 56,
+    },
+    {
+      name: 'BL0', prefix: 'bl0', hosts: 5, master: 1, hw: M610_8,
+      shared: [{ kind: 'fc', name: 'Compellent FC bl0', size: 2 * TiB }],
+      vms: 18, vdis: 30,
+    },
+    {
+      name: 'Security', prefix: 'sec', hosts: 2, master: 1, hw: PE2950,
+      shared: [{ kind: 'nfs', name: 'NFS security', size: 512 * GiB }],
+      vms: 6, vdis: 10,
+    },
+  ];
+}
+
+export interface FleetOptions {
+  seed?: number;
+  net?: number;
+  scale?: Scale;
+}
+
+const SERVICES = [
+  'www', 'ldap', 'dns', 'mail', 'nagios', 'cvmfs', 'squid', 'voms', 'argus', 'bdii', 'cream', 'torque',
+  'wms', 'lfc', 'srm', 'proxy', 'puppet', 'ganglia', 'syslog', 'ntp', 'wiki', 'svn', 'jenkins', 'db',
+];
+const SPARE_VDI_NAMES = [
+  'My Raw LVM VDI', 'rooier.img import', 'keerder root copy', 'backup-2012-03', 'scratch', 'salado data',
+  'old www root', 'test disk', 'ISO store', 'migration staging',
+];
+const VIRTUAL_SIZES_GIB = [4, 8, 10, 16, 20, 32, 40, 50, 64, 100, 200, 500];
+
+function pick<T>(rng: () => number, xs: readonly T[]): T {
+  return xs[Math.floor(rng() * xs.length)];
+}
+function roundUp(n: number, unit: number): number {
+  return Math.ceil(n / unit) * unit;
+}
+function two(n: number): string {
+  return String(n).padStart(2, '0');
+}
+function mac(rng: () => number): string {
+  const b = ['00', '26', 'b9'];
+  for (let i = 0; i < 3; i++) b.push(Math.floor(rng() * 256).toString(16).padStart(2, '0'));
+  return b.join(':');
+}
+function hexDigits(rng: () => number, n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += Math.floor(rng() * 16).toString(16);
+  return s;
+}
+
+/** A fixed clock, so the same seed gives the same records; roughly when XCP 1.5 beta was current. */
+const BASE_TIME = Date.UTC(2012, 3, 2, 9, 0, 0);
+
+export function buildFleet(opts: FleetOptions = {}): SimState {
+  const seed = opts.seed ?? 1;
+  const net = opts.net ?? 77;
+  const rng = makeRng(seed);
+  const pools = specs(opts.scale).map((spec, i) => buildPool(spec, i + 1, net, rng));
+  return new SimState(pools);
+}
+
+function buildPool(spec: PoolSpec, poolIndex: number, net: number, rng: () => number): PoolState {
+  if (spec.hosts < 1 || spec.hosts > 250) throw new Error(`pool ${spec.name}: host count must be 1..250`);
+  const password = `${spec.prefix}-${hexDigits(rng, 8)}`;
+  const pool = new PoolState(poolIndex, spec.name, 'root', password, () => uuidFrom(rng));
+  const gib = (n: number) => n * GiB;
+  const at = (minutes: number) => new Date(BASE_TIME + minutes * 60_000);
+
+  // Networks first: PIFs and hosts point at them.
+  const networks = [0, 1].map((n) =>
+    pool.create('network', {
+      name_label: `Pool-wide network associated with eth${n}`,
+      bridge: `xenbr${n}`,
+      other_config: {},
+    }),
+  );
+
+  const hosts: XObject[] = [];
+  for (let h = 1; h <= spec.hosts; h++) {
+    const name = `vms-${spec.prefix}-${two(h)}`;
+    const address = `127.${net}.${poolIndex}.${h}`;
+    const metrics = pool.create('host_metrics', {
+      memory_total: gib(spec.hw.memGiB),
+      memory_free: gib(spec.hw.memGiB),
+      live: true,
+      last_updated: at(h),
+    });
+    const host = pool.create('host', {
+      name_label: name,
+      name_description: 'Default install of XCP',
+      hostname: name,
+      address,
+      metrics: metrics.ref,
+      software_version: {
+        product_version: '1.4.90', product_brand: 'XCP', build_number: '53341c', hostname: name,
+        date: '2012-03-28', linux: '2.6.32.12-0.7.1.xs1.4.90.530.170661xen', xapi: '1.3', xen: '4.1.2',
+        xencenter_min: '1.9', xencenter_max: '1.9', network_backend: 'openvswitch',
+        'xs:main': 'Base Pack, version 1.4.90, build 53341c',
+      },
+      cpu_info: {
+        cpu_count: String(spec.hw.threads), socket_count: String(spec.hw.sockets), vendor: 'GenuineIntel',
+        speed: spec.hw.speed, modelname: spec.hw.cpuModel, family: '6', model: '44', stepping: '2',
+        flags: 'fpu de tsc msr pae mce cx8 apic sep mtrr mca cmov pat clflush acpi mmx fxsr sse sse2 ss ht syscall nx lm constant_tsc rep_good nonstop_tsc aperfmperf pni pclmulqdq vmx est ssse3 cx16 sse4_1 sse4_2 popcnt aes hypervisor',
+        features: '029ee3ff-bfebfbff-00000001-2c100800', features_after_reboot: '029ee3ff-bfebfbff-00000001-2c100800',
+      },
+      bios_strings: { 'bios-vendor': 'Dell Inc.', 'system-manufacturer': 'Dell Inc.', 'system-product-name': spec.hw.model },
+      other_config: { agent_start_time: String(BASE_TIME / 1000 + h * 60) + '.', iscsi_iqn: `iqn.2012-04.org.example:${hexDigits(rng, 8)}` },
+      capabilities: ['xen-3.0-x86_64', 'xen-3.0-x86_32p', 'hvm-3.0-x86_32', 'hvm-3.0-x86_32p', 'hvm-3.0-x86_64'],
+      memory_overhead: 1124 * MiB,
+    });
+    hosts.push(host);
+
+    // PIFs: eth0 carries management (the host's simulated address), eth1 is unconfigured.
+    for (let n = 0; n < 2; n++) {
+      const pif = pool.create('PIF', {
+        device: `eth${n}`,
+        network: networks[n].ref,
+        host: host.ref,
+        MAC: mac(rng),
+        management: n === 0,
+        ip_configuration_mode: n === 0 ? 'Static' : 'None',
+        IP: n === 0 ? address : '',
+        netmask: n === 0 ? '255.255.255.0' : '',
+        gateway: n === 0 ? `127.${net}.${poolIndex}.254` : '',
+        DNS: n === 0 ? `127.${net}.${poolIndex}.253` : '',
+        ipv6_configuration_mode: n === 0 ? 'Static' : 'None',
+        IPv6: n === 0 ? [`2001:db8:${net}:${poolIndex}::${h.toString(16)}/64`] : [],
+        ipv6_gateway: n === 0 ? `2001:db8:${net}:${poolIndex}::1` : '',
+      });
+      pool.addToSet(host, 'PIFs', pif.ref);
+      pool.addToSet(networks[n], 'PIFs', pif.ref);
+    }
+
+    // The control domain: every host has one, resident and running.
+    const dom0 = pool.create('VM', {
+      name_label: `Control domain on host: ${name}`,
+      name_description: 'The domain which manages physical devices and manages other domains',
+      power_state: 'Running', is_control_domain: true, resident_on: host.ref, affinity: host.ref, domid: 0,
+      memory_static_max: 752 * MiB, memory_dynamic_max: 752 * MiB, memory_dynamic_min: 752 * MiB,
+      memory_static_min: 752 * MiB, memory_target: 752 * MiB,
+      VCPUs_max: spec.hw.threads, VCPUs_at_startup: spec.hw.threads,
+    });
+    pool.addToSet(host, 'resident_VMs', dom0.ref);
+  }
+  const master = hosts[spec.master - 1];
+
+  // Storage: shared SRs with one PBD per host, then each host's local LVM SR.
+  const sharedSrs: XObject[] = [];
+  for (const s of spec.shared) {
+    const scsiId = `36000d31000${hexDigits(rng, 4)}000000000000000${hexDigits(rng, 4)}`.slice(0, 33);
+    const sr = pool.create('SR', {
+      name_label: s.name,
+      name_description: s.kind === 'nfs' ? `NFS SR [10.99.0.20:/export/${spec.prefix}]` : s.kind === 'fc' ? 'Hardware HBA SR [COMPELNT - Compellent Vol]' : 'iSCSI SR [10.99.0.34 (iqn.2002-03.com.compellent:5000d31000sint; LUN 1)]',
+      type: s.kind === 'fc' ? 'lvmohba' : s.kind === 'iscsi' ? 'lvmoiscsi' : 'nfs',
+      content_type: '',
+      shared: true,
+      physical_size: s.size,
+      sm_config: s.kind === 'nfs' ? {} : { allocation: 'thick', use_vhd: 'true', devserial: `scsi-${scsiId}`, multipathable: 'true' },
+      other_config: {},
+    });
+    const deviceConfig: Record<string, string> =
+      s.kind === 'fc' ? { SCSIid: scsiId }
+      : s.kind === 'iscsi' ? { target: '10.99.0.34', port: '3260', targetIQN: 'iqn.2002-03.com.compellent:5000d31000sint', SCSIid: scsiId, multihomelist: '10.99.0.34:3260,10.99.0.35:3260' }
+      : { server: '10.99.0.20', serverpath: `/export/${spec.prefix}` };
+    for (const host of hosts) {
+      const pbd = pool.create('PBD', { host: host.ref, SR: sr.ref, device_config: deviceConfig, currently_attached: true });
+      pool.addToSet(sr, 'PBDs', pbd.ref);
+      pool.addToSet(host, 'PBDs', pbd.ref);
+    }
+    sharedSrs.push(sr);
+  }
+  const localSrs: XObject[] = [];
+  for (const host of hosts) {
+    const sr = pool.create('SR', {
+      name_label: 'Local storage',
+      type: 'lvm',
+      content_type: 'user',
+      shared: false,
+      physical_size: spec.hw.localDiskBytes,
+      sm_config: { allocation: 'thick', use_vhd: 'true', devserial: `scsi-36${hexDigits(rng, 31)}` },
+      other_config: { 'i18n-key': 'local-storage', 'i18n-original-value-name_label': 'Local storage' },
+    });
+    const pbd = pool.create('PBD', { host: host.ref, SR: sr.ref, device_config: { device: '/dev/sda3' }, currently_attached: true });
+    pool.addToSet(sr, 'PBDs', pbd.ref);
+    pool.addToSet(host, 'PBDs', pbd.ref);
+    localSrs.push(sr);
+  }
+  pool.create('pool', {
+    name_label: spec.name,
+    name_description: `${spec.name} cluster`,
+    master: master.ref,
+    default_SR: sharedSrs[0]?.ref ?? localSrs[0].ref,
+    suspend_image_SR: sharedSrs[0]?.ref ?? NULL_REF,
+    crash_dump_SR: sharedSrs[0]?.ref ?? NULL_REF,
+    other_config: { 'cpuid_feature_mask': 'ffffff7f-ffffffff-ffffffff-ffffffff', memory_ratio_hvm: '0.25', memory_ratio_pv: '0.25' },
+  });
+
+  // VMs spread over the hosts (most running), each with a disk or two.
+  const serviceCounters = new Map<string, number>();
+  const vmDisks: { vm: XObject; host: XObject | undefined; running: boolean }[] = [];
+  const hostMemUsed = new Map<string, number>(hosts.map((h) => [h.ref, 752 * MiB]));
+  for (let i = 0; i < spec.vms; i++) {
+    const svc = pick(rng, SERVICES);
+    const nr = (serviceCounters.get(svc) ?? 0) + 1;
+    serviceCounters.set(svc, nr);
+    const windows = rng() < 0.1;
+    const running = rng() < 0.85;
+    const host = running ? hosts[Math.floor(rng() * hosts.length)] : undefined;
+    const mem = pick(rng, [1, 2, 2, 4, 4, 8]) * GiB;
+    const vcpus = pick(rng, [1, 2, 2, 4]);
+    let gm = NULL_REF;
+    if (running || rng() < 0.5) {
+      const patched = rng() < 0.5; // the seed's "XenTools 6.0.99" edit, done on some guests only
+      const g = pool.create('VM_guest_metrics', {
+        os_version: windows
+          ? { name: 'Microsoft Windows Server 2008 R2 Standard|C:\\Windows|\\Device\\Harddisk0\\Partition2', distro: 'windows', major: '6', minor: '1' }
+          : { name: 'Scientific Linux SL release 5.7 (Boron)', uname: '2.6.18-274.el5xen', distro: 'slc', major: '5', minor: '7' },
+        PV_drivers_version: patched ? { major: '6', minor: '0', micro: '99', build: '53341' } : { major: '1', minor: '4', micro: '90', build: '53341' },
+        PV_drivers_up_to_date: patched,
+        networks: { '0/ip': `10.99.${poolIndex * 16 + Math.floor(i / 250)}.${(i % 250) + 1}` },
+        last_updated: at(100 + i),
+      });
+      gm = g.ref;
+    }
+    const vm = pool.create('VM', {
+      name_label: `${svc}-${two(nr)}`,
+      name_description: windows ? 'Windows Server 2008 R2' : 'Scientific Linux 5',
+      power_state: running ? 'Running' : 'Halted',
+      resident_on: host ? host.ref : NULL_REF,
+      domid: running ? i + 1 : -1,
+      memory_static_max: mem, memory_dynamic_max: mem, memory_dynamic_min: mem, memory_target: running ? mem : 0,
+      memory_static_min: Math.min(mem, 512 * MiB),
+      VCPUs_max: vcpus, VCPUs_at_startup: vcpus,
+      PV_bootloader: windows ? '' : 'pygrub',
+      HVM_boot_policy: windows ? 'BIOS order' : '',
+      HVM_boot_params: windows ? { order: 'dc' } : {},
+      platform: windows ? { acpi: 'true', apic: 'true', pae: 'true', viridian: 'true', nx: 'true' } : {},
+      guest_metrics: gm,
+      other_config: { install_time: `2012-0${1 + (i % 3)}-1${i % 10}T10:00:00Z` },
+    });
+    if (host) {
+      pool.addToSet(host, 'resident_VMs', vm.ref);
+      hostMemUsed.set(host.ref, (hostMemUsed.get(host.ref) ?? 0) + mem);
+    }
+    vmDisks.push({ vm, host, running });
+  }
+  for (const h of hosts) {
+    const metrics = pool.getOf('host_metrics', h.record.metrics as string)!;
+    const total = metrics.record.memory_total as number;
+    pool.update(metrics, { memory_free: Math.max(0, total - (h.record.memory_overhead as number) - (hostMemUsed.get(h.ref) ?? 0)) });
+  }
+
+  // VDIs: the first ones are the VMs' disks (root, then data for some), the rest stand alone.
+  const srUse = new Map<string, { phys: number; virt: number }>();
+  const makeVdi = (sr: XObject, name: string, virtualSize: number, raw: boolean, description = ''): XObject => {
+    const file = sr.record.type === 'nfs';
+    const physical = raw ? roundUp(virtualSize, 4 * MiB)
+      : file ? roundUp(Math.floor(virtualSize * (0.05 + rng() * 0.9)), 2 * MiB)
+      : roundUp(virtualSize + Math.ceil(virtualSize / (2 * MiB)) * 4 + 512 * 1024, 4 * MiB); // thick VHD: data + BAT/bitmaps
+    const uuid = pool.newUuid();
+    const vdi = pool.create('VDI', {
+      name_label: name,
+      name_description: description,
+      SR: sr.ref,
+      virtual_size: virtualSize,
+      physical_utilisation: physical,
+      location: uuid,
+      sm_config: raw ? { type: 'raw', vdi_type: 'aio' } : { vdi_type: 'vhd' },
+      other_config: {},
+    }, { uuid });
+    const u = srUse.get(sr.ref) ?? { phys: 0, virt: 0 };
+    u.phys += physical;
+    u.virt += virtualSize;
+    srUse.set(sr.ref, u);
+    return vdi;
+  };
+
+  const pendingVbds: { vm: XObject; vdi: XObject; n: number; running: boolean }[] = [];
+  let made = 0;
+  for (const d of vmDisks) {
+    for (let n = 0; n < 2 && made < spec.vdis; n++) {
+      if (n === 1 && rng() < 0.6) break;
+      // Mostly shared storage; a few VMs keep a disk on their host's local SR.
+      const local = d.host && rng() < 0.15;
+      const sr = local ? localSrs[hosts.indexOf(d.host!)] : sharedSrs.length ? pick(rng, sharedSrs) : localSrs[0];
+      const raw = rng() < 0.25;
+      const size = n === 0 ? pick(rng, [8, 10, 16, 20]) * GiB : pick(rng, VIRTUAL_SIZES_GIB) * GiB;
+      const vdi = makeVdi(sr, `${d.vm.record.name_label as string} ${n === 0 ? 'root' : 'data'}`, size, raw, n === 0 ? 'Created by template provisioner' : '');
+      pendingVbds.push({ vm: d.vm, vdi, n, running: d.running });
+      made++;
+    }
+  }
+  for (let i = 0; made < spec.vdis; i++, made++) {
+    const all = [...sharedSrs, ...localSrs];
+    const sr = i === 0 && sharedSrs.length ? sharedSrs[0] : pick(rng, all);
+    const base = SPARE_VDI_NAMES[i % SPARE_VDI_NAMES.length];
+    const name = i < SPARE_VDI_NAMES.length ? base : `${base} ${Math.floor(i / SPARE_VDI_NAMES.length) + 1}`;
+    const raw = i === 0 || rng() < 0.3; // the runbook's "My Raw LVM VDI" is raw
+    makeVdi(sr, name, pick(rng, VIRTUAL_SIZES_GIB) * GiB, raw);
+  }
+  for (const p of pendingVbds) {
+    const vbd = pool.create('VBD', {
+      VM: p.vm.ref, VDI: p.vdi.ref, device: p.n === 0 ? 'xvda' : 'xvdb', userdevice: String(p.n),
+      bootable: p.n === 0, mode: 'RW', type: 'Disk', currently_attached: p.running,
+    });
+    pool.addToSet(p.vm, 'VBDs', vbd.ref);
+    pool.addToSet(p.vdi, 'VBDs', vbd.ref);
+  }
+  // SR.VDIs and usage in one update per SR rather than one per VDI.
+  const bySr = new Map<string, string[]>();
+  for (const v of pool.all('VDI')) {
+    const list = bySr.get(v.record.SR as string) ?? [];
+    list.push(v.ref);
+    bySr.set(v.record.SR as string, list);
+  }
+  for (const sr of [...sharedSrs, ...localSrs]) {
+    const u = srUse.get(sr.ref) ?? { phys: 0, virt: 0 };
+    pool.update(sr, {
+      VDIs: bySr.get(sr.ref) ?? [],
+      physical_utilisation: u.phys + (sr.record.type === 'nfs' ? 0 : 4 * MiB), // + the MGT volume
+      virtual_allocation: u.virt,
+    });
+  }
+  // Building is not a change anyone watched: start the event log empty, as a freshly started xapi's.
+  pool.settle();
+  return pool;
+}
+
+/** What a client needs to reach the fleet; printed by main.ts and returned by startSimulator. */
+export interface FleetDescription {
+  pools: {
+    name: string;
+    url: string;
+    username: string;
+    password: string;
+    master: string;
+    hosts: { name: string; uuid: string; address: string }[];
+  }[];
+  control: string;
+  tls?: { fingerprint256: string };
+}
+
+function naturalCompare(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+export function describeFleet(state: SimState, port: number, tls: { fingerprint256: string } | undefined): FleetDescription {
+  const scheme = tls ? 'https' : 'http';
+  const pools = state.pools.map((pool) => {
+    const master = pool.getOf('host', pool.masterRef())!;
+    const hosts = [...pool.all('host')]
+      .map((h) => ({ name: h.record.name_label as string, uuid: h.uuid, address: h.record.address as string }))
+      .sort((a, b) => naturalCompare(a.name, b.name));
+    return {
+      name: pool.name,
+      url: `${scheme}://${master.record.address as string}:${port}/`,
+      username: pool.username,
+      password: pool.password,
+      master: master.record.name_label as string,
+      hosts,
+    };
+  });
+  const first = state.pools[0];
+  const controlAddress = state.masterAddress(first);
+  const d: FleetDescription = { pools, control: `${scheme}://${controlAddress}:${port}/control/` };
+  if (tls) d.tls = { fingerprint256: tls.fingerprint256 };
+  return d;
+}

@@ -1,0 +1,77 @@
+// The simulator's programmatic API: tests and benchmarks start a fleet in-process with it.
+
+import { makeSelfSignedCertificate } from './certificate';
+import { FleetDescription, Scale, buildFleet, describeFleet } from './fleet';
+import { FleetServer } from './server';
+import { SimState } from './state';
+
+export interface SimulatorOptions {
+  /** The one port every host listens on; 0 (default) picks a free one. */
+  port?: number;
+  /** Serve HTTPS with a fresh self-signed certificate (made with the system's openssl). */
+  tls?: boolean;
+  /** Seed of the generated fleet (uuids, names, sizes); default 1. */
+  seed?: number;
+  /** Second octet of the hosts' loopback addresses 127.N.P.H; default 77. */
+  net?: number;
+  /** Size of the Piet pool, for benchmarks; the other pools keep their seed sizes. */
+  scale?: Scale;
+  /** Where one line per call goes (default: nowhere). */
+  log?: (line: string) => void;
+}
+
+export interface RunningSimulator {
+  /** Pools, their URLs, credentials and hosts: the same object `main.js` prints. Kept current (tls). */
+  readonly fleet: FleetDescription;
+  readonly controlUrl: string;
+  readonly port: number;
+  /** The live databases, for code that acts on the fleet directly (a simulated dom0, tests). */
+  readonly state: SimState;
+  /** Replaces the TLS certificate (https only); new connections see the new one. */
+  rotateCertificate(): Promise<{ fingerprint256: string }>;
+  stop(): Promise<void>;
+}
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const state = buildFleet({ seed: opts.seed, net: opts.net, scale: opts.scale });
+  let certificate = opts.tls ? await makeSelfSignedCertificate() : undefined;
+  const fleet: { current?: FleetDescription } = {};
+  const server = new FleetServer(state, { fleet: () => fleet.current! }, { port: opts.port ?? 0, certificate, log: opts.log });
+  await server.start();
+  fleet.current = describeFleet(state, server.port, certificate && { fingerprint256: certificate.fingerprint256 });
+  let stopped = false;
+  const sim: RunningSimulator = {
+    get fleet() {
+      return fleet.current!;
+    },
+    controlUrl: fleet.current.control,
+    port: server.port,
+    state,
+    async rotateCertificate() {
+      if (!certificate) throw new Error('the simulator was started without tls');
+      certificate = await makeSelfSignedCertificate();
+      server.setCertificate(certificate);
+      fleet.current = describeFleet(state, server.port, { fingerprint256: certificate.fingerprint256 });
+      return { fingerprint256: certificate.fingerprint256 };
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+    },
+  };
+  return sim;
+}
+
+/** The same as `sim.rotateCertificate()`, for callers that prefer a function. */
+export function rotateCertificate(sim: RunningSimulator): Promise<{ fingerprint256: string }> {
+  return sim.rotateCertificate();
+}
+
+export type { FleetDescription, Scale } from './fleet';
+export type { ClassName } from './schema';
+export { CLASSES, NULL_REF } from './schema';
+export { PoolState, SimState } from './state';
+export type { XObject, Session, LoggedEvent, EventOp, DownMode, HostPlace } from './state';
+export { addVdi, removeVdi } from './control';
+export { XapiFailure, methodNames } from './api';

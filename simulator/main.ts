@@ -1,0 +1,67 @@
+// Command line: start the fleet, print one JSON line describing it, serve until SIGINT/SIGTERM.
+// Everything else goes to stderr, so `node out/simulator/main.js | head -1` is the fleet.
+
+import { startSimulator } from './index';
+
+const USAGE = `usage: node out/simulator/main.js [--port N] [--tls] [--seed N] [--net N] [--hosts N] [--vdis N] [--vms N] [--verbose]`;
+
+function parseArgs(argv: string[]) {
+  const opts: { port: number; tls: boolean; seed: number; net: number; hosts?: number; vdis?: number; vms?: number; verbose: boolean } = {
+    port: 0, tls: false, seed: 1, net: 77, verbose: false,
+  };
+  const int = (name: string, v: string | undefined, min: number, max: number): number => {
+    const n = Number(v);
+    if (v === undefined || !Number.isInteger(n) || n < min || n > max) throw new Error(`${name} needs an integer in ${min}..${max}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = () => inline ?? argv[++i];
+    switch (flag) {
+      case '--port': opts.port = int(flag, value(), 0, 65535); break;
+      case '--tls': opts.tls = true; break;
+      case '--seed': opts.seed = int(flag, value(), 0, 2 ** 32 - 1); break;
+      case '--net': opts.net = int(flag, value(), 0, 255); break;
+      case '--hosts': opts.hosts = int(flag, value(), 1, 250); break;
+      case '--vdis': opts.vdis = int(flag, value(), 0, 10_000_000); break;
+      case '--vms': opts.vms = int(flag, value(), 0, 1_000_000); break;
+      case '--verbose': opts.verbose = true; break;
+      case '--help': case '-h': process.stderr.write(USAGE + '\n'); process.exit(0); break;
+      default: throw new Error(`unknown option ${a}`);
+    }
+  }
+  return opts;
+}
+
+async function main(): Promise<void> {
+  let opts;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const scale = opts.hosts !== undefined || opts.vdis !== undefined || opts.vms !== undefined
+    ? { hosts: opts.hosts, vdis: opts.vdis, vms: opts.vms } : undefined;
+  const sim = await startSimulator({
+    port: opts.port, tls: opts.tls, seed: opts.seed, net: opts.net, scale,
+    log: opts.verbose ? (line) => process.stderr.write(line + '\n') : undefined,
+  });
+  process.stdout.write(JSON.stringify(sim.fleet) + '\n');
+  process.stderr.write(`xapi simulator: ${sim.fleet.pools.length} pools on port ${sim.port}; control at ${sim.controlUrl}\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`xapi simulator: ${signal}, stopping\n`);
+    sim.stop().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((e) => {
+  process.stderr.write(`xapi simulator failed to start: ${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,278 @@
+// One pool's cache: every record of MODEL_CLASSES by class and ref, with the relation indexes the tree
+// and the procedures ask about, kept current by the event watcher. No vscode import.
+//
+// Relations are indexed from the *forward* pointers (VDI.SR, VBD.VDI, VBD.VM, PBD.SR, PBD.host,
+// VM.resident_on): each event carries its object's own record, so one event updates one index entry,
+// whatever order XAPI sends the reverse-pointer `mod`s in (SR.VDIs, host.resident_VMs …).
+
+import type { PoolRecords, XapiEvent } from '../xapi/eventWatcher';
+import { MODEL_CLASSES, NULL_REF, type RecordOf, type Ref, type XapiClass } from '../xapi/records';
+
+export interface Entry<K extends XapiClass> {
+  ref: Ref<K>;
+  record: RecordOf[K];
+}
+export interface ModelChange {
+  cls: XapiClass;
+  ref: Ref;
+  op: 'add' | 'mod' | 'del';
+}
+export interface Disposable {
+  dispose(): void;
+}
+
+type AnyRecord = RecordOf[XapiClass];
+type Listener = (changes: ModelChange[]) => void;
+
+/** refs of class `cls` grouped by a key read from their record (a forward pointer). */
+class Index {
+  private readonly byKey = new Map<string, Set<string>>();
+  constructor(readonly cls: XapiClass, private readonly keyOf: (rec: AnyRecord) => string) {}
+  add(ref: string, rec: AnyRecord): void {
+    const key = this.keyOf(rec);
+    if (!key || key === NULL_REF) return;
+    let set = this.byKey.get(key);
+    if (!set) this.byKey.set(key, (set = new Set()));
+    set.add(ref);
+  }
+  remove(ref: string, rec: AnyRecord): void {
+    const key = this.keyOf(rec);
+    const set = this.byKey.get(key);
+    if (!set) return;
+    set.delete(ref);
+    if (set.size === 0) this.byKey.delete(key);
+  }
+  get(key: string): ReadonlySet<string> {
+    return this.byKey.get(key) ?? EMPTY;
+  }
+  clear(): void {
+    this.byKey.clear();
+  }
+}
+const EMPTY: ReadonlySet<string> = new Set();
+
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+/** Natural order of names: vms-gen-2 < vms-gen-10; ties broken by ref so the order is stable. */
+function byName<K extends XapiClass>(a: Entry<K>, b: Entry<K>): number {
+  const na = (a.record as { name_label?: string }).name_label ?? '';
+  const nb = (b.record as { name_label?: string }).name_label ?? '';
+  return collator.compare(na, nb) || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0);
+}
+
+export class PoolModel {
+  private readonly tables = new Map<XapiClass, Map<string, AnyRecord>>();
+  private readonly listeners = new Set<Listener>();
+  private readonly vdisBySr = new Index('VDI', (r) => (r as RecordOf['VDI']).SR);
+  private readonly vbdsByVdi = new Index('VBD', (r) => (r as RecordOf['VBD']).VDI);
+  private readonly pbdsBySr = new Index('PBD', (r) => (r as RecordOf['PBD']).SR);
+  private readonly pbdsByHost = new Index('PBD', (r) => (r as RecordOf['PBD']).host);
+  private readonly vmsByHost = new Index('VM', (r) => (r as RecordOf['VM']).resident_on);
+  private readonly indexes: readonly Index[] = [this.vdisBySr, this.vbdsByVdi, this.pbdsBySr, this.pbdsByHost, this.vmsByHost];
+  private loadedOnce = false;
+
+  constructor(records?: PoolRecords) {
+    for (const cls of MODEL_CLASSES) this.tables.set(cls, new Map());
+    if (records) this.load(records);
+  }
+
+  /** True once a full set of records has been loaded. */
+  get loaded(): boolean {
+    return this.loadedOnce;
+  }
+
+  /** Fires with the changes of one event.from answer (or of a resync), never per record. */
+  onDidChange(listener: Listener): Disposable {
+    this.listeners.add(listener);
+    return { dispose: () => void this.listeners.delete(listener) };
+  }
+
+  /**
+   * Replaces everything (initial load, resync after EVENTS_LOST). Reports the difference: `del` for refs
+   * gone, `add` for new ones, `mod` for the rest.
+   */
+  load(records: PoolRecords): ModelChange[] {
+    const changes: ModelChange[] = [];
+    const report = this.loadedOnce;
+    for (const idx of this.indexes) idx.clear();
+    for (const cls of MODEL_CLASSES) {
+      const incoming = (records[cls] ?? new Map()) as Map<string, AnyRecord>;
+      const old = this.tables.get(cls)!;
+      if (report) {
+        for (const ref of old.keys()) if (!incoming.has(ref)) changes.push({ cls, ref: ref as Ref, op: 'del' });
+        for (const ref of incoming.keys()) changes.push({ cls, ref: ref as Ref, op: old.has(ref) ? 'mod' : 'add' });
+      }
+      const table = new Map(incoming);
+      this.tables.set(cls, table);
+      for (const idx of this.indexes) if (idx.cls === cls) for (const [ref, rec] of table) idx.add(ref, rec);
+    }
+    this.loadedOnce = true;
+    this.fire(changes);
+    return changes;
+  }
+
+  /** Applies one event.from answer; fires one batch. Several events on one ref collapse into one change. */
+  applyEvents(events: readonly XapiEvent[]): ModelChange[] {
+    const pending = new Map<string, ModelChange>();
+    for (const ev of events) {
+      const table = this.tables.get(ev.cls);
+      if (!table) continue;
+      const old = table.get(ev.ref);
+      let op: ModelChange['op'];
+      if (ev.operation === 'del') {
+        if (!old) continue; // never seen (or already gone): nothing to tell
+        this.unindex(ev.cls, ev.ref, old);
+        table.delete(ev.ref);
+        op = 'del';
+      } else {
+        if (!ev.snapshot) continue;
+        if (old) this.unindex(ev.cls, ev.ref, old);
+        table.set(ev.ref, ev.snapshot);
+        this.index(ev.cls, ev.ref, ev.snapshot);
+        op = old ? 'mod' : 'add';
+      }
+      const key = `${ev.cls}/${ev.ref}`;
+      const prev = pending.get(key);
+      if (!prev) pending.set(key, { cls: ev.cls, ref: ev.ref, op });
+      else if (prev.op === 'add' && op === 'del') pending.delete(key); // came and went within one answer
+      else if (prev.op === 'add') continue; // add then mod: still an add for the listener
+      else if (prev.op === 'del' && op !== 'del') prev.op = 'mod'; // del then add: the listener saw it before
+      else prev.op = op;
+    }
+    const changes = [...pending.values()];
+    this.fire(changes);
+    return changes;
+  }
+
+  get<K extends XapiClass>(cls: K, ref: Ref | string): RecordOf[K] | undefined {
+    return this.tables.get(cls)?.get(ref) as RecordOf[K] | undefined;
+  }
+
+  all<K extends XapiClass>(cls: K): Entry<K>[] {
+    const out: Entry<K>[] = [];
+    for (const [ref, record] of this.tables.get(cls) ?? []) out.push({ ref: ref as Ref<K>, record: record as RecordOf[K] });
+    return out;
+  }
+
+  count(cls: XapiClass): number {
+    return this.tables.get(cls)?.size ?? 0;
+  }
+
+  pool(): Entry<'pool'> {
+    const first = this.all('pool')[0];
+    if (!first) throw new Error('the pool record is not loaded yet');
+    return first;
+  }
+
+  master(): Entry<'host'> | undefined {
+    const ref = this.all('pool')[0]?.record.master;
+    return ref ? this.entry('host', ref) : undefined;
+  }
+
+  hosts(): Entry<'host'>[] {
+    return this.all('host').sort(byName);
+  }
+
+  isHostLive(host: Ref<'host'>): boolean {
+    const metrics = this.get('host', host)?.metrics;
+    return metrics ? this.get('host_metrics', metrics)?.live === true : false;
+  }
+
+  isMaster(host: Ref<'host'>): boolean {
+    return this.all('pool')[0]?.record.master === host;
+  }
+
+  sharedSrs(): Entry<'SR'>[] {
+    return this.all('SR').filter((e) => e.record.shared).sort(byName);
+  }
+
+  localSrs(host: Ref<'host'>): Entry<'SR'>[] {
+    const seen = new Set<string>();
+    const out: Entry<'SR'>[] = [];
+    for (const pbd of this.pbdsByHost.get(host)) {
+      const srRef = this.get('PBD', pbd)?.SR;
+      if (!srRef || seen.has(srRef)) continue;
+      seen.add(srRef);
+      const sr = this.entry('SR', srRef);
+      if (sr && !sr.record.shared) out.push(sr);
+    }
+    return out.sort(byName);
+  }
+
+  hostOfLocalSr(sr: Ref<'SR'>): Entry<'host'> | undefined {
+    const rec = this.get('SR', sr);
+    if (!rec || rec.shared) return undefined;
+    for (const pbd of this.pbdsBySr.get(sr)) {
+      const host = this.get('PBD', pbd)?.host;
+      const entry = host ? this.entry('host', host) : undefined;
+      if (entry) return entry;
+    }
+    return undefined;
+  }
+
+  vdisOf(sr: Ref<'SR'>): Entry<'VDI'>[] {
+    return this.entries('VDI', this.vdisBySr.get(sr)).sort(byName);
+  }
+
+  vmsUsing(vdi: Ref<'VDI'>): Entry<'VM'>[] {
+    const vms = new Set<string>();
+    for (const vbd of this.vbdsByVdi.get(vdi)) {
+      const vm = this.get('VBD', vbd)?.VM;
+      if (vm && vm !== NULL_REF) vms.add(vm);
+    }
+    return this.entries('VM', vms).sort(byName);
+  }
+
+  pbdsOf(sr: Ref<'SR'>): (Entry<'PBD'> & { host: Entry<'host'> | undefined })[] {
+    return this.entries('PBD', this.pbdsBySr.get(sr))
+      .map((e) => ({ ...e, host: this.entry('host', e.record.host) }))
+      .sort((a, b) => collator.compare(a.host?.record.name_label ?? '', b.host?.record.name_label ?? ''));
+  }
+
+  residentVms(host: Ref<'host'>): Entry<'VM'>[] {
+    return this.entries('VM', this.vmsByHost.get(host))
+      .filter((e) => !e.record.is_control_domain)
+      .sort(byName);
+  }
+
+  vdiFormat(vdi: Ref<'VDI'>): 'raw' | 'vhd' | 'unknown' {
+    const sm = this.get('VDI', vdi)?.sm_config;
+    if (!sm) return 'unknown';
+    if (sm.type === 'raw') return 'raw';
+    if (sm.vdi_type === 'vhd' || sm.type === 'vhd') return 'vhd';
+    return 'unknown';
+  }
+
+  private entry<K extends XapiClass>(cls: K, ref: string): Entry<K> | undefined {
+    const record = this.get(cls, ref);
+    return record ? { ref: ref as Ref<K>, record } : undefined;
+  }
+
+  private entries<K extends XapiClass>(cls: K, refs: Iterable<string>): Entry<K>[] {
+    const out: Entry<K>[] = [];
+    for (const ref of refs) {
+      const e = this.entry(cls, ref);
+      if (e) out.push(e);
+    }
+    return out;
+  }
+
+  private index(cls: XapiClass, ref: string, rec: AnyRecord): void {
+    for (const idx of this.indexes) if (idx.cls === cls) idx.add(ref, rec);
+  }
+
+  private unindex(cls: XapiClass, ref: string, rec: AnyRecord): void {
+    for (const idx of this.indexes) if (idx.cls === cls) idx.remove(ref, rec);
+  }
+
+  private fire(changes: ModelChange[]): void {
+    if (changes.length === 0) return;
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(changes);
+      } catch (err) {
+        // One broken listener must not stop the others nor the event loop.
+        console.error('PoolModel listener failed:', err);
+      }
+    }
+  }
+}

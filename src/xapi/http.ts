@@ -1,0 +1,181 @@
+// One XAPI host's HTTP(S) endpoint: a keep-alive agent of its own (never the global one) whose
+// sockets are checked against the pinned certificate before any request is written to them.
+
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { TransportError, classifyNetworkError } from './errors';
+import { certificateChangedError, formatHostPort, isIp, sameFingerprint } from './tls';
+import type { CallOptions } from './transport';
+
+export interface EndpointOptions {
+  /** Base URL: `https://host[:port]/` or `http://host:port/`. */
+  url: URL;
+  /** SHA-256 fingerprint the peer must present; required for https. */
+  pin?: string;
+  connectTimeoutMs?: number;
+  /** Default longest silence on a connection while waiting for an answer. */
+  idleTimeoutMs?: number;
+}
+
+export interface HttpAnswer {
+  status: number;
+  contentType: string;
+  body: Buffer;
+}
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
+
+export class Endpoint {
+  readonly url: URL;
+  readonly hostPort: string;
+  readonly secure: boolean;
+  private readonly agent: http.Agent;
+  private readonly idleTimeoutMs: number;
+
+  constructor(opts: EndpointOptions) {
+    this.url = opts.url;
+    this.secure = opts.url.protocol === 'https:';
+    const port = Number(opts.url.port || (this.secure ? 443 : 80));
+    const host = opts.url.hostname.replace(/^\[(.*)\]$/, '$1');
+    this.hostPort = formatHostPort(host, port);
+    this.idleTimeoutMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    const connectTimeoutMs = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const href = opts.url.href;
+    const hostPort = this.hostPort;
+
+    if (this.secure) {
+      const pin = opts.pin;
+      if (!pin) throw new Error(`no pinned certificate for ${this.hostPort}: ask CertificatePolicy.pinFor first`);
+      const agent = new https.Agent({ keepAlive: true, maxSockets: 16 });
+      // The socket goes to the HTTP request only after the fingerprint check (see tls.ts for why
+      // verification is off at the TLS level and where the trust decision is made instead).
+      (agent as unknown as { createConnection: unknown }).createConnection = (
+        _options: unknown,
+        done: (err: Error | null, socket?: net.Socket) => void,
+      ) => {
+        const socket = tls.connect({ host, port, servername: isIp(host) ? undefined : host, rejectUnauthorized: false });
+        const timer = setTimeout(() => {
+          socket.destroy();
+          done(Object.assign(new Error(`connect timeout to ${hostPort}`), { code: 'ETIMEDOUT' }));
+        }, connectTimeoutMs);
+        socket.once('error', (err) => {
+          clearTimeout(timer);
+          done(err);
+        });
+        socket.once('secureConnect', () => {
+          clearTimeout(timer);
+          const presented = socket.getPeerCertificate()?.fingerprint256 ?? '';
+          if (!sameFingerprint(presented, pin)) {
+            socket.destroy();
+            done(certificateChangedError(hostPort, href, pin, presented || '(none)'));
+            return;
+          }
+          done(null, socket);
+        });
+        return undefined;
+      };
+      this.agent = agent;
+    } else {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+      (agent as unknown as { createConnection: unknown }).createConnection = (
+        _options: unknown,
+        done: (err: Error | null, socket?: net.Socket) => void,
+      ) => {
+        const socket = net.connect({ host, port });
+        const timer = setTimeout(() => {
+          socket.destroy();
+          done(Object.assign(new Error(`connect timeout to ${hostPort}`), { code: 'ETIMEDOUT' }));
+        }, connectTimeoutMs);
+        socket.once('error', (err) => {
+          clearTimeout(timer);
+          done(err);
+        });
+        socket.once('connect', () => {
+          clearTimeout(timer);
+          done(null, socket);
+        });
+        return undefined;
+      };
+      this.agent = agent;
+    }
+  }
+
+  /** Absolute URL of `path` on this endpoint (for messages). */
+  urlOf(path: string): string {
+    return new URL(path, this.url).href;
+  }
+
+  post(path: string, body: string, contentType: string, options: CallOptions = {}): Promise<HttpAnswer> {
+    const url = this.urlOf(path);
+    const idleTimeoutMs = options.idleTimeoutMs ?? this.idleTimeoutMs;
+    const payload = Buffer.from(body, 'utf8');
+    return new Promise<HttpAnswer>((resolve, reject) => {
+      let settled = false;
+      const settle = (err: unknown, answer?: HttpAnswer) => {
+        if (settled) return;
+        settled = true;
+        if (err) reject(classifyNetworkError(err, url, idleTimeoutMs));
+        else resolve(answer!);
+      };
+      const req = (this.secure ? https : http).request(
+        {
+          protocol: this.url.protocol,
+          hostname: this.url.hostname.replace(/^\[(.*)\]$/, '$1'),
+          port: this.url.port || undefined,
+          path,
+          method: 'POST',
+          agent: this.agent,
+          signal: options.signal,
+          headers: {
+            'Content-Type': contentType,
+            'Content-Length': payload.length,
+            Accept: contentType,
+            'User-Agent': 'XCP-Admin',
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            settle(null, {
+              status: res.statusCode ?? 0,
+              contentType: String(res.headers['content-type'] ?? ''),
+              body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks),
+            }),
+          );
+          res.on('error', (err) => settle(err));
+          res.on('aborted', () => settle(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })));
+        },
+      );
+      req.setTimeout(idleTimeoutMs, () => {
+        req.destroy(Object.assign(new Error(`no answer within ${idleTimeoutMs} ms`), { code: 'ETIMEDOUT' }));
+      });
+      req.on('error', (err) => settle(err));
+      req.end(payload);
+    });
+  }
+
+  /** Closes the kept-alive connections. */
+  destroy(): void {
+    this.agent.destroy();
+  }
+}
+
+/** "The server at X did not answer like XAPI": for HTTP errors, HTML pages, bodies that do not parse. */
+export function notXapi(url: string, detail: string, cause?: unknown): TransportError {
+  return new TransportError(
+    'not-xapi',
+    `The server at ${url} did not answer like XAPI (${detail}). Check that the address is the pool master's, with the right scheme and port.`,
+    url,
+    cause,
+  );
+}
+
+/** A short, printable excerpt of a body for error messages. */
+export function excerpt(body: Buffer, max = 80): string {
+  const t = body.subarray(0, max * 4).toString('utf8').replace(/\s+/g, ' ').trim();
+  return JSON.stringify(t.length > max ? `${t.slice(0, max)}…` : t);
+}

@@ -1,0 +1,48 @@
+// JSON-RPC transport (`POST /jsonrpc`, XenServer 6.2 and later, XCP-ng).
+// Failures come back as `error: {code: 1, message: <XAPI code>, data: [params]}`.
+// A server without JSON-RPC answers something else than `Content-Type: application/json` (an XML-RPC
+// error, a 404 page): that raises UnsupportedTransportError, on which `auto` falls back to XML-RPC.
+
+import { UnsupportedTransportError, XapiError } from './errors';
+import { Endpoint, excerpt, notXapi } from './http';
+import type { CallOptions, Transport } from './transport';
+
+let nextId = 1;
+
+/** The media type without parameters, lowercased: `application/json; charset=utf-8` → `application/json`. */
+function mediaType(contentType: string): string {
+  return contentType.split(';')[0].trim().toLowerCase();
+}
+
+export function createJsonRpcTransport(endpoint: Endpoint, path = '/jsonrpc'): Transport {
+  const url = endpoint.urlOf(path);
+  const call = async (method: string, params: readonly unknown[], options?: CallOptions): Promise<unknown> => {
+    const id = nextId++;
+    const body = JSON.stringify({ jsonrpc: '2.0', method, params, id });
+    const answer = await endpoint.post(path, body, 'application/json', options);
+    if (mediaType(answer.contentType) !== 'application/json') {
+      throw new UnsupportedTransportError(
+        `${url} answered HTTP ${answer.status} with ${answer.contentType || 'no Content-Type'}, not JSON: no JSON-RPC there`,
+      );
+    }
+    let parsed: { result?: unknown; error?: { code?: unknown; message?: unknown; data?: unknown } | null };
+    try {
+      parsed = JSON.parse(answer.body.toString('utf8'));
+    } catch (err) {
+      throw notXapi(url, `malformed JSON: ${(err as Error).message}; the answer starts ${excerpt(answer.body)}`, err);
+    }
+    if (!parsed || typeof parsed !== 'object') throw notXapi(url, `a JSON ${typeof parsed} instead of a JSON-RPC answer`);
+    const error = parsed.error;
+    if (error !== undefined && error !== null) {
+      if (typeof error === 'object' && typeof error.message === 'string') {
+        const data = Array.isArray(error.data) ? error.data.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))) : [];
+        throw new XapiError(error.message, data, method);
+      }
+      throw notXapi(url, `a JSON-RPC error without an XAPI code: ${JSON.stringify(error).slice(0, 200)}`);
+    }
+    if (!('result' in parsed)) throw notXapi(url, 'a JSON answer with neither result nor error');
+    if (answer.status !== 200) throw notXapi(url, `HTTP ${answer.status} with a JSON-RPC result`);
+    return parsed.result;
+  };
+  return Object.assign(call, { kind: 'jsonrpc' as const });
+}

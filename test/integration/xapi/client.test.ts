@@ -1,0 +1,212 @@
+// The XAPI client and the pool model against the real simulator over HTTP, on both transports:
+// login, HOST_IS_SLAVE, SESSION_INVALID, live events, EVENTS_LOST, and text that must survive the wire.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PoolConnection, type ConnectionState, type TlsTrust } from '../../../src/model/poolConnection';
+import type { ModelChange, PoolModel } from '../../../src/model/poolModel';
+import { EventWatcher, type WatcherStatus } from '../../../src/xapi/eventWatcher';
+import { XapiSession } from '../../../src/xapi/session';
+import type { Ref } from '../../../src/xapi/records';
+import { control, poolNamed, slaveUrl, startSimulator, until, type SimPool, type Simulator } from './simulator';
+
+const noTls: TlsTrust = {
+  pinned: () => undefined,
+  confirm: async () => false,
+  pin: async () => undefined,
+};
+
+let sim: Simulator;
+let generic: SimPool;
+
+before(async () => {
+  sim = await startSimulator({ seed: 7 });
+  generic = poolNamed(sim, 'Generic');
+});
+after(async () => {
+  await sim?.stop();
+});
+
+function connected(s: ConnectionState): Extract<ConnectionState, { kind: 'connected' }> {
+  assert.equal(s.kind, 'connected', `expected connected, got ${JSON.stringify(s)}`);
+  return s as Extract<ConnectionState, { kind: 'connected' }>;
+}
+
+async function open(transport: 'xmlrpc' | 'jsonrpc', url = generic.url, onMasterMoved?: (a: string) => void) {
+  const c = new PoolConnection(
+    { name: generic.name, url, username: generic.username, password: async () => generic.password, transport, tls: noTls, onMasterMoved },
+    { eventTimeoutSeconds: 5 },
+  );
+  await c.connect();
+  return c;
+}
+
+/** Collects the model's change batches. */
+function recorder(model: PoolModel) {
+  const changes: ModelChange[] = [];
+  const sub = model.onDidChange((batch) => changes.push(...batch));
+  return { changes, dispose: () => sub.dispose() };
+}
+
+for (const transport of ['xmlrpc', 'jsonrpc'] as const) {
+  describe(`over ${transport}`, () => {
+    test('logs in and loads the whole pool: hosts in natural order, the master, the storage', async () => {
+      const c = await open(transport);
+      try {
+        const s = connected(c.state);
+        assert.equal(s.transport, transport);
+        const hosts = s.model.hosts().map((h) => h.record.name_label);
+        assert.deepStrictEqual(hosts, generic.hosts.map((h) => h.name));
+        assert.equal(s.model.master()?.record.name_label, generic.master);
+        assert.ok(s.model.sharedSrs().length >= 1, 'the pool has a shared SR');
+        const sr = s.model.sharedSrs()[0];
+        assert.ok(s.model.vdisOf(sr.ref).length > 0, 'the shared SR has VDIs');
+        for (const h of s.model.hosts()) assert.ok(s.model.isHostLive(h.ref), `${h.record.name_label} is live`);
+      } finally {
+        await c.disconnect();
+      }
+    });
+
+    test('connecting to a slave follows HOST_IS_SLAVE to the master and reports it', async () => {
+      const { url, masterAddress } = slaveUrl(generic);
+      const moved: string[] = [];
+      const c = await open(transport, url, (a) => moved.push(a));
+      try {
+        const s = connected(c.state);
+        assert.equal(s.masterAddress, masterAddress);
+        assert.deepStrictEqual(moved, [masterAddress]);
+      } finally {
+        await c.disconnect();
+      }
+    });
+
+    test('SESSION_INVALID: the next call logs in again once and succeeds; events keep flowing', async () => {
+      const session = new XapiSession({ url: generic.url, username: generic.username, password: async () => generic.password, transport });
+      const c = await open(transport);
+      try {
+        const first = await session.login();
+        await control(sim, 'sessions/invalidate');
+        const pools = await session.call<string[]>('pool.get_all');
+        assert.equal(pools.length, 1);
+        assert.notEqual(session.sessionRef, first, 'a new session');
+        const model = connected(c.state).model;
+        const vdi = model.all('VDI')[0];
+        await control(sim, 'rename', { uuid: vdi.record.uuid, name_label: `after invalidate ${transport}` });
+        await until('the rename after SESSION_INVALID', () => model.get('VDI', vdi.ref)?.name_label === `after invalidate ${transport}`);
+      } finally {
+        await session.dispose();
+        await c.disconnect();
+      }
+    });
+
+    test('a rename, a new VDI and a removed VDI reach the model through event.from, without polling', async () => {
+      const c = await open(transport);
+      try {
+        const model = connected(c.state).model;
+        const rec = recorder(model);
+        const sr = model.sharedSrs()[0];
+        const before = model.vdisOf(sr.ref).length;
+        const host = model.hosts()[0];
+        await control(sim, 'rename', { uuid: host.record.uuid, name_label: `renamed-${transport}` });
+        await until('the host rename', () => model.get('host', host.ref)?.name_label === `renamed-${transport}`);
+        assert.ok(rec.changes.some((ch) => ch.cls === 'host' && ch.ref === host.ref && ch.op === 'mod'));
+        await control(sim, 'rename', { uuid: host.record.uuid, name_label: host.record.name_label });
+
+        const added = (await control(sim, 'vdi/add', { sr: sr.record.uuid, name_label: `added-${transport}`, virtual_size: 4 * 1024 ** 3, format: 'raw' })) as { uuid: string; ref: string };
+        await until('the new VDI', () => model.vdisOf(sr.ref).length === before + 1);
+        const vdi = model.get('VDI', added.ref);
+        assert.equal(vdi?.name_label, `added-${transport}`);
+        assert.equal(vdi?.virtual_size, 4 * 1024 ** 3, 'int64 decoded to a number');
+        assert.equal(model.vdiFormat(added.ref as Ref<'VDI'>), 'raw');
+        assert.ok(rec.changes.some((ch) => ch.cls === 'VDI' && ch.ref === added.ref && ch.op === 'add'));
+
+        await control(sim, 'vdi/remove', { uuid: added.uuid });
+        await until('the VDI removal', () => model.get('VDI', added.ref) === undefined);
+        assert.equal(model.vdisOf(sr.ref).length, before);
+        assert.ok(rec.changes.some((ch) => ch.cls === 'VDI' && ch.ref === added.ref && ch.op === 'del'));
+        rec.dispose();
+      } finally {
+        await c.disconnect();
+      }
+    });
+
+    test('EVENTS_LOST: the watcher reloads everything and goes on', async () => {
+      const session = new XapiSession({ url: generic.url, username: generic.username, password: async () => generic.password, transport });
+      const statuses: WatcherStatus[] = [];
+      let loads = 0;
+      let model: PoolModel | undefined;
+      const { PoolModel: Model } = await import('../../../src/model/poolModel');
+      model = new Model();
+      const m = model;
+      const watcher = new EventWatcher(session, {
+        load: (r) => {
+          loads++;
+          m.load(r);
+        },
+        apply: (e) => m.applyEvents(e),
+        status: (s) => statuses.push(s),
+      }, { timeoutSeconds: 5 });
+      try {
+        await watcher.start();
+        assert.equal(loads, 1);
+        await control(sim, 'events/lose');
+        await until('the reload', () => loads === 2);
+        assert.ok(statuses.some((s) => s.kind === 'resyncing' && s.reason === 'EVENTS_LOST'));
+        const vdi = m.all('VDI')[1];
+        await control(sim, 'rename', { uuid: vdi.record.uuid, name_label: `after lost ${transport}` });
+        await until('events after the reload', () => m.get('VDI', vdi.ref)?.name_label === `after lost ${transport}`);
+      } finally {
+        await watcher.stop();
+        await session.dispose();
+      }
+    });
+
+    test('a 10 kB name_label with quotes, newlines, markup and unicode round-trips exactly', async () => {
+      const name = Array.from({ length: 160 }, (_, n) => `${n}: "double" 'single' <b>&amp;</b> & ]]> ü 漢字 🚀\r\n\ttab`).join('\n').slice(0, 10_240);
+      const session = new XapiSession({ url: generic.url, username: generic.username, password: async () => generic.password, transport });
+      const c = await open(transport);
+      try {
+        const model = connected(c.state).model;
+        const vdi = model.all('VDI')[2];
+        // Client → server → client through XAPI calls.
+        await session.call('VDI.set_name_label', [vdi.ref, name]);
+        assert.equal(await session.call<string>('VDI.get_name_label', [vdi.ref]), name);
+        // And through event.from into the model.
+        await until('the long name in the model', () => model.get('VDI', vdi.ref)?.name_label === name);
+        // Server-side change of a name that is almost all markup.
+        const markup = `<value>"x"</value>&lt;\n`.repeat(300);
+        await control(sim, 'rename', { uuid: vdi.record.uuid, name_label: markup });
+        await until('the markup name in the model', () => model.get('VDI', vdi.ref)?.name_label === markup);
+      } finally {
+        await session.dispose();
+        await c.disconnect();
+      }
+    });
+  });
+}
+
+test('the master going down turns the state failed with the reason; it comes back by itself when the master is up', async () => {
+  const c = new PoolConnection(
+    { name: generic.name, url: generic.url, username: generic.username, password: async () => generic.password, transport: 'jsonrpc', tls: noTls },
+    { eventTimeoutSeconds: 2, backoffInitialMs: 50, backoffMaxMs: 200, failuresBeforeFailed: 2 },
+  );
+  const states: ConnectionState[] = [];
+  c.onDidChangeState((s) => states.push(s));
+  await c.connect();
+  const model = connected(c.state).model;
+  try {
+    await control(sim, 'host/down', { host: generic.master });
+    await until('the failed state', () => c.state.kind === 'failed', 15_000);
+    const f = c.state as Extract<ConnectionState, { kind: 'failed' }>;
+    assert.match(f.message, /Lost contact with the pool master/);
+    assert.ok(['refused', 'unreachable', 'timeout'].includes(f.failure), f.failure);
+    await control(sim, 'host/up', { host: generic.master });
+    await until('connected again', () => c.state.kind === 'connected', 15_000);
+    assert.equal(connected(c.state).model, model, 'the same model, kept current');
+    const vdi = model.all('VDI')[3];
+    await control(sim, 'rename', { uuid: vdi.record.uuid, name_label: 'after the outage' });
+    await until('events after the outage', () => model.get('VDI', vdi.ref)?.name_label === 'after the outage');
+  } finally {
+    await control(sim, 'host/up', { host: generic.master }).catch(() => undefined);
+    await c.disconnect();
+  }
+});
