@@ -5,9 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
 import {
-  type E2E, XapiJson, expectedContextMenu, manifest, viewItemValues, withE2E,
+  type E2E, XapiJson, expectedContextMenu, manifest, withE2E,
 } from './harness';
 import type { PoolInfo } from './workbench';
+import { CONTEXT_VALUES, srContextValue } from '../../src/tree/nodes';
 
 const POOLS = ['Piet', 'Generic', 'BL0', 'Security'];
 const SIZE = /\d+(\.\d+)?\s?(B|KiB|MiB|GiB|TiB|PiB|kB|KB|MB|GB|TB)\b/;
@@ -154,14 +155,11 @@ test('the context menus of a host and an SR offer the commands package.json cont
     assert.ok(contributed.length > 0, 'package.json contributes view/item/context menus');
     await e2e.openXcpAdminView();
 
-    /** The context value a row must have for its menu to be `shown`, among those the menus name. */
-    const explain = (kind: RegExp, shown: string[]): string | undefined => {
-      const candidates = [...new Set([...viewItemValues(), 'host', 'sr', 'SR'])].filter((c) => kind.test(c));
-      const sorted = [...shown].sort();
-      return candidates.find((c) => JSON.stringify(expectedContextMenu(view, c).sort()) === JSON.stringify(sorted));
+    /** The menu titles package.json gives rows with this context value (the tree's own contract, src/tree/nodes.ts). */
+    const predicted = (contextValue: string): string[] => {
+      assert.ok(CONTEXT_VALUES.includes(contextValue), `${contextValue} is one of the tree's context values`);
+      return expectedContextMenu(view, contextValue).sort();
     };
-    const predictions = (kind: RegExp): string => [...new Set([...viewItemValues(), 'host', 'sr'])]
-      .filter((c) => kind.test(c)).map((c) => `${c}: [${expectedContextMenu(view, c).join(', ')}]`).join('; ');
 
     // A host (not the master, which may have master-only entries) of Generic.
     const hosts = await open(e2e, 'Generic', 'Hosts');
@@ -169,7 +167,7 @@ test('the context menus of a host and an SR offer the commands package.json cont
     const hostMenu = await e2e.contextMenuItems(hostRow);
     t.diagnostic(`host menu: ${hostMenu.join(' | ')}`);
     assert.ok(hostMenu.length > 0, 'a host row has a context menu');
-    assert.ok(explain(/host/i, hostMenu), `the host menu [${hostMenu.join(', ')}] is what package.json gives a host context value (${predictions(/host/i)})`);
+    assert.deepEqual([...hostMenu].sort(), predicted('host.live.slave'), 'a live slave host offers what package.json gives host.live.slave');
     await e2e.screenshot('tree-menus-host-rows');
     // Show the menu open for the screenshot, then close it.
     await hostRow.click({ button: 'right' });
@@ -185,7 +183,7 @@ test('the context menus of a host and an SR offer the commands package.json cont
     const srMenu = await e2e.contextMenuItems(srRow);
     t.diagnostic(`SR menu: ${srMenu.join(' | ')}`);
     assert.ok(srMenu.length > 0, 'an SR row has a context menu');
-    assert.ok(explain(/sr/i, srMenu), `the SR menu [${srMenu.join(', ')}] is what package.json gives an SR context value (${predictions(/sr/i)})`);
+    assert.deepEqual([...srMenu].sort(), predicted(srContextValue('lvmohba')), 'an FC SR offers what package.json gives an lvmohba SR');
     await srRow.click({ button: 'right' });
     await e2e.contextMenuEntries().first().waitFor();
     t.diagnostic(`screenshot: ${await e2e.screenshot('tree-menus-sr')}`);

@@ -1,0 +1,167 @@
+// Commands that manage the pool list: add, edit, remove, connect, disconnect, forget certificates,
+// copy a uuid. The list lives in settings, passwords in SecretStorage.
+
+import * as vscode from 'vscode';
+import { normalizePoolUrl } from '../model/poolConnection';
+import type { PoolEntry, PoolRegistry } from '../model/poolRegistry';
+import type { TreeNode } from '../tree/nodes';
+import { hostPortOf } from '../xapi/session';
+import { readPoolEntries, writePoolEntries } from './poolSettings';
+import type { PasswordStore } from './secrets';
+import type { TlsTrustStore } from './tlsTrustStore';
+
+export interface PoolCommandDeps {
+  registry: PoolRegistry;
+  passwords: PasswordStore;
+  tls: TlsTrustStore;
+}
+
+/** The pool a command was invoked on: a tree node, or a pick when run from the palette. */
+async function poolArg(deps: PoolCommandDeps, node: TreeNode | undefined, placeHolder: string): Promise<string | undefined> {
+  if (node?.pool) return node.pool;
+  const names = deps.registry.names();
+  if (names.length === 0) {
+    void vscode.window.showInformationMessage('No pool is configured yet. Run "XCP Admin: Add Pool" first.');
+    return undefined;
+  }
+  return vscode.window.showQuickPick(names, { placeHolder });
+}
+
+async function askEntry(existing: PoolEntry | undefined, taken: readonly string[]): Promise<{ entry: PoolEntry; password?: string } | undefined> {
+  const title = existing ? `Edit pool ${existing.name}` : 'Add a pool';
+  const url = await vscode.window.showInputBox({
+    title: `${title} (1/4)`,
+    prompt: 'Address of the pool master (any member works: XAPI points to the master). Host name, host:port or https:// URL.',
+    value: existing?.url ?? '',
+    ignoreFocusOut: true,
+    validateInput: (v) => {
+      try {
+        normalizePoolUrl(v);
+        return undefined;
+      } catch (err) {
+        return (err as Error).message;
+      }
+    },
+  });
+  if (url === undefined) return undefined;
+  const name = await vscode.window.showInputBox({
+    title: `${title} (2/4)`,
+    prompt: 'A name for this pool in the tree',
+    value: existing?.name ?? normalizePoolUrl(url).hostname,
+    ignoreFocusOut: true,
+    validateInput: (v) => (!v.trim() ? 'The name must not be empty.' : taken.includes(v.trim()) ? `A pool named "${v.trim()}" exists already.` : undefined),
+  });
+  if (name === undefined) return undefined;
+  const username = await vscode.window.showInputBox({
+    title: `${title} (3/4)`,
+    prompt: 'User name for XAPI (usually root)',
+    value: existing?.username ?? 'root',
+    ignoreFocusOut: true,
+    validateInput: (v) => (!v.trim() ? 'The user name must not be empty.' : undefined),
+  });
+  if (username === undefined) return undefined;
+  const password = await vscode.window.showInputBox({
+    title: `${title} (4/4)`,
+    prompt: existing ? 'Password (leave empty to keep the stored one). Kept in the OS keychain through VS Code\'s SecretStorage.' : 'Password. Kept in the OS keychain through VS Code\'s SecretStorage, never in settings.',
+    password: true,
+    ignoreFocusOut: true,
+  });
+  if (password === undefined) return undefined;
+  return {
+    entry: { ...existing, name: name.trim(), url: url.trim(), username: username.trim() },
+    password: password === '' && existing ? undefined : password,
+  };
+}
+
+export function registerPoolCommands(deps: PoolCommandDeps): vscode.Disposable[] {
+  const { registry, passwords } = deps;
+  return [
+    vscode.commands.registerCommand('xcpAdmin.pool.add', async () => {
+      const answer = await askEntry(undefined, registry.names());
+      if (!answer) return;
+      if (answer.password !== undefined) await passwords.set(answer.entry.name, answer.password);
+      const { entries } = readPoolEntries();
+      await writePoolEntries([...entries, answer.entry]);
+    }),
+
+    vscode.commands.registerCommand('xcpAdmin.pool.edit', async (node?: TreeNode) => {
+      const pool = await poolArg(deps, node, 'Pool to edit');
+      const existing = pool ? registry.entry(pool) : undefined;
+      if (!pool || !existing) return;
+      const answer = await askEntry(existing, registry.names().filter((n) => n !== pool));
+      if (!answer) return;
+      if (answer.entry.name !== pool) {
+        const old = await passwords.get(pool);
+        await passwords.delete(pool);
+        if (answer.password === undefined && old !== undefined) await passwords.set(answer.entry.name, old);
+      }
+      if (answer.password !== undefined) await passwords.set(answer.entry.name, answer.password);
+      const { entries } = readPoolEntries();
+      await writePoolEntries(entries.map((e) => (e.name === pool ? answer.entry : e)));
+      // Same address and user but a new password: the registry keeps the connection, so reconnect.
+      if (answer.entry.name === pool && answer.password !== undefined) await registry.reconnect(pool);
+    }),
+
+    vscode.commands.registerCommand('xcpAdmin.pool.remove', async (node?: TreeNode) => {
+      const pool = await poolArg(deps, node, 'Pool to remove');
+      if (!pool) return;
+      const remove = 'Remove';
+      const ok = await vscode.window.showWarningMessage(
+        `Remove pool "${pool}" from XCP Admin?`,
+        { modal: true, detail: 'This forgets its address and stored password in this editor. Nothing changes on the pool itself.' },
+        remove,
+      );
+      if (ok !== remove) return;
+      const { entries } = readPoolEntries();
+      await writePoolEntries(entries.filter((e) => e.name !== pool));
+      await passwords.delete(pool);
+    }),
+
+    vscode.commands.registerCommand('xcpAdmin.pool.connect', async (node?: TreeNode) => {
+      const pool = await poolArg(deps, node, 'Pool to connect');
+      if (pool) await registry.reconnect(pool);
+    }),
+
+    vscode.commands.registerCommand('xcpAdmin.pool.disconnect', async (node?: TreeNode) => {
+      const pool = await poolArg(deps, node, 'Pool to disconnect');
+      if (pool) await registry.disconnect(pool);
+    }),
+
+    vscode.commands.registerCommand('xcpAdmin.pool.forgetCertificate', async (node?: TreeNode) => {
+      const pool = await poolArg(deps, node, 'Pool whose pinned certificate to forget');
+      const entry = pool ? registry.entry(pool) : undefined;
+      if (!pool || !entry) return;
+      const state = registry.state(pool);
+      const hostPorts = new Set([hostPortOf(normalizePoolUrl(entry.url))]);
+      if (state?.kind === 'connected') {
+        for (const h of state.model.hosts()) hostPorts.add(hostPortOf(normalizePoolUrl(h.record.address)));
+      }
+      const forget = 'Forget';
+      const ok = await vscode.window.showWarningMessage(
+        `Forget the pinned TLS certificates of pool "${pool}"?`,
+        { modal: true, detail: `Hosts: ${[...hostPorts].join(', ')}.\nThe next connection shows the certificate's fingerprint and asks again.` },
+        forget,
+      );
+      if (ok !== forget) return;
+      const n = await deps.tls.forget([...hostPorts]);
+      void vscode.window.showInformationMessage(`Forgot ${n} pinned certificate(s) of ${pool}.`);
+      await registry.reconnect(pool);
+    }),
+
+    vscode.commands.registerCommand('xcpAdmin.copyUuid', async (node?: TreeNode) => {
+      if (!node) return;
+      const state = registry.state(node.pool);
+      if (state?.kind !== 'connected') return;
+      const m = state.model;
+      const uuid =
+        node.kind === 'host' ? m.get('host', node.ref)?.uuid
+        : node.kind === 'sr' ? m.get('SR', node.ref)?.uuid
+        : node.kind === 'vdi' ? m.get('VDI', node.ref)?.uuid
+        : node.kind === 'pool' ? m.all('pool')[0]?.record.uuid
+        : undefined;
+      if (!uuid) return;
+      await vscode.env.clipboard.writeText(uuid);
+      vscode.window.setStatusBarMessage(`Copied ${uuid}`, 3000);
+    }),
+  ];
+}

@@ -1,0 +1,51 @@
+// Composition root: builds the objects and registers them with VS Code. No decisions here.
+
+import * as vscode from 'vscode';
+import { PoolRegistry } from './model/poolRegistry';
+import { importDemoPasswords } from './editor/demoPasswords';
+import { registerPoolCommands } from './editor/poolCommands';
+import { affectsPools, readPoolEntries } from './editor/poolSettings';
+import { PasswordStore } from './editor/secrets';
+import { TlsTrustStore } from './editor/tlsTrustStore';
+import { PoolTreeProvider } from './tree/poolTreeProvider';
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const log = vscode.window.createOutputChannel('XCP Admin', { log: true });
+  const passwords = new PasswordStore(context.secrets);
+  const tls = new TlsTrustStore(context.globalState);
+  const registry = new PoolRegistry({
+    password: (pool) => passwords.get(pool),
+    tls,
+    masterMoved: (pool, address) => log.info(`${pool}: the pool master is now ${address} (learned from HOST_IS_SLAVE)`),
+  });
+  const tree = new PoolTreeProvider(registry);
+  const view = vscode.window.createTreeView('xcpAdmin.pools', { treeDataProvider: tree, showCollapseAll: true });
+
+  const loadPools = async (): Promise<void> => {
+    const { entries, problems } = readPoolEntries();
+    for (const p of problems) log.warn(p);
+    if (problems.length) void vscode.window.showWarningMessage(`XCP Admin: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more, see the XCP Admin output)` : ''}`);
+    await importDemoPasswords(entries, passwords, (line) => log.warn(line));
+    registry.setEntries(entries);
+  };
+
+  context.subscriptions.push(
+    log,
+    { dispose: () => registry.dispose() },
+    tree,
+    view,
+    ...registerPoolCommands({ registry, passwords, tls }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (affectsPools(e)) void loadPools();
+    }),
+    registry.onDidChange((e) => {
+      if (e.kind === 'state' && e.state.kind === 'failed') log.warn(`${e.pool}: ${e.state.message}`);
+      if (e.kind === 'state' && e.state.kind === 'connected') log.info(`${e.pool}: connected to ${e.state.masterAddress} over ${e.state.transport}`);
+    }),
+  );
+  await loadPools();
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions.
+}
