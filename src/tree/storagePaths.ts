@@ -4,7 +4,7 @@
 // `/var/run/sr-mount/<sr uuid>/<vdi uuid>.vhd`. Uuids come from XAPI, so they are checked before they
 // become part of a path.
 
-import { isUuid, type SrRecord, type VdiRecord } from '../xapi/records';
+import { isUuid } from '../xapi/records';
 
 export const LVM_SR_TYPES = ['lvm', 'lvmohba', 'lvmoiscsi'];
 export const FILE_SR_TYPES = ['nfs', 'ext'];
@@ -15,7 +15,7 @@ export function volumeGroupOf(srUuid: string): string {
 }
 
 /** The device path of a VDI in dom0, or undefined when the SR type keeps no per-VDI device we know. */
-export function lvDevicePath(sr: Pick<SrRecord, 'uuid' | 'type'>, vdi: Pick<VdiRecord, 'uuid'>, format: 'raw' | 'vhd' | 'unknown'): string | undefined {
+export function lvDevicePath(sr: { uuid: string; type: string }, vdi: { uuid: string }, format: 'raw' | 'vhd' | 'unknown'): string | undefined {
   if (!isUuid(sr.uuid) || !isUuid(vdi.uuid)) return undefined;
   if (LVM_SR_TYPES.includes(sr.type)) {
     if (format === 'unknown') return undefined;

@@ -1,0 +1,115 @@
+// The tree's content (src/tree/nodes.ts) built from live pool models: the registry connects to the
+// simulator over real HTTP, and the nodes and refreshes are read the way the TreeDataProvider reads them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PoolRegistry, type RegistryEvent } from '../../../src/model/poolRegistry';
+import type { TlsTrust } from '../../../src/model/poolConnection';
+import { childNodes, nodeId, rootNodes, viewOf, nodesTouchedBy, type TreeNode, type TreeSource } from '../../../src/tree/nodes';
+import { control, startSimulator, until, type Simulator } from '../xapi/simulator';
+
+const noTls: TlsTrust = { pinned: () => undefined, confirm: async () => false, pin: async () => undefined };
+
+function sourceOf(registry: PoolRegistry): TreeSource {
+  return { poolNames: () => registry.names(), state: (p) => registry.state(p), url: (p) => registry.entry(p)?.url };
+}
+
+async function connectedFleet(sim: Simulator, passwords: Record<string, string> = {}): Promise<{ registry: PoolRegistry; events: RegistryEvent[] }> {
+  const registry = new PoolRegistry({
+    password: async (pool) => passwords[pool] ?? sim.fleet.pools.find((p) => p.name === pool)?.password,
+    tls: noTls,
+    tuning: { eventTimeoutSeconds: 1 },
+  });
+  const events: RegistryEvent[] = [];
+  registry.onDidChange((e) => events.push(e));
+  registry.setEntries(sim.fleet.pools.map((p) => ({ name: p.name, url: p.url, username: p.username })));
+  await until('every pool connected or failed', () => registry.names().every((n) => ['connected', 'failed'].includes(registry.state(n)?.kind ?? '')), 15_000);
+  return { registry, events };
+}
+
+const labels = (nodes: TreeNode[], source: TreeSource) => nodes.map((n) => viewOf(n, source)?.label);
+
+test('the tree shows the seed\'s pools, Generic\'s hosts with the master marked, and an FC SR\'s VDIs', async (t) => {
+  const sim = await startSimulator();
+  const { registry } = await connectedFleet(sim);
+  t.after(async () => { registry.dispose(); await sim.stop(); });
+  const source = sourceOf(registry);
+
+  assert.deepEqual(labels(rootNodes(source), source), ['Piet', 'Generic', 'BL0', 'Security']);
+  const generic = rootNodes(source)[1];
+  assert.match(viewOf(generic, source)!.description!, /master vms-gen-05 · 8 hosts/);
+  const [hosts] = childNodes(generic, source);
+  const hostNodes = childNodes(hosts, source);
+  assert.equal(hostNodes.length, 8);
+  const views = hostNodes.map((n) => viewOf(n, source)!);
+  const master = views.filter((v) => v.contextValue === 'host.live.master');
+  assert.deepEqual(master.map((v) => v.label), ['vms-gen-05']);
+  assert.match(master[0].description!, /^127\.\d+\.\d+\.\d+ · master · XCP /);
+  assert.ok(views.every((v) => v.tooltip!.includes('uuid:')), 'host tooltips give the uuid');
+
+  const [, storage] = childNodes(rootNodes(source)[0], source); // Piet: FC storage
+  const srs = childNodes(storage, source).map((n) => ({ n, v: viewOf(n, source)! }));
+  const fc = srs.find((s) => s.v.contextValue === 'sr.lvmohba');
+  assert.ok(fc, 'Piet has an FC SR');
+  assert.match(fc.v.description!, /^lvmohba · [\d.]+ \w+ \/ [\d.]+ \w+ · shared/);
+  assert.match(fc.v.tooltip!, /SCSIid=/, 'the SR tooltip shows the PBDs\' device_config');
+  const local = srs.filter((s) => s.v.contextValue === 'sr.lvm');
+  assert.equal(local.length, 16, 'one local SR per host');
+  assert.ok(local.every((s) => /local to vms-piet-/.test(s.v.description!)));
+  const vdis = childNodes(fc.n, source).map((n) => viewOf(n, source)!);
+  assert.ok(vdis.length > 0);
+  for (const v of vdis) {
+    assert.match(v.description!, /^[\d.]+ (MiB|GiB|TiB) · (raw|VHD)/);
+    assert.match(v.tooltip!, /device: `\/dev\/VG_XenStorage-[0-9a-f-]{36}\/(LV|VHD)-[0-9a-f-]{36}`/);
+    assert.equal(v.contextValue, /· raw/.test(v.description!) ? 'vdi.raw' : 'vdi.vhd');
+  }
+});
+
+test('an event touches only the rows it changes: a renamed VDI, a host going down', async (t) => {
+  const sim = await startSimulator();
+  const { registry, events } = await connectedFleet(sim);
+  t.after(async () => { registry.dispose(); await sim.stop(); });
+  const source = sourceOf(registry);
+  const state = registry.state('Piet');
+  assert.equal(state?.kind, 'connected');
+  if (state?.kind !== 'connected') return;
+  const model = state.model;
+  const vdi = model.all('VDI').find((v) => !v.record.is_a_snapshot)!;
+
+  events.length = 0;
+  await control(sim, 'rename', { uuid: vdi.record.uuid, name_label: 'renamed "with quotes"\nand a newline' });
+  await until('the rename reaches the model', () => events.some((e) => e.kind === 'model' && e.pool === 'Piet'));
+  const batch = events.flatMap((e) => (e.kind === 'model' && e.pool === 'Piet' ? e.changes : []));
+  const touched = nodesTouchedBy('Piet', batch, model);
+  assert.deepEqual(touched.map((n) => n.id), [nodeId.vdi('Piet', vdi.ref)], 'only the VDI row refreshes');
+  const view = viewOf(touched[0], source)!;
+  assert.equal(view.label, 'renamed "with quotes"\nand a newline');
+
+  const victim = model.hosts().find((h) => !model.isMaster(h.ref))!;
+  events.length = 0;
+  await control(sim, 'host/down', { host: victim.record.uuid });
+  await until('the host is seen dead', () => !model.isHostLive(victim.ref), 15_000);
+  const changes = events.flatMap((e) => (e.kind === 'model' && e.pool === 'Piet' ? e.changes : []));
+  const ids = nodesTouchedBy('Piet', changes, model).map((n) => n.id);
+  assert.ok(ids.includes(nodeId.folder('Piet', 'hosts')) || ids.includes(nodeId.host('Piet', victim.ref)), `the host's row or its folder refreshes (${ids.join(', ')})`);
+  assert.ok(!ids.some((id) => id.includes('/vdi/')), 'no VDI row refreshes for a host going down');
+  const hostView = viewOf({ kind: 'host', id: nodeId.host('Piet', victim.ref), pool: 'Piet', ref: victim.ref }, source)!;
+  assert.equal(hostView.contextValue, 'host.dead.slave');
+  assert.match(hostView.description!, /DEAD/);
+  assert.match(viewOf(rootNodes(source)[0], source)!.description!, /1 dead/);
+});
+
+test('a wrong password fails its pool with the reason, the other pools connect', async (t) => {
+  const sim = await startSimulator();
+  const { registry } = await connectedFleet(sim, { BL0: 'not-the-password' });
+  t.after(async () => { registry.dispose(); await sim.stop(); });
+  const source = sourceOf(registry);
+  const bl0 = rootNodes(source).find((n) => n.pool === 'BL0')!;
+  const view = viewOf(bl0, source)!;
+  assert.equal(view.contextValue, 'pool.failed');
+  assert.match(view.description!, /wrong user name or password/);
+  const [notice] = childNodes(bl0, source);
+  assert.equal(notice.kind, 'notice');
+  assert.match(viewOf(notice, source)!.label, /SESSION_AUTHENTICATION_FAILED/);
+  assert.equal(viewOf(notice, source)!.command?.id, 'xcpAdmin.pool.connect', 'clicking the notice retries');
+  for (const other of ['Piet', 'Generic', 'Security']) assert.equal(registry.state(other)?.kind, 'connected', `${other} connected`);
+});
