@@ -10,6 +10,7 @@ import { TlsTrustStore } from './editor/tlsTrustStore';
 import { PoolTreeProvider } from './tree/poolTreeProvider';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const activatedAt = performance.now();
   const log = vscode.window.createOutputChannel('XCP Admin', { log: true });
   const passwords = new PasswordStore(context.secrets);
   const tls = new TlsTrustStore(context.globalState);
@@ -19,6 +20,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     masterMoved: (pool, address) => log.info(`${pool}: the pool master is now ${address} (learned from HOST_IS_SLAVE)`),
   });
   const tree = new PoolTreeProvider(registry);
+  tree.onFirstSettledRender(() =>
+    log.info(`first tree render: ${registry.names().length} pools drawn connected or failed ${Math.round(performance.now() - activatedAt)} ms after activation`),
+  );
   const view = vscode.window.createTreeView('xcpAdmin.pools', { treeDataProvider: tree, showCollapseAll: true });
 
   const loadPools = async (): Promise<void> => {
@@ -26,6 +30,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     for (const p of problems) log.warn(p);
     if (problems.length) void vscode.window.showWarningMessage(`XCP Admin: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more, see the XCP Admin output)` : ''}`);
     await importDemoPasswords(entries, passwords, (line) => log.warn(line));
+    log.info(`connecting ${entries.length} pools (${Math.round(performance.now() - activatedAt)} ms after activation)`);
     registry.setEntries(entries);
   };
 

@@ -19,6 +19,7 @@ export function isLoopbackUrl(url: string): boolean {
 
 export async function importDemoPasswords(entries: readonly PoolEntry[], passwords: PasswordStore, log: (line: string) => void): Promise<void> {
   const demo = vscode.workspace.getConfiguration('xcpAdmin.demo').get<Record<string, unknown>>('simulatorPasswords', {});
+  const stores: Promise<void>[] = [];
   for (const [pool, password] of Object.entries(demo ?? {})) {
     const entry = entries.find((e) => e.name === pool);
     if (typeof password !== 'string' || !entry) continue;
@@ -26,6 +27,7 @@ export async function importDemoPasswords(entries: readonly PoolEntry[], passwor
       log(`xcpAdmin.demo.simulatorPasswords: ignored for pool "${pool}": its address ${entry.url} is not on loopback (real pools keep their passwords in SecretStorage only; use "Edit Pool").`);
       continue;
     }
-    await passwords.set(pool, password);
+    stores.push(passwords.set(pool, password)); // each store is a round trip to the editor: in parallel
   }
+  await Promise.all(stores);
 }

@@ -13,6 +13,9 @@ export class PoolTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   private readonly shown = new Map<string, { node: TreeNode; parent: TreeNode | undefined }>();
   private readonly source: TreeSource;
   private readonly subscription: { dispose(): void };
+  /** Pools whose row has been drawn in a settled state (connected or failed), until all have. */
+  private readonly settledRows = new Set<string>();
+  private firstSettledListener: (() => void) | undefined;
 
   constructor(private readonly registry: PoolRegistry) {
     this.source = {
@@ -23,7 +26,13 @@ export class PoolTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     this.subscription = registry.onDidChange((e) => this.onRegistryEvent(e));
   }
 
+  /** Calls `listener` once, the first time every configured pool's row has been drawn connected or failed. */
+  onFirstSettledRender(listener: () => void): void {
+    this.firstSettledListener = listener;
+  }
+
   getTreeItem(node: TreeNode): vscode.TreeItem {
+    if (node.kind === 'pool' && this.firstSettledListener) this.noteSettled(node.pool);
     const view = viewOf(node, this.source);
     if (!view) {
       // The object went away between the refresh and this call; its parent's refresh is on its way.
@@ -91,6 +100,17 @@ export class PoolTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
         if (touched.length) this.changed.fire(touched);
         break;
       }
+    }
+  }
+
+  private noteSettled(pool: string): void {
+    const kind = this.registry.state(pool)?.kind;
+    if (kind === 'connected' || kind === 'failed') this.settledRows.add(pool);
+    const names = this.registry.names();
+    if (names.length > 0 && names.every((n) => this.settledRows.has(n))) {
+      const listener = this.firstSettledListener;
+      this.firstSettledListener = undefined;
+      listener?.();
     }
   }
 
