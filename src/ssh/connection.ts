@@ -1,0 +1,198 @@
+// SSH connections to dom0 on ssh2: agent, private key or password; an optional jump host (the
+// runbook's broker machine); host keys checked by hostKeys.ts before any credential is sent;
+// keepalive; one close() for the whole chain. No vscode import.
+
+import { readFile } from 'node:fs/promises';
+import { Client, type AnyAuthMethod, type AuthenticationType, type ConnectConfig } from 'ssh2';
+import { checkHostKey, HostKeyError, hostPortKey, type HostKeyPolicyOptions } from './hostKeys';
+
+export interface SshAuth {
+  username: string;
+  /** Use the agent at this socket (default: $SSH_AUTH_SOCK when set). `false` turns the agent off. */
+  agent?: string | false;
+  privateKeyPath?: string;
+  passphrase?: () => Promise<string | undefined>;
+  /** Asked only when the server wants a password; never kept. */
+  password?: () => Promise<string | undefined>;
+}
+
+export interface SshTarget {
+  host: string;
+  port?: number;
+  auth: SshAuth;
+}
+
+export interface SshConnectOptions extends SshTarget {
+  hostKeys: HostKeyPolicyOptions;
+  /** Reach the target through this host (its key is checked too). */
+  jump?: SshTarget;
+  readyTimeoutMs?: number;
+  keepaliveIntervalMs?: number;
+}
+
+export class SshError extends Error {
+  constructor(readonly kind: 'host-key' | 'auth' | 'refused' | 'timeout' | 'dns' | 'unreachable' | 'closed' | 'other', message: string, override readonly cause?: unknown) {
+    super(message);
+    this.name = 'SshError';
+  }
+}
+
+export interface SshConnection {
+  readonly client: Client;
+  readonly host: string;
+  readonly port: number;
+  /** Fires once when the connection ends, with the reason if it broke. */
+  onClose(listener: (error?: Error) => void): void;
+  close(): void;
+}
+
+function classify(err: unknown, where: string, methodsTried: string[]): SshError {
+  if (err instanceof SshError) return err;
+  if (err instanceof HostKeyError) return new SshError('host-key', err.message, err);
+  const e = err as NodeJS.ErrnoException & { level?: string };
+  const msg = e?.message ?? String(err);
+  if (e?.level === 'client-authentication' || /authentication methods failed/i.test(msg)) {
+    return new SshError('auth', `SSH login to ${where} was refused (tried: ${methodsTried.join(', ') || 'none'}). Check the user name, the key in the agent or the password.`, err);
+  }
+  if (e?.code === 'ECONNREFUSED') return new SshError('refused', `Nothing accepts SSH connections on ${where} (connection refused). Is sshd running, and is this the right port?`, err);
+  if (e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN') return new SshError('dns', `The host name in ${where} could not be resolved.`, err);
+  if (e?.code === 'ETIMEDOUT' || /timed out/i.test(msg)) return new SshError('timeout', `No SSH answer from ${where} in time: the host may be down or a firewall drops the connection.`, err);
+  if (e?.code === 'EHOSTUNREACH' || e?.code === 'ENETUNREACH') return new SshError('unreachable', `${where} cannot be reached from here (no route).`, err);
+  return new SshError('other', `SSH to ${where} failed: ${msg}`, err);
+}
+
+async function configFor(target: SshTarget, hostKeys: HostKeyPolicyOptions, tried: string[], readyTimeoutMs: number, keepaliveIntervalMs: number): Promise<{ config: ConnectConfig; hostKeyFailure: () => Error | undefined }> {
+  const port = target.port ?? 22;
+  let failure: Error | undefined;
+  const config: ConnectConfig = {
+    host: target.host,
+    port,
+    username: target.auth.username,
+    readyTimeout: readyTimeoutMs,
+    keepaliveInterval: keepaliveIntervalMs,
+    keepaliveCountMax: 3,
+    hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
+      checkHostKey(hostKeys, target.host, port, key).then(
+        () => verify(true),
+        (err: Error) => {
+          failure = err;
+          verify(false);
+        },
+      );
+    },
+  };
+  const agent = target.auth.agent === undefined ? process.env.SSH_AUTH_SOCK : target.auth.agent || undefined;
+  if (agent) {
+    config.agent = agent;
+    tried.push('agent');
+  }
+  if (target.auth.privateKeyPath) {
+    config.privateKey = await readFile(target.auth.privateKeyPath);
+    const passphrase = await target.auth.passphrase?.();
+    if (passphrase) config.passphrase = passphrase;
+    tried.push(`key ${target.auth.privateKeyPath}`);
+  }
+  if (target.auth.password) {
+    const ask = target.auth.password;
+    tried.push('password');
+    // ssh2 asks for the password only when the server offers it, after agent and key.
+    config.authHandler = makeAuthHandler(config, ask);
+  }
+  return { config, hostKeyFailure: () => failure };
+}
+
+/** Tries agent, then key, then password (asked only at that point), like OpenSSH's default order. */
+function makeAuthHandler(config: ConnectConfig, password: () => Promise<string | undefined>) {
+  const queue: string[] = [];
+  if (config.agent) queue.push('agent');
+  if (config.privateKey) queue.push('publickey');
+  queue.push('password');
+  return (methodsLeft: AuthenticationType[], _partial: boolean, nextMethod: (m: AuthenticationType | AnyAuthMethod) => void): void => {
+    // ssh2 takes `false` for "no more methods"; its types leave that out.
+    const next = nextMethod as (m: AuthenticationType | AnyAuthMethod | false) => void;
+    const pick = (): void => {
+      const method = queue.shift();
+      if (!method) return next(false);
+      if (methodsLeft && !methodsLeft.includes((method === 'agent' ? 'publickey' : method) as AuthenticationType)) return pick();
+      if (method === 'agent') return next({ type: 'agent', username: config.username!, agent: config.agent! } as AnyAuthMethod);
+      if (method === 'publickey') return next({ type: 'publickey', username: config.username!, key: config.privateKey!, passphrase: config.passphrase } as AnyAuthMethod);
+      password().then(
+        (p) => (p === undefined ? next(false) : next({ type: 'password', username: config.username!, password: p })),
+        () => next(false),
+      );
+    };
+    pick();
+  };
+}
+
+function connectClient(config: ConnectConfig, where: string, tried: string[], hostKeyFailure: () => Error | undefined): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    const fail = (err: unknown) => {
+      client.removeAllListeners('ready');
+      client.end();
+      reject(classify(hostKeyFailure() ?? err, where, tried));
+    };
+    client.once('ready', () => {
+      client.removeListener('error', fail);
+      client.on('error', () => undefined); // later errors end in 'close', reported through onClose
+      resolve(client);
+    });
+    client.once('error', fail);
+    client.connect(config);
+  });
+}
+
+/** Opens an SSH connection (through the jump host when given). Rejects with an SshError. */
+export async function connectSsh(opts: SshConnectOptions): Promise<SshConnection> {
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 15_000;
+  const keepaliveIntervalMs = opts.keepaliveIntervalMs ?? 15_000;
+  const port = opts.port ?? 22;
+  let jumpClient: Client | undefined;
+  const triedTarget: string[] = [];
+  const target = await configFor(opts, opts.hostKeys, triedTarget, readyTimeoutMs, keepaliveIntervalMs);
+  if (opts.jump) {
+    const triedJump: string[] = [];
+    const jump = await configFor(opts.jump, opts.hostKeys, triedJump, readyTimeoutMs, keepaliveIntervalMs);
+    const jumpWhere = `jump host ${hostPortKey(opts.jump.host, opts.jump.port ?? 22)}`;
+    jumpClient = await connectClient(jump.config, jumpWhere, triedJump, jump.hostKeyFailure);
+    try {
+      target.config.sock = await new Promise((resolve, reject) => {
+        jumpClient!.forwardOut('127.0.0.1', 0, opts.host, port, (err, stream) => (err ? reject(classify(err, `${opts.host}:${port} via ${jumpWhere}`, [])) : resolve(stream)));
+      });
+    } catch (err) {
+      jumpClient.end();
+      throw err instanceof SshError ? err : classify(err, jumpWhere, []);
+    }
+  }
+  const where = `${opts.auth.username}@${hostPortKey(opts.host, port)}${opts.jump ? ` via ${opts.jump.host}` : ''}`;
+  let client: Client;
+  try {
+    client = await connectClient(target.config, where, triedTarget, target.hostKeyFailure);
+  } catch (err) {
+    jumpClient?.end();
+    throw err;
+  }
+  let closed = false;
+  let lastError: Error | undefined;
+  const closeListeners: ((error?: Error) => void)[] = [];
+  client.on('error', (err) => (lastError = err));
+  client.once('close', () => {
+    closed = true;
+    jumpClient?.end();
+    for (const l of closeListeners) l(lastError);
+  });
+  return {
+    client,
+    host: opts.host,
+    port,
+    onClose(listener) {
+      if (closed) listener(lastError);
+      else closeListeners.push(listener);
+    },
+    close() {
+      client.end();
+      jumpClient?.end();
+    },
+  };
+}
