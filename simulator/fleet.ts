@@ -426,9 +426,11 @@ export interface FleetDescription {
     username: string;
     password: string;
     master: string;
-    hosts: { name: string; uuid: string; address: string }[];
+    hosts: { name: string; uuid: string; address: string; ssh?: { port: number; hostKeySha256: string } }[];
   }[];
   control: string;
+  /** The simulated dom0s: SSH as root with the pool's password, on each host's address. */
+  dom0?: { port: number; username: string };
   tls?: { fingerprint256: string };
 }
 
@@ -436,12 +438,23 @@ function naturalCompare(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
 }
 
-export function describeFleet(state: SimState, port: number, tls: { fingerprint256: string } | undefined): FleetDescription {
+export function describeFleet(
+  state: SimState,
+  port: number,
+  tls: { fingerprint256: string } | undefined,
+  dom0?: { port: number; username: string; hosts: { uuid: string; hostKeySha256: string }[] },
+): FleetDescription {
   const scheme = tls ? 'https' : 'http';
   const pools = state.pools.map((pool) => {
     const master = pool.getOf('host', pool.masterRef())!;
     const hosts = [...pool.all('host')]
-      .map((h) => ({ name: h.record.name_label as string, uuid: h.uuid, address: h.record.address as string }))
+      .map((h) => {
+        const ssh = dom0?.hosts.find((d) => d.uuid === h.uuid);
+        return {
+          name: h.record.name_label as string, uuid: h.uuid, address: h.record.address as string,
+          ...(ssh && dom0 ? { ssh: { port: dom0.port, hostKeySha256: ssh.hostKeySha256 } } : {}),
+        };
+      })
       .sort((a, b) => naturalCompare(a.name, b.name));
     return {
       name: pool.name,
@@ -456,5 +469,6 @@ export function describeFleet(state: SimState, port: number, tls: { fingerprint2
   const controlAddress = state.masterAddress(first);
   const d: FleetDescription = { pools, control: `${scheme}://${controlAddress}:${port}/control/` };
   if (tls) d.tls = { fingerprint256: tls.fingerprint256 };
+  if (dom0) d.dom0 = { port: dom0.port, username: dom0.username };
   return d;
 }

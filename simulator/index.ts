@@ -4,6 +4,7 @@ import { makeSelfSignedCertificate } from './certificate';
 import { FleetDescription, Scale, buildFleet, describeFleet } from './fleet';
 import { FleetServer } from './server';
 import { SimState } from './state';
+import { startDom0s, type Dom0Fleet } from './dom0/dom0';
 
 export interface SimulatorOptions {
   /** The one port every host listens on; 0 (default) picks a free one. */
@@ -16,6 +17,10 @@ export interface SimulatorOptions {
   net?: number;
   /** Size of the Piet pool, for benchmarks; the other pools keep their seed sizes. */
   scale?: Scale;
+  /** Serve a simulated dom0 over SSH for every host (default off here, on in `npm run simulator`). */
+  dom0?: boolean;
+  /** The SSH port of the dom0s (default: a free one, shared by every host address). */
+  sshPort?: number;
   /** Where one line per call goes (default: nowhere). */
   log?: (line: string) => void;
 }
@@ -38,7 +43,14 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   const fleet: { current?: FleetDescription } = {};
   const server = new FleetServer(state, { fleet: () => fleet.current! }, { port: opts.port ?? 0, certificate, log: opts.log });
   await server.start();
-  fleet.current = describeFleet(state, server.port, certificate && { fingerprint256: certificate.fingerprint256 });
+  let dom0: Dom0Fleet | undefined;
+  try {
+    dom0 = opts.dom0 ? await startDom0s(state, { port: opts.sshPort }) : undefined;
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+  fleet.current = describeFleet(state, server.port, certificate && { fingerprint256: certificate.fingerprint256 }, dom0);
   let stopped = false;
   const sim: RunningSimulator = {
     get fleet() {
@@ -51,12 +63,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
       if (!certificate) throw new Error('the simulator was started without tls');
       certificate = await makeSelfSignedCertificate();
       server.setCertificate(certificate);
-      fleet.current = describeFleet(state, server.port, { fingerprint256: certificate.fingerprint256 });
+      fleet.current = describeFleet(state, server.port, { fingerprint256: certificate.fingerprint256 }, dom0);
       return { fingerprint256: certificate.fingerprint256 };
     },
     async stop() {
       if (stopped) return;
       stopped = true;
+      await dom0?.stop();
       await server.stop();
     },
   };

@@ -3,11 +3,11 @@
 
 import { startSimulator } from './index';
 
-const USAGE = `usage: node out/simulator/main.js [--port N] [--tls] [--seed N] [--net N] [--hosts N] [--vdis N] [--vms N] [--verbose]`;
+const USAGE = `usage: node out/simulator/main.js [--port N] [--tls] [--seed N] [--net N] [--hosts N] [--vdis N] [--vms N] [--ssh-port N] [--no-dom0] [--verbose]`;
 
 function parseArgs(argv: string[]) {
-  const opts: { port: number; tls: boolean; seed: number; net: number; hosts?: number; vdis?: number; vms?: number; verbose: boolean } = {
-    port: 0, tls: false, seed: 1, net: 77, verbose: false,
+  const opts: { port: number; tls: boolean; seed: number; net: number; hosts?: number; vdis?: number; vms?: number; verbose: boolean; dom0: boolean; sshPort?: number } = {
+    port: 0, tls: false, seed: 1, net: 77, verbose: false, dom0: true,
   };
   const int = (name: string, v: string | undefined, min: number, max: number): number => {
     const n = Number(v);
@@ -27,6 +27,8 @@ function parseArgs(argv: string[]) {
       case '--vdis': opts.vdis = int(flag, value(), 0, 10_000_000); break;
       case '--vms': opts.vms = int(flag, value(), 0, 1_000_000); break;
       case '--verbose': opts.verbose = true; break;
+      case '--no-dom0': opts.dom0 = false; break;
+      case '--ssh-port': opts.sshPort = int(flag, value(), 0, 65535); break;
       case '--help': case '-h': process.stderr.write(USAGE + '\n'); process.exit(0); break;
       default: throw new Error(`unknown option ${a}`);
     }
@@ -45,7 +47,7 @@ async function main(): Promise<void> {
   const scale = opts.hosts !== undefined || opts.vdis !== undefined || opts.vms !== undefined
     ? { hosts: opts.hosts, vdis: opts.vdis, vms: opts.vms } : undefined;
   const sim = await startSimulator({
-    port: opts.port, tls: opts.tls, seed: opts.seed, net: opts.net, scale,
+    port: opts.port, tls: opts.tls, seed: opts.seed, net: opts.net, scale, dom0: opts.dom0, sshPort: opts.sshPort,
     log: opts.verbose ? (line) => process.stderr.write(line + '\n') : undefined,
   });
   process.stdout.write(JSON.stringify(sim.fleet) + '\n');

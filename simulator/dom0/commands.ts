@@ -1,0 +1,275 @@
+// The dom0 commands that act on the simulator's state: `xe` (the subcommands the runbook uses),
+// `lvscan`, `hostname`, the xapi init script, and the path mapping behind the dd wrapper. They run in
+// the simulator's process; the scripts in the sandbox's bin/ reach them over a unix socket (dom0.ts).
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { addVdi, removeVdi } from '../control';
+import type { PoolState, XObject } from '../state';
+import type { Dom0Sandbox } from './sandbox';
+
+export interface CommandResult {
+  stdout: string;
+  stderr?: string;
+  code: number;
+}
+
+export interface CommandContext {
+  pool: PoolState;
+  host: XObject;
+  sandbox: Dom0Sandbox;
+}
+
+const LVM_TYPES = ['lvm', 'lvmohba', 'lvmoiscsi'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const ok = (stdout = ''): CommandResult => ({ stdout, code: 0 });
+const fail = (stderr: string, code = 1): CommandResult => ({ stdout: '', stderr: stderr.endsWith('\n') ? stderr : stderr + '\n', code });
+
+export function runCommand(ctx: CommandContext, cmd: string, args: string[]): CommandResult {
+  switch (cmd) {
+    case 'hostname':
+      return ok(`${ctx.host.record.name_label as string}\n`);
+    case 'xe':
+      return xe(ctx, args);
+    case 'lvscan':
+      return lvscan(ctx);
+    case 'xapi-init':
+      return xapiInit(ctx, args[0] ?? '');
+    case 'map-dev':
+      return mapDevice(ctx, args[0] ?? '');
+    default:
+      return fail(`${cmd}: command not found`, 127);
+  }
+}
+
+// ---- xe ----
+
+type Row = Record<string, string>;
+
+function rec<T = unknown>(o: XObject, field: string): T {
+  return o.record[field] as T;
+}
+
+function mapText(m: Record<string, string> | undefined): string {
+  return Object.entries(m ?? {}).map(([k, v]) => `${k}: ${v}`).join('; ');
+}
+
+function uuidOf(pool: PoolState, ref: string): string {
+  return pool.get(ref)?.uuid ?? '<not in database>';
+}
+
+/** Each class as xe shows it: all params, and the ones `xe <class>-list` prints by default. */
+const CLASSES: Record<string, { cls: 'host' | 'SR' | 'VDI' | 'PBD' | 'VM'; defaults: string[]; row(pool: PoolState, o: XObject): Row }> = {
+  host: {
+    cls: 'host',
+    defaults: ['uuid', 'name-label', 'name-description'],
+    row: (pool, o) => ({
+      uuid: o.uuid, 'name-label': rec(o, 'name_label'), 'name-description': rec(o, 'name_description'),
+      address: rec(o, 'address'), hostname: rec(o, 'hostname'), enabled: String(rec(o, 'enabled')),
+      'software-version': mapText(rec(o, 'software_version')),
+      'host-metrics-live': String(pool.getOf('host_metrics', rec(o, 'metrics'))?.record.live ?? false),
+    }),
+  },
+  sr: {
+    cls: 'SR',
+    defaults: ['uuid', 'name-label', 'name-description', 'host', 'type', 'content-type'],
+    row: (pool, o) => {
+      const pbds = [...pool.all('PBD')].filter((p) => rec(p, 'SR') === o.ref);
+      const host = rec<boolean>(o, 'shared') ? '<shared>' : (pool.get(rec(pbds[0] ?? o, 'host'))?.record.name_label as string) ?? '<not in database>';
+      return {
+        uuid: o.uuid, 'name-label': rec(o, 'name_label'), 'name-description': rec(o, 'name_description'), host,
+        type: rec(o, 'type'), 'content-type': rec(o, 'content_type'), shared: String(rec(o, 'shared')),
+        'physical-size': String(rec(o, 'physical_size')), 'physical-utilisation': String(rec(o, 'physical_utilisation')),
+      };
+    },
+  },
+  vdi: {
+    cls: 'VDI',
+    defaults: ['uuid', 'name-label', 'name-description', 'virtual-size', 'sharable', 'read-only'],
+    row: (pool, o) => ({
+      uuid: o.uuid, 'name-label': rec(o, 'name_label'), 'name-description': rec(o, 'name_description'),
+      'sr-uuid': uuidOf(pool, rec(o, 'SR')), 'virtual-size': String(rec(o, 'virtual_size')),
+      'physical-utilisation': String(rec(o, 'physical_utilisation')), sharable: String(rec(o, 'sharable')),
+      'read-only': String(rec(o, 'read_only')), 'sm-config': mapText(rec(o, 'sm_config')),
+    }),
+  },
+  pbd: {
+    cls: 'PBD',
+    defaults: ['uuid', 'host-uuid', 'sr-uuid', 'device-config', 'currently-attached'],
+    row: (pool, o) => ({
+      uuid: o.uuid, 'host-uuid': uuidOf(pool, rec(o, 'host')), 'sr-uuid': uuidOf(pool, rec(o, 'SR')),
+      'device-config': mapText(rec(o, 'device_config')), 'currently-attached': String(rec(o, 'currently_attached')),
+    }),
+  },
+  vm: {
+    cls: 'VM',
+    defaults: ['uuid', 'name-label', 'power-state'],
+    row: (pool, o) => ({
+      uuid: o.uuid, 'name-label': rec(o, 'name_label'), 'power-state': String(rec(o, 'power_state')).toLowerCase(),
+      'resident-on': uuidOf(pool, rec(o, 'resident_on')), 'is-control-domain': String(rec(o, 'is_control_domain')),
+    }),
+  },
+};
+
+function parseArgs(args: string[]): { params: Map<string, string>; flags: Set<string> } {
+  const params = new Map<string, string>();
+  const flags = new Set<string>();
+  for (const a of args) {
+    if (a.startsWith('--')) flags.add(a.slice(2));
+    else {
+      const eq = a.indexOf('=');
+      if (eq > 0) params.set(a.slice(0, eq), a.slice(eq + 1));
+      else flags.add(a);
+    }
+  }
+  return { params, flags };
+}
+
+/** xe's record layout: the first key left-aligned, the others right-aligned on the colon. */
+function formatRecord(row: Row, fields: string[]): string {
+  const rw = (f: string) => (['name-label', 'name-description'].includes(f) ? 'RW' : 'RO');
+  const keys = fields.map((f) => `${f} ( ${rw(f)})`);
+  const width = Math.max(20, ...keys.map((k) => k.length));
+  return fields.map((f, i) => (i === 0 ? keys[i].padEnd(width + 4) : keys[i].padStart(width + 4)) + ': ' + (row[f] ?? '')).join('\n') + '\n';
+}
+
+function list(ctx: CommandContext, kind: keyof typeof CLASSES, args: string[]): CommandResult {
+  const spec = CLASSES[kind];
+  const { params, flags } = parseArgs(args);
+  const wanted = params.get('params');
+  params.delete('params');
+  let rows = [...ctx.pool.all(spec.cls)].map((o) => spec.row(ctx.pool, o));
+  for (const [k, v] of params) {
+    if (rows.length && !(k in rows[0])) return fail(`Unknown field '${k}'`);
+    rows = rows.filter((r) => r[k] === v);
+  }
+  if (flags.has('minimal')) return ok(rows.map((r) => r[wanted && wanted !== 'all' ? wanted.split(',')[0] : 'uuid']).join(',') + '\n');
+  const fields = !wanted ? spec.defaults : wanted === 'all' ? Object.keys(rows[0] ?? {}) : wanted.split(',');
+  return ok(rows.map((r) => formatRecord(r, fields)).join('\n\n') + (rows.length ? '\n\n' : ''));
+}
+
+function parseSize(s: string | undefined): number | undefined {
+  const m = /^(\d+)\s*(B|KiB|MiB|GiB|TiB)?$/i.exec(s ?? '');
+  if (!m) return undefined;
+  const mult: Record<string, number> = { b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4 };
+  return Number(m[1]) * mult[(m[2] ?? 'b').toLowerCase()];
+}
+
+function xe(ctx: CommandContext, args: string[]): CommandResult {
+  const [sub, ...rest] = args;
+  const { params } = parseArgs(rest);
+  const m = /^(host|sr|vdi|pbd|vm)-list$/.exec(sub ?? '');
+  if (m) return list(ctx, m[1] as keyof typeof CLASSES, rest);
+  switch (sub) {
+    case 'host-param-get': {
+      const host = ctx.pool.byUuidOf('host', params.get('uuid') ?? '');
+      if (!host) return fail(`The uuid you supplied was invalid.\ntype: host\nuuid: ${params.get('uuid') ?? ''}`);
+      const row = CLASSES.host.row(ctx.pool, host);
+      const name = params.get('param-name') ?? '';
+      if (!(name in row)) return fail(`Unknown field '${name}'`);
+      return ok(row[name] + '\n');
+    }
+    case 'sr-scan': {
+      const sr = ctx.pool.byUuidOf('SR', params.get('uuid') ?? '');
+      if (!sr) return fail(`The uuid you supplied was invalid.\ntype: SR\nuuid: ${params.get('uuid') ?? ''}`);
+      ctx.pool.touch(sr);
+      return ok();
+    }
+    case 'vdi-create': {
+      const sr = ctx.pool.byUuidOf('SR', params.get('sr-uuid') ?? '');
+      if (!sr) return fail(`The uuid you supplied was invalid.\ntype: SR\nuuid: ${params.get('sr-uuid') ?? ''}`);
+      const size = parseSize(params.get('virtual-size'));
+      const name = params.get('name-label');
+      if (size === undefined || name === undefined) return fail('Required parameters: sr-uuid, name-label, virtual-size (bytes or with KiB/MiB/GiB/TiB)');
+      const raw = params.get('sm-config:type') === 'raw';
+      const vdi = addVdi(ctx.pool, sr, { name_label: name, virtual_size: size, format: raw ? 'raw' : 'vhd' });
+      return ok(vdi.uuid + '\n');
+    }
+    case 'vdi-destroy': {
+      const vdi = ctx.pool.byUuidOf('VDI', params.get('uuid') ?? '');
+      if (!vdi) return fail(`The uuid you supplied was invalid.\ntype: VDI\nuuid: ${params.get('uuid') ?? ''}`);
+      const sr = ctx.pool.get(rec(vdi, 'SR'));
+      removeVdi(ctx.pool, vdi);
+      if (sr) for (const prefix of ['LV-', 'VHD-']) ctx.sandbox.removeLv(ctx.pool, sr.uuid, prefix + vdi.uuid);
+      return ok();
+    }
+    case undefined:
+    case 'help':
+      return ok('Usage: xe <host|sr|vdi|pbd|vm>-list [params=…] [--minimal] [field=value …]; host-param-get; sr-scan; vdi-create; vdi-destroy\n');
+    default:
+      return fail(`Unknown command: ${sub} (this simulated dom0 knows host-list, sr-list, vdi-list, pbd-list, vm-list, host-param-get, sr-scan, vdi-create, vdi-destroy)`);
+  }
+}
+
+// ---- LVM ----
+
+function lvmSrsOfHost(ctx: CommandContext): XObject[] {
+  const out: XObject[] = [];
+  for (const pbd of ctx.pool.all('PBD')) {
+    if (rec(pbd, 'host') !== ctx.host.ref || !rec<boolean>(pbd, 'currently_attached')) continue;
+    const sr = ctx.pool.get(rec(pbd, 'SR'));
+    if (sr && LVM_TYPES.includes(rec(sr, 'type'))) out.push(sr);
+  }
+  return out;
+}
+
+function lvName(vdi: XObject): string {
+  return (rec<Record<string, string>>(vdi, 'sm_config') ?? {}).type === 'raw' ? `LV-${vdi.uuid}` : `VHD-${vdi.uuid}`;
+}
+
+function lvscan(ctx: CommandContext): CommandResult {
+  const lines: string[] = [];
+  for (const sr of lvmSrsOfHost(ctx)) {
+    lines.push(`  inactive          '/dev/VG_XenStorage-${sr.uuid}/MGT' [4.00 MiB] inherit`);
+    for (const vdi of ctx.pool.all('VDI')) {
+      if (rec(vdi, 'SR') !== sr.ref) continue;
+      const attachedHere = [...ctx.pool.all('VBD')].some((b) => rec(b, 'VDI') === vdi.ref && rec<boolean>(b, 'currently_attached')
+        && ctx.pool.get(rec(b, 'VM'))?.record.resident_on === ctx.host.ref);
+      const gib = (rec<number>(vdi, 'physical_utilisation') / 1024 ** 3).toFixed(2);
+      lines.push(`  ${attachedHere ? 'ACTIVE  ' : 'inactive'}          '/dev/VG_XenStorage-${sr.uuid}/${lvName(vdi)}' [${gib} GiB] inherit`);
+    }
+  }
+  return ok(lines.join('\n') + (lines.length ? '\n' : ''));
+}
+
+/**
+ * Maps a path a command names into this host's sandbox: an LV of a plugged LVM SR becomes its shared
+ * backing file (created sparse at the VDI's size); anything under /dev /etc /opt /tmp /sys maps into
+ * the host's folder; other paths are left as they are.
+ */
+function mapDevice(ctx: CommandContext, path: string): CommandResult {
+  const lv = /^\/dev\/(?:mapper\/)?VG_XenStorage-([0-9a-f-]{36})\/(LV|VHD)-([0-9a-f-]{36})$/.exec(path);
+  if (lv) {
+    const [, srUuid, kind, vdiUuid] = lv;
+    if (!UUID.test(srUuid) || !UUID.test(vdiUuid)) return fail(`${path}: not a volume`);
+    const sr = lvmSrsOfHost(ctx).find((s) => s.uuid === srUuid);
+    if (!sr) return fail(`Volume group "VG_XenStorage-${srUuid}" not found`, 5);
+    const vdi = ctx.pool.byUuidOf('VDI', vdiUuid);
+    if (!vdi || rec(vdi, 'SR') !== sr.ref || lvName(vdi) !== `${kind}-${vdiUuid}`) return fail(`${path}: No such file or directory`, 2);
+    return ok(ctx.sandbox.lvFile(ctx.pool, ctx.host, srUuid, `${kind}-${vdiUuid}`, rec<number>(vdi, 'physical_utilisation')) + '\n');
+  }
+  if (/^\/(dev|etc|opt|tmp|sys)(\/|$)/.test(path) && !path.includes('..')) return ok(join(ctx.sandbox.hostDir(ctx.host), path) + '\n');
+  return ok(path + '\n');
+}
+
+// ---- xapi ----
+
+/** /etc/init.d/xapi start|stop|restart: a restart re-reads the version, as real xapi does at start. */
+function xapiInit(ctx: CommandContext, action: string): CommandResult {
+  if (!['start', 'stop', 'restart'].includes(action)) return fail('Usage: /etc/init.d/xapi {start|stop|restart}');
+  if (action === 'stop') return ok('Stopping xapi: [  OK  ]\n');
+  const dir = ctx.sandbox.hostDir(ctx.host);
+  const override = join(dir, 'etc/xensource/xapi_version_override');
+  let version: string | undefined;
+  if (existsSync(override)) version = readFileSync(override, 'utf8').trim();
+  else {
+    const m = /product_version=([0-9.]+)/.exec(readFileSync(join(dir, 'opt/xensource/bin/xapi')).toString('latin1'));
+    version = m?.[1];
+  }
+  if (version && /^\d+\.\d+\.\d+$/.test(version)) {
+    const sv = { ...(rec<Record<string, string>>(ctx.host, 'software_version') ?? {}), product_version: version };
+    ctx.pool.update(ctx.host, { software_version: sv });
+  }
+  return ok(`${action === 'restart' ? 'Stopping xapi: [  OK  ]\n' : ''}Starting xapi: ....start-of-day complete.\n[  OK  ]\n`);
+}

@@ -1,0 +1,230 @@
+// Simulated dom0s: an SSH server (ssh2's Server) for every simulated host, on that host's own loopback
+// address, with its own host key and the pool's root password (as on XenServer, where XAPI's root
+// login is dom0's root account). Exec and shell requests run a real bash whose PATH starts with our
+// commands (sandbox.ts, commands.ts); dd is the real coreutils dd on files standing in for the LVs.
+
+import { spawn } from 'node:child_process';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { chmodSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
+import { join } from 'node:path';
+import { Server, utils, type Connection, type ServerChannel } from 'ssh2';
+import type { PoolState, SimState, XObject } from '../state';
+import { runCommand } from './commands';
+import { Dom0Sandbox } from './sandbox';
+
+export interface Dom0Host {
+  name: string;
+  uuid: string;
+  address: string;
+  port: number;
+  hostKeySha256: string;
+}
+
+export interface Dom0Fleet {
+  port: number;
+  username: string;
+  hosts: Dom0Host[];
+  stop(): Promise<void>;
+}
+
+const DOM0_CMD = `#!/usr/bin/env node
+// Forwards a dom0 command to the simulator over its unix socket and prints the answer.
+const net = require('net');
+const [cmd, ...args] = process.argv.slice(2);
+const s = net.connect(process.env.XCP_SIM_SOCK);
+let buf = '';
+s.on('data', (d) => (buf += d));
+s.on('end', () => {
+  const r = JSON.parse(buf || '{"stdout":"","stderr":"simulator: no answer\\\\n","code":1}');
+  process.stdout.write(r.stdout || '');
+  process.stderr.write(r.stderr || '');
+  process.exitCode = r.code;
+});
+s.on('error', (e) => { process.stderr.write('simulator: ' + e.message + '\\n'); process.exitCode = 1; });
+s.end(JSON.stringify({ host: process.env.XCP_SIM_HOST, cmd, args }));
+`;
+
+/** bash start-up file of every dom0 shell: our commands first, functions for absolute paths. */
+function bashRc(bin: string): string {
+  return `# simulated dom0
+export PATH="${bin}:/usr/sbin:/usr/bin:/sbin:/bin"
+# Interactive shells only (every bash script started from here reads this file too, via BASH_ENV).
+if [[ $- == *i* ]]; then
+  [ -n "$XCP_ROWS" ] && stty rows "$XCP_ROWS" cols "$XCP_COLS" 2>/dev/null
+  PS1='[root@'"$(hostname)"' \\W]# '
+fi
+`;
+}
+
+const WRAPPERS: Record<string, string> = {
+  xe: 'exec "$XCP_SIM_BIN/dom0cmd" xe "$@"\n',
+  lvscan: 'exec "$XCP_SIM_BIN/dom0cmd" lvscan "$@"\n',
+  hostname: 'exec "$XCP_SIM_BIN/dom0cmd" hostname "$@"\n',
+  // dd: the real one, with if=/of= naming /dev/… mapped to the files standing in for the devices.
+  dd: `args=()
+for a in "$@"; do
+  case "$a" in
+    if=/*|of=/*)
+      p=$("$XCP_SIM_BIN/dom0cmd" map-dev "\${a#*=}") || exit 1
+      args+=("\${a%%=*}=$p") ;;
+    *) args+=("$a") ;;
+  esac
+done
+exec /bin/dd "\${args[@]}"
+`,
+};
+
+function writeBin(sandbox: Dom0Sandbox): string {
+  writeFileSync(join(sandbox.bin, 'dom0cmd'), DOM0_CMD);
+  chmodSync(join(sandbox.bin, 'dom0cmd'), 0o755);
+  for (const [name, body] of Object.entries(WRAPPERS)) {
+    writeFileSync(join(sandbox.bin, name), `#!/bin/bash\n${body}`);
+    chmodSync(join(sandbox.bin, name), 0o755);
+  }
+  const rc = join(sandbox.root, 'bashrc');
+  writeFileSync(rc, bashRc(sandbox.bin));
+  return rc;
+}
+
+/** A fresh ed25519 host key; ssh2's generator now and then writes one its own parser rejects: retry. */
+function hostKey() {
+  for (let i = 0; ; i++) {
+    const key = utils.generateKeyPairSync('ed25519');
+    const parsed = utils.parseKey(key.private);
+    if (!(parsed instanceof Error)) return { key, parsed };
+    if (i > 20) throw parsed;
+  }
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = createHash('sha256').update(a).digest();
+  const y = createHash('sha256').update(b).digest();
+  return timingSafeEqual(x, y);
+}
+
+export async function startDom0s(sim: SimState, opts: { port?: number } = {}): Promise<Dom0Fleet> {
+  const sandbox = new Dom0Sandbox(() => '');
+  const rc = writeBin(sandbox);
+  const sock = join(sandbox.root, 'dom0.sock');
+  const hosts = new Map<string, { pool: PoolState; host: XObject }>();
+  for (const pool of sim.pools) for (const host of pool.all('host')) hosts.set(host.uuid, { pool, host });
+
+  // The commands' way back into the simulator's state.
+  const cmdServer = net.createServer((s) => {
+    let buf = '';
+    s.on('data', (d) => (buf += d));
+    s.on('end', () => {
+      let reply;
+      try {
+        const req = JSON.parse(buf) as { host: string; cmd: string; args: string[] };
+        const place = hosts.get(req.host);
+        reply = place ? runCommand({ ...place, sandbox }, req.cmd, req.args) : { stdout: '', stderr: 'unknown host\n', code: 1 };
+      } catch (e) {
+        reply = { stdout: '', stderr: `simulator: ${(e as Error).message}\n`, code: 1 };
+      }
+      s.end(JSON.stringify(reply));
+    });
+    s.on('error', () => undefined);
+  });
+  await new Promise<void>((r) => cmdServer.listen(sock, r));
+
+  const servers: Server[] = [];
+  const clients = new Set<Connection>();
+  const described: Dom0Host[] = [];
+  let port = opts.port ?? 0;
+  for (const [uuid, { pool, host }] of hosts) {
+    const { key, parsed } = hostKey();
+    const fingerprint = 'SHA256:' + createHash('sha256').update(parsed.getPublicSSH()).digest('base64').replace(/=+$/, '');
+    const address = host.record.address as string;
+    const server = new Server({ hostKeys: [key.private] }, (client) => {
+      clients.add(client);
+      client.on('close', () => clients.delete(client));
+      serveClient(client, { pool, host, sandbox, rc, sock });
+    });
+    server.on('error', () => undefined);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, address, () => resolve());
+    });
+    if (port === 0) port = (server.address() as net.AddressInfo).port; // the first picks; every host shares it
+    servers.push(server);
+    sandbox.prepareHost(pool, host);
+    described.push({ name: host.record.name_label as string, uuid, address, port, hostKeySha256: fingerprint });
+  }
+  return {
+    port,
+    username: 'root',
+    hosts: described,
+    async stop() {
+      for (const c of clients) c.end(); // a stopping simulator drops its sessions, as a host going away would
+      await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+      await new Promise((r) => cmdServer.close(r));
+      sandbox.dispose();
+    },
+  };
+}
+
+interface HostContext {
+  pool: PoolState;
+  host: XObject;
+  sandbox: Dom0Sandbox;
+  rc: string;
+  sock: string;
+}
+
+function serveClient(client: Connection, ctx: HostContext): void {
+  client.on('error', () => undefined);
+  client.on('authentication', (auth) => {
+    if (auth.username === 'root' && auth.method === 'password' && sameSecret(auth.password, ctx.pool.password)) return auth.accept();
+    auth.reject(['password']);
+  });
+  client.on('ready', () => {
+    client.on('session', (acceptSession) => {
+      const session = acceptSession();
+      let pty: { cols: number; rows: number; term: string } | undefined;
+      session.on('pty', (accept, _reject, info) => {
+        pty = { cols: info.cols, rows: info.rows, term: info.term };
+        accept?.();
+      });
+      session.on('window-change', (accept) => accept?.());
+      session.on('env', (accept) => accept?.());
+      session.on('exec', (accept, _reject, info) => run(accept(), ctx, ['-c', info.command], undefined));
+      session.on('shell', (accept) => run(accept(), ctx, ['-i'], pty ?? { cols: 80, rows: 24, term: 'xterm' }));
+    });
+  });
+}
+
+function run(channel: ServerChannel, ctx: HostContext, bashArgs: string[], pty: { cols: number; rows: number; term: string } | undefined): void {
+  const home = join(ctx.sandbox.hostDir(ctx.host), 'root');
+  const env: NodeJS.ProcessEnv = {
+    HOME: home,
+    USER: 'root',
+    LANG: 'C.UTF-8',
+    PATH: `${ctx.sandbox.bin}:/usr/sbin:/usr/bin:/sbin:/bin`,
+    BASH_ENV: ctx.rc,
+    XCP_SIM_BIN: ctx.sandbox.bin,
+    XCP_SIM_SOCK: ctx.sock,
+    XCP_SIM_HOST: ctx.host.uuid,
+    TERM: pty?.term ?? 'dumb',
+    XCP_ROWS: pty ? String(pty.rows) : '',
+    XCP_COLS: pty ? String(pty.cols) : '',
+  };
+  // A pty shell runs under script(1), which gives bash a real terminal.
+  const child = pty
+    ? spawn('script', ['-qfec', `bash --rcfile ${ctx.rc} -i`, '/dev/null'], { cwd: home, env })
+    : spawn('bash', bashArgs, { cwd: home, env });
+  channel.pipe(child.stdin).on('error', () => undefined);
+  child.stdout.pipe(channel, { end: false });
+  child.stderr.pipe(pty ? channel : channel.stderr, { end: false });
+  child.stdin.on('error', () => undefined);
+  // 'close' comes after the exit status and after both output streams ended.
+  child.on('close', (code, sig) => {
+    if (sig) channel.exit(sig.replace(/^SIG/, ''), false, '');
+    else channel.exit(code ?? 0);
+    channel.end();
+  });
+  channel.on('close', () => {
+    if (child.exitCode === null) child.kill('SIGHUP');
+  });
+}
