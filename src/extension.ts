@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import { PoolRegistry } from './model/poolRegistry';
 import { importDemoPasswords } from './editor/demoPasswords';
 import { registerPoolCommands } from './editor/poolCommands';
+import { registerShellCommands } from './editor/shellCommands';
+import { SshHostKeyStore } from './editor/sshHostKeys';
 import { affectsPools, readPoolEntries } from './editor/poolSettings';
 import { PasswordStore } from './editor/secrets';
 import { TlsTrustStore } from './editor/tlsTrustStore';
@@ -40,6 +42,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     tree,
     view,
     ...registerPoolCommands({ registry, passwords, tls }),
+    ...registerShellCommands({ registry, passwords, hostKeys: new SshHostKeyStore(context.globalState) }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsPools(e)) void loadPools();
     }),

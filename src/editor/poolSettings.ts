@@ -13,9 +13,10 @@ export function readPoolEntries(): { entries: PoolEntry[]; problems: string[] } 
 
 export async function writePoolEntries(entries: readonly PoolEntry[]): Promise<void> {
   const clean = entries.map((e) => {
-    const out: Record<string, string> = { name: e.name, url: e.url, username: e.username };
+    const out: Record<string, string | number> = { name: e.name, url: e.url, username: e.username };
     if (e.transport && e.transport !== 'auto') out.transport = e.transport;
     if (e.jumpHost) out.jumpHost = e.jumpHost;
+    if (e.sshPort) out.sshPort = e.sshPort;
     return out;
   });
   await vscode.workspace.getConfiguration(SECTION).update(KEY, clean, vscode.ConfigurationTarget.Global);

@@ -14,6 +14,8 @@ export interface PoolEntry {
   transport?: TransportChoice;
   /** Optional SSH jump host for this pool's dom0s ("user@host:port"). */
   jumpHost?: string;
+  /** SSH port of the pool's dom0s (default 22). */
+  sshPort?: number;
 }
 
 export type RegistryEvent =
@@ -38,7 +40,7 @@ export function validateEntries(raw: unknown): { entries: PoolEntry[]; problems:
   raw.forEach((item, i) => {
     const where = `xcpAdmin.pools[${i}]`;
     if (!item || typeof item !== 'object') return void problems.push(`${where} is not an object.`);
-    const { name, url, username, transport, jumpHost } = item as Record<string, unknown>;
+    const { name, url, username, transport, jumpHost, sshPort } = item as Record<string, unknown>;
     if (typeof name !== 'string' || !name.trim()) return void problems.push(`${where} has no name.`);
     if (seen.has(name)) return void problems.push(`${where}: the name "${name}" is used twice; the second is ignored.`);
     if (typeof url !== 'string') return void problems.push(`${where} ("${name}") has no url.`);
@@ -50,6 +52,12 @@ export function validateEntries(raw: unknown): { entries: PoolEntry[]; problems:
     if (transport !== undefined && transport !== 'auto' && transport !== 'xmlrpc' && transport !== 'jsonrpc') {
       return void problems.push(`${where} ("${name}"): transport must be auto, xmlrpc or jsonrpc.`);
     }
+    if (sshPort !== undefined && !(Number.isInteger(sshPort) && (sshPort as number) > 0 && (sshPort as number) < 65536)) {
+      return void problems.push(`${where} ("${name}"): sshPort must be a port number.`);
+    }
+    if (jumpHost !== undefined && (typeof jumpHost !== 'string' || (jumpHost && !parseJumpHost(jumpHost)))) {
+      return void problems.push(`${where} ("${name}"): jumpHost must look like user@host or user@host:port.`);
+    }
     seen.add(name);
     entries.push({
       name,
@@ -57,9 +65,19 @@ export function validateEntries(raw: unknown): { entries: PoolEntry[]; problems:
       username: typeof username === 'string' && username ? username : 'root',
       transport: transport as TransportChoice | undefined,
       jumpHost: typeof jumpHost === 'string' && jumpHost ? jumpHost : undefined,
+      ...(sshPort !== undefined ? { sshPort: sshPort as number } : {}),
     });
   });
   return { entries, problems };
+}
+
+/** "user@host", "user@host:port", "host" → its parts; undefined when it is none of these. */
+export function parseJumpHost(text: string): { username?: string; host: string; port: number } | undefined {
+  const m = /^(?:([A-Za-z0-9._-]+)@)?(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(text.trim());
+  if (!m) return undefined;
+  const port = m[3] ? Number(m[3]) : 22;
+  if (port < 1 || port > 65535) return undefined;
+  return { username: m[1], host: m[2].replace(/^\[|\]$/g, ''), port };
 }
 
 interface Slot {

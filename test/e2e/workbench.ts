@@ -202,7 +202,10 @@ export async function startSimulatorProcess(args: string[] = [], timeoutMs = 30_
   const control = typeof rawControl === 'string' ? rawControl
     : rawControl && typeof rawControl === 'object' && typeof (rawControl as { url?: unknown }).url === 'string'
       ? (rawControl as { url: string }).url : '';
-  const info: SimulatorInfo = { ...parsed, pools: (parsed.pools as PoolInfo[]) ?? [], control };
+  const dom0 = parsed.dom0 as { port?: number } | undefined;
+  // The simulated dom0s listen on one SSH port: each pool's entry carries it (xcpAdmin.pools[].sshPort).
+  const pools = ((parsed.pools as PoolInfo[]) ?? []).map((p) => (dom0?.port ? { ...p, sshPort: dom0.port } : p));
+  const info: SimulatorInfo = { ...parsed, pools, control };
   return {
     info,
     pid: child.pid,
@@ -259,6 +262,7 @@ export function workbenchSettings(opts: WorkbenchOptions): Record<string, unknow
     settings['xcpAdmin.pools'] = opts.pools.map((p) => {
       const entry: Record<string, unknown> = { name: p.name, url: p.url, username: p.username };
       if (p.transport) entry.transport = p.transport;
+      if (typeof p.sshPort === 'number') entry.sshPort = p.sshPort;
       return entry;
     });
     const passwords: Record<string, string> = {};
