@@ -95,7 +95,7 @@ async function main(): Promise<void> {
     console.error(`round ${i + 1}: ui-visible=${r.visible.toFixed(0)}ms ext-render=${r.render}ms peer=${peer[i].toFixed(0)}ms`);
   }
   const [v, r, p] = [median(visible), median(render), median(peer)];
-  console.log(`activation: ui-visible=${v.toFixed(0)}ms ext-render=${r.toFixed(0)}ms peer=${p.toFixed(0)}ms ratio=${(r / p).toFixed(2)} bundle=${(bundle / 1024).toFixed(0)}KiB`);
+  console.log(`activation: ui-visible=${v.toFixed(0)}ms ext-render=${r.toFixed(0)}ms peer=${p.toFixed(0)}ms bundle=${(bundle / 1024).toFixed(0)}KiB ratio=${(r / p).toFixed(2)} target=n/a`);
 }
 
 main().catch((err) => {
