@@ -1,7 +1,8 @@
 // XAPI method dispatch, shared by both transports: (host the request reached, method, params) → value
 // or an XAPI failure. Checks happen in xapi's order: method known, parameter count, session, then refs.
 
-import { CLASSES, ClassName, NAME_LABEL_LOOKUP, classFromLower, fieldsOf } from './schema';
+import { CLASSES, ClassName, NAME_LABEL_LOOKUP, NULL_REF, classFromLower, fieldsOf } from './schema';
+
 import { HostPlace, PoolState, Session, SimState, XObject } from './state';
 import { XI4, XStruct, XValue } from './xmlrpc-wire';
 
@@ -158,6 +159,58 @@ METHODS.set('SR.scan', {
   write: true,
   run(_c, pool, [, ref]) {
     objOf(pool, 'SR', ref); // a real scan re-reads the volumes; the simulator's state is already current
+    return '';
+  },
+});
+
+// ---- recovery after a dead host (xapi_vm.ml power_state_reset, xapi_host.ml destroy) ---------------
+
+function hostIsLive(pool: PoolState, host: XObject): boolean {
+  return pool.getOf('host_metrics', host.record.metrics as string)?.record.live === true;
+}
+
+METHODS.set('VM.power_state_reset', {
+  arity: 2,
+  write: true,
+  run(_c, pool, [, ref]) {
+    const vm = objOf(pool, 'VM', ref);
+    if (vm.record.is_control_domain) fail('CANNOT_RESET_CONTROL_DOMAIN', vm.ref);
+    const state = vm.record.power_state as string;
+    if (state === 'Running' || state === 'Paused') {
+      const resident = pool.getOf('host', vm.record.resident_on as string);
+      // A VM on a live host is that host's to manage: xapi refuses, naming the host.
+      if (resident && hostIsLive(pool, resident)) fail('HOST_IS_LIVE', resident.ref);
+    }
+    const host = pool.getOf('host', vm.record.resident_on as string);
+    if (host) pool.removeFromSet(host, 'resident_VMs', vm.ref);
+    pool.update(vm, { power_state: 'Halted', resident_on: NULL_REF, domid: -1 });
+    return '';
+  },
+});
+
+METHODS.set('host.destroy', {
+  arity: 2,
+  write: true,
+  run(ctx, pool, [, ref]) {
+    const host = objOf(pool, 'host', ref);
+    if (hostIsLive(pool, host) && !ctx.sim.isDown(host.record.address as string)) fail('HOST_IS_LIVE', host.ref);
+    if (host.ref === pool.masterRef()) fail('HOST_CANNOT_DESTROY_SELF', host.ref);
+    const regular = (host.record.resident_VMs as string[]).filter((v) => !pool.getOf('VM', v)?.record.is_control_domain);
+    if (regular.length > 0) fail('HOST_HAS_RESIDENT_VMS', host.ref);
+    for (const pbdRef of host.record.PBDs as string[]) {
+      const pbd = pool.getOf('PBD', pbdRef);
+      if (!pbd) continue;
+      const sr = pool.getOf('SR', pbd.record.SR as string);
+      if (sr) pool.removeFromSet(sr, 'PBDs', pbd.ref);
+      pool.destroy(pbd);
+    }
+    for (const vmRef of host.record.resident_VMs as string[]) {
+      const dom0 = pool.getOf('VM', vmRef);
+      if (dom0) pool.destroy(dom0);
+    }
+    const metrics = pool.getOf('host_metrics', host.record.metrics as string);
+    pool.destroy(host);
+    if (metrics) pool.destroy(metrics);
     return '';
   },
 });

@@ -1,0 +1,62 @@
+// The journal of procedure runs: one JSON object per line in <folder>/journal.jsonl (the editor gives
+// its global storage folder). What ran, on what, when, each step's result and output tail.
+// No vscode import.
+
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ObjectRef } from './plan';
+
+export interface JournalStep {
+  id: string;
+  title: string;
+  status: 'done' | 'failed' | 'declined' | 'cancelled' | 'not run';
+  started?: string;
+  ended?: string;
+  output?: string;
+  error?: string;
+}
+
+export interface JournalEntry {
+  procedure: string;
+  title: string;
+  target: ObjectRef;
+  started: string;
+  ended: string;
+  status: string;
+  message: string;
+  steps: JournalStep[];
+  /** Procedure-specific facts worth keeping (e.g. which LV an import wrote). */
+  extra?: Record<string, unknown>;
+}
+
+export class Journal {
+  readonly file: string;
+  constructor(folder: string) {
+    this.file = join(folder, 'journal.jsonl');
+  }
+
+  async append(entry: JournalEntry): Promise<void> {
+    await mkdir(join(this.file, '..'), { recursive: true });
+    await appendFile(this.file, JSON.stringify(entry) + '\n', 'utf8');
+  }
+
+  /** Every entry, oldest first; a damaged line is skipped, not fatal. */
+  async entries(): Promise<JournalEntry[]> {
+    let text = '';
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch {
+      return [];
+    }
+    const out: JournalEntry[] = [];
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        out.push(JSON.parse(line) as JournalEntry);
+      } catch {
+        // a line cut by a crash: skip it
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,76 @@
+// A procedure of the runbook as data: a Plan is built from the live model by a pure function, shown in
+// full before anything runs (preview), then run step by step (runner.ts). No vscode import.
+
+export interface ObjectRef {
+  kind: 'pool' | 'host' | 'SR' | 'VDI' | 'VM';
+  name: string;
+  uuid: string;
+}
+
+export interface HostTarget {
+  name: string;
+  uuid: string;
+  address: string;
+}
+
+export type StepAction =
+  | {
+      kind: 'xapi';
+      method: string;
+      /** The call's arguments after the session (refs, values). */
+      args: unknown[];
+      /** The same call as an `xe` command line, for the terminal and the preview. */
+      xe: string;
+    }
+  | { kind: 'shell'; host: HostTarget; command: string };
+
+export interface Step {
+  id: string;
+  title: string;
+  /** Why the step is there, in the runbook's terms. */
+  why: string;
+  destructive: boolean;
+  /** What a confirmation names (destructive steps). */
+  confirmObject?: ObjectRef;
+  action: StepAction;
+  /** How to tell that it worked. */
+  check?: string;
+}
+
+export interface Plan {
+  procedure: string;
+  title: string;
+  target: ObjectRef;
+  summary: string;
+  /** How the preconditions were established: what was read, from where. */
+  facts: string[];
+  steps: Step[];
+  /** Set when the plan must not run: why, with the facts. */
+  refusal?: string;
+}
+
+/** The full dry run as Markdown: what will run, where, in which order, and what each step changes. */
+export function preview(plan: Plan): string {
+  const lines: string[] = [];
+  lines.push(`# ${plan.procedure}: ${plan.title}`, '');
+  lines.push(`Target: ${plan.target.kind} **${plan.target.name}** (\`${plan.target.uuid}\`)`, '');
+  lines.push(plan.summary, '');
+  if (plan.facts.length) {
+    lines.push('## What was checked', '');
+    for (const f of plan.facts) lines.push(`- ${f}`);
+    lines.push('');
+  }
+  if (plan.refusal) {
+    lines.push('## Refused', '', plan.refusal, '');
+    return lines.join('\n');
+  }
+  lines.push('## Steps', '');
+  plan.steps.forEach((s, i) => {
+    lines.push(`${i + 1}. **${s.title}**${s.destructive ? ' — ⚠ destructive, asks for confirmation' : ''}`);
+    lines.push(`   - why: ${s.why}`);
+    if (s.action.kind === 'xapi') lines.push(`   - XAPI \`${s.action.method}\`, as xe: \`${s.action.xe}\``);
+    else lines.push(`   - on ${s.action.host.name} (${s.action.host.address}): \`${s.action.command}\``);
+    if (s.check) lines.push(`   - check: ${s.check}`);
+  });
+  return lines.join('\n') + '\n';
+}
