@@ -5,6 +5,8 @@ import { PoolRegistry } from './model/poolRegistry';
 import { importDemoPasswords } from './editor/demoPasswords';
 import { registerPoolCommands } from './editor/poolCommands';
 import { registerShellCommands } from './editor/shellCommands';
+import { registerProcedureCommands } from './editor/procedureCommands';
+import { Journal } from './procedures/journal';
 import { SshHostKeyStore } from './editor/sshHostKeys';
 import { affectsPools, readPoolEntries } from './editor/poolSettings';
 import { PasswordStore } from './editor/secrets';
@@ -42,6 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     tree,
     view,
     ...registerPoolCommands({ registry, passwords, tls }),
+    ...registerProcedureCommands({ registry, journal: new Journal(context.globalStorageUri.fsPath) }),
     ...registerShellCommands({ registry, passwords, hostKeys: new SshHostKeyStore(context.globalState) }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsPools(e)) void loadPools();

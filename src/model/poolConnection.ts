@@ -153,6 +153,14 @@ export class PoolConnection {
     return this.connecting;
   }
 
+  /** One XAPI call on this pool's session (procedures use it); rejects when the pool is not connected. */
+  call<T = unknown>(method: string, args: unknown[]): Promise<T> {
+    if (this.current.kind !== 'connected' || !this.session) {
+      return Promise.reject(new Error(`Pool ${this.name} is not connected: connect it, then run the procedure again.`));
+    }
+    return this.session.call<T>(method, args);
+  }
+
   /** Stops the event watcher and logs out. */
   async disconnect(): Promise<void> {
     this.generation++;

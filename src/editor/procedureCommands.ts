@@ -1,0 +1,104 @@
+// Right-click procedures: build the plan from the live model, show the full dry run, ask to run it,
+// confirm each destructive step by name and uuid, run it in a terminal, journal it.
+
+import * as vscode from 'vscode';
+import type { PoolRegistry } from '../model/poolRegistry';
+import type { PoolModel } from '../model/poolModel';
+import { planDeadHostVms, planForgetHost } from '../procedures/deadHost';
+import { Journal } from '../procedures/journal';
+import { preview, type Plan } from '../procedures/plan';
+import { runPlan } from '../procedures/runner';
+import { ProcedureTerminal } from '../terminals/procedureTerminal';
+import type { TreeNode } from '../tree/nodes';
+
+export interface ProcedureCommandDeps {
+  registry: PoolRegistry;
+  journal: Journal;
+}
+
+async function showPreview(plan: Plan): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: preview(plan) });
+  await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: false });
+}
+
+async function runWithConfirmation(deps: ProcedureCommandDeps, pool: string, plan: Plan): Promise<void> {
+  await showPreview(plan);
+  if (plan.refusal) {
+    void vscode.window.showErrorMessage(`${plan.procedure} refused for ${plan.target.name}: ${plan.refusal}`);
+    await deps.journal.append({ procedure: plan.procedure, title: plan.title, target: plan.target, started: new Date().toISOString(), ended: new Date().toISOString(), status: 'refused', message: plan.refusal, steps: [] });
+    return;
+  }
+  const destructive = plan.steps.filter((s) => s.destructive).length;
+  const run = 'Run';
+  const go = await vscode.window.showWarningMessage(
+    `${plan.procedure}: ${plan.title} — ${plan.target.name}?`,
+    { modal: true, detail: `${plan.summary}\n\n${plan.steps.length} step(s), ${destructive} destructive (each asks again, naming its object). The full plan is open in the editor.` },
+    run,
+  );
+  if (go !== run) return;
+  const connection = deps.registry.connection(pool);
+  if (!connection) return;
+  const terminal = new ProcedureTerminal();
+  vscode.window.createTerminal({ name: `${plan.procedure} ${plan.target.name}`, pty: terminal, iconPath: new vscode.ThemeIcon('tools') }).show();
+  const result = await runPlan(plan, {
+    console: terminal,
+    signal: terminal.cancel.signal,
+    journal: deps.journal,
+    executors: {
+      xapi: (method, args) => connection.call(method, args),
+      shell: async () => {
+        throw new Error('this procedure has no shell step');
+      },
+    },
+    confirmer: {
+      confirm: async (step) => {
+        const o = step.confirmObject ?? plan.target;
+        const yes = 'Yes, do it';
+        const answer = await vscode.window.showWarningMessage(
+          `${step.title}?`,
+          { modal: true, detail: `${o.kind} ${o.name} (${o.uuid})\n\n${step.why}\n\n${step.action.kind === 'xapi' ? step.action.xe : step.action.command}` },
+          yes,
+        );
+        return answer === yes;
+      },
+    },
+  });
+  terminal.done();
+  const show = result.status === 'done' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+  void show(`${plan.procedure} ${result.status} on ${plan.target.name}: ${result.message}`);
+}
+
+function hostNode(deps: ProcedureCommandDeps, node: TreeNode | undefined): { pool: string; model: PoolModel; node: Extract<TreeNode, { kind: 'host' }> } | undefined {
+  if (node?.kind !== 'host') {
+    void vscode.window.showErrorMessage('Run this command from a host in the XCP Admin view.');
+    return undefined;
+  }
+  const state = deps.registry.state(node.pool);
+  if (state?.kind !== 'connected') {
+    void vscode.window.showErrorMessage(`Pool ${node.pool} is not connected: the plan is built from what XAPI says now.`);
+    return undefined;
+  }
+  return { pool: node.pool, model: state.model, node };
+}
+
+export function registerProcedureCommands(deps: ProcedureCommandDeps): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('xcpAdmin.host.declareVmsHalted', async (node?: TreeNode) => {
+      const t = hostNode(deps, node);
+      if (t) await runWithConfirmation(deps, t.pool, planDeadHostVms(t.model, t.node.ref));
+    }),
+    vscode.commands.registerCommand('xcpAdmin.host.forget', async (node?: TreeNode) => {
+      const t = hostNode(deps, node);
+      if (t) await runWithConfirmation(deps, t.pool, planForgetHost(t.model, t.node.ref));
+    }),
+    vscode.commands.registerCommand('xcpAdmin.journal.open', async () => {
+      const entries = await deps.journal.entries();
+      const text = entries.length === 0 ? '# Procedure journal\n\nNo procedure has run yet.\n'
+        : '# Procedure journal\n\n' + entries.reverse().map((e) =>
+          `## ${e.started} — ${e.procedure} ${e.title}: ${e.target.name} — **${e.status}**\n\n${e.message}\n\n` +
+          e.steps.map((s) => `- ${s.status}: ${s.title}${s.error ? ` — ${s.error}` : ''}`).join('\n')).join('\n\n') + '\n';
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
+      await vscode.window.showTextDocument(doc);
+    }),
+  ];
+}
