@@ -28,6 +28,34 @@ export interface HttpAnswer {
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
 
+type Done = (err: Error | null, socket?: net.Socket) => void;
+
+/**
+ * Gives `socket` to the HTTP agent once `ready` has fired and `check` (if any) found nothing wrong;
+ * a failed check, an error or the timeout destroys it before anything is written to it.
+ */
+function handOver(socket: net.Socket, ready: 'connect' | 'secureConnect', hostPort: string, timeoutMs: number, done: Done, check?: (socket: net.Socket) => Error | undefined): undefined {
+  const timer = setTimeout(() => {
+    socket.destroy();
+    done(Object.assign(new Error(`connect timeout to ${hostPort}`), { code: 'ETIMEDOUT' }));
+  }, timeoutMs);
+  socket.once('error', (err) => {
+    clearTimeout(timer);
+    done(err);
+  });
+  socket.once(ready, () => {
+    clearTimeout(timer);
+    const problem = check?.(socket);
+    if (problem) {
+      socket.destroy();
+      done(problem);
+      return;
+    }
+    done(null, socket);
+  });
+  return undefined;
+}
+
 export class Endpoint {
   readonly url: URL;
   readonly hostPort: string;
@@ -46,61 +74,19 @@ export class Endpoint {
     const href = opts.url.href;
     const hostPort = this.hostPort;
 
-    if (this.secure) {
-      const pin = opts.pin;
-      if (!pin) throw new Error(`no pinned certificate for ${this.hostPort}: ask CertificatePolicy.pinFor first`);
-      const agent = new https.Agent({ keepAlive: true, maxSockets: 16 });
-      // The socket goes to the HTTP request only after the fingerprint check (see tls.ts for why
-      // verification is off at the TLS level and where the trust decision is made instead).
-      (agent as unknown as { createConnection: unknown }).createConnection = (
-        _options: unknown,
-        done: (err: Error | null, socket?: net.Socket) => void,
-      ) => {
-        const socket = tls.connect({ host, port, servername: isIp(host) ? undefined : host, rejectUnauthorized: false });
-        const timer = setTimeout(() => {
-          socket.destroy();
-          done(Object.assign(new Error(`connect timeout to ${hostPort}`), { code: 'ETIMEDOUT' }));
-        }, connectTimeoutMs);
-        socket.once('error', (err) => {
-          clearTimeout(timer);
-          done(err);
-        });
-        socket.once('secureConnect', () => {
-          clearTimeout(timer);
-          const presented = socket.getPeerCertificate()?.fingerprint256 ?? '';
-          if (!sameFingerprint(presented, pin)) {
-            socket.destroy();
-            done(certificateChangedError(hostPort, href, pin, presented || '(none)'));
-            return;
-          }
-          done(null, socket);
-        });
-        return undefined;
-      };
-      this.agent = agent;
-    } else {
-      const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-      (agent as unknown as { createConnection: unknown }).createConnection = (
-        _options: unknown,
-        done: (err: Error | null, socket?: net.Socket) => void,
-      ) => {
-        const socket = net.connect({ host, port });
-        const timer = setTimeout(() => {
-          socket.destroy();
-          done(Object.assign(new Error(`connect timeout to ${hostPort}`), { code: 'ETIMEDOUT' }));
-        }, connectTimeoutMs);
-        socket.once('error', (err) => {
-          clearTimeout(timer);
-          done(err);
-        });
-        socket.once('connect', () => {
-          clearTimeout(timer);
-          done(null, socket);
-        });
-        return undefined;
-      };
-      this.agent = agent;
-    }
+    const pin = opts.pin;
+    if (this.secure && !pin) throw new Error(`no pinned certificate for ${this.hostPort}: ask CertificatePolicy.pinFor first`);
+    const agent = this.secure ? new https.Agent({ keepAlive: true, maxSockets: 16 }) : new http.Agent({ keepAlive: true, maxSockets: 16 });
+    // Over TLS the socket goes to the HTTP request only after the fingerprint check (see tls.ts for why
+    // verification is off at the TLS level and where the trust decision is made instead).
+    (agent as unknown as { createConnection: unknown }).createConnection = (_options: unknown, done: Done) =>
+      this.secure
+        ? handOver(tls.connect({ host, port, servername: isIp(host) ? undefined : host, rejectUnauthorized: false }), 'secureConnect', hostPort, connectTimeoutMs, done, (socket) => {
+            const presented = (socket as tls.TLSSocket).getPeerCertificate()?.fingerprint256 ?? '';
+            return sameFingerprint(presented, pin!) ? undefined : certificateChangedError(hostPort, href, pin!, presented || '(none)');
+          })
+        : handOver(net.connect({ host, port }), 'connect', hostPort, connectTimeoutMs, done);
+    this.agent = agent;
   }
 
   /** Absolute URL of `path` on this endpoint (for messages). */
