@@ -1,8 +1,7 @@
 // The dom0 commands that act on the simulator's state: `xe` (the subcommands the runbook uses),
-// `lvscan`, `hostname`, the xapi init script, and the path mapping behind the dd wrapper. They run in
+// `lvscan`, `hostname`, and the path mapping behind the dd wrapper. They run in
 // the simulator's process; the scripts in the sandbox's bin/ reach them over a unix socket (dom0.ts).
 
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { addVdi, removeVdi } from '../control';
 import type { PoolState, XObject } from '../state';
@@ -34,8 +33,6 @@ export function runCommand(ctx: CommandContext, cmd: string, args: string[]): Co
       return xe(ctx, args);
     case 'lvscan':
       return lvscan(ctx);
-    case 'xapi-init':
-      return xapiInit(ctx, args[0] ?? '');
     case 'map-dev':
       return mapDevice(ctx, args[0] ?? '');
     default:
@@ -251,25 +248,4 @@ function mapDevice(ctx: CommandContext, path: string): CommandResult {
   }
   if (/^\/(dev|etc|opt|tmp|sys)(\/|$)/.test(path) && !path.includes('..')) return ok(join(ctx.sandbox.hostDir(ctx.host), path) + '\n');
   return ok(path + '\n');
-}
-
-// ---- xapi ----
-
-/** /etc/init.d/xapi start|stop|restart: a restart re-reads the version, as real xapi does at start. */
-function xapiInit(ctx: CommandContext, action: string): CommandResult {
-  if (!['start', 'stop', 'restart'].includes(action)) return fail('Usage: /etc/init.d/xapi {start|stop|restart}');
-  if (action === 'stop') return ok('Stopping xapi: [  OK  ]\n');
-  const dir = ctx.sandbox.hostDir(ctx.host);
-  const override = join(dir, 'etc/xensource/xapi_version_override');
-  let version: string | undefined;
-  if (existsSync(override)) version = readFileSync(override, 'utf8').trim();
-  else {
-    const m = /product_version=([0-9.]+)/.exec(readFileSync(join(dir, 'opt/xensource/bin/xapi')).toString('latin1'));
-    version = m?.[1];
-  }
-  if (version && /^\d+\.\d+\.\d+$/.test(version)) {
-    const sv = { ...(rec<Record<string, string>>(ctx.host, 'software_version') ?? {}), product_version: version };
-    ctx.pool.update(ctx.host, { software_version: sv });
-  }
-  return ok(`${action === 'restart' ? 'Stopping xapi: [  OK  ]\n' : ''}Starting xapi: ....start-of-day complete.\n[  OK  ]\n`);
 }

@@ -104,7 +104,7 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 export async function startDom0s(sim: SimState, opts: { port?: number } = {}): Promise<Dom0Fleet> {
-  const sandbox = new Dom0Sandbox(() => '');
+  const sandbox = new Dom0Sandbox();
   const rc = writeBin(sandbox);
   const sock = join(sandbox.root, 'dom0.sock');
   const hosts = new Map<string, { pool: PoolState; host: XObject }>();
@@ -149,7 +149,7 @@ export async function startDom0s(sim: SimState, opts: { port?: number } = {}): P
     });
     if (port === 0) port = (server.address() as net.AddressInfo).port; // the first picks; every host shares it
     servers.push(server);
-    sandbox.prepareHost(pool, host);
+    sandbox.prepareHost(host);
     described.push({ name: host.record.name_label as string, uuid, address, port, hostKeySha256: fingerprint });
   }
   return {

@@ -3,10 +3,9 @@
 //   pools/<pool>/VG_XenStorage-<sr>/LV-<vdi>   the shared LVs: sparse files, the same for every host
 //   hosts/<name>/root     the home folder of root on that host
 //   hosts/<name>/dev/VG_XenStorage-<sr>  → symlink into pools/<pool>/… (shared storage is shared)
-//   hosts/<name>/etc/xensource/xapi_version_override, hosts/<name>/opt/xensource/bin/xapi
 // Paths a command names as /dev/…, /etc/…, /opt/… are mapped into hosts/<name>/ by the wrappers.
 
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, openSync, closeSync, ftruncateSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, openSync, closeSync, ftruncateSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PoolState, XObject } from '../state';
@@ -15,7 +14,7 @@ export class Dom0Sandbox {
   readonly root: string;
   readonly bin: string;
 
-  constructor(readonly socketPath: (root: string) => string) {
+  constructor() {
     this.root = mkdtempSync(join(tmpdir(), 'xcp-sim-dom0-'));
     this.bin = join(this.root, 'bin');
     mkdirSync(this.bin);
@@ -30,15 +29,10 @@ export class Dom0Sandbox {
   }
 
   /** Creates a host's folders once; LV folders are linked when an SR is first touched. */
-  prepareHost(pool: PoolState, host: XObject): string {
+  prepareHost(host: XObject): string {
     const dir = this.hostDir(host);
     if (existsSync(dir)) return dir;
     for (const d of ['root', 'dev', 'etc/xensource', 'opt/xensource/bin', 'sys/block', 'tmp']) mkdirSync(join(dir, d), { recursive: true });
-    const version = (host.record.software_version as Record<string, string>).product_version ?? '1.4.90';
-    // A small stand-in of the xapi binary: the runbook patches the version string inside it (H2).
-    writeFileSync(join(dir, 'opt/xensource/bin/xapi'), Buffer.concat([Buffer.from('\x7fELF\x02\x01\x01\0'), Buffer.alloc(4096), Buffer.from(`\0product_version=${version}\0`), Buffer.alloc(1024)]));
-    chmodSync(join(dir, 'opt/xensource/bin/xapi'), 0o755);
-    void pool;
     return dir;
   }
 

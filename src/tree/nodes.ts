@@ -356,12 +356,10 @@ export function nodesTouchedBy(
         if (c.op === 'mod') add(hostNode(c.ref));
         else hostsChanged();
         break;
-      case 'host_metrics': {
-        const host = model.hosts().find((h) => h.record.metrics === c.ref);
-        if (host) add(hostNode(host.ref));
+      case 'host_metrics':
+        // Liveness shows on the host row, its folder and the pool row: refreshing the folder redraws the row.
         hostsChanged();
         break;
-      }
       case 'SR':
         if (c.op === 'mod') add(srNode(c.ref));
         else add(folder('storage'));
