@@ -30,6 +30,8 @@ interface MethodDef {
   open?: boolean;
   /** Changes state: refused to read-only slave-local sessions. */
   write?: boolean;
+  /** One of the few calls a slave answers itself in emergency mode (slave-local session). */
+  emergency?: boolean;
   run(ctx: CallContext, pool: PoolState, params: XValue[], session: Session | undefined): XValue | Promise<XValue>;
 }
 
@@ -45,8 +47,9 @@ function objOf(pool: PoolState, cls: ClassName, ref: XValue): XObject {
   if (!o) fail('HANDLE_INVALID', cls, str(ref));
   return o;
 }
+/** The master's address as the host that got the request sees it. */
 function masterAddress(ctx: CallContext): string {
-  return ctx.sim.masterAddress(ctx.place.pool);
+  return ctx.sim.masterAddress(ctx.place.pool, ctx.place.hostRef);
 }
 function checkPassword(pool: PoolState, uname: XValue, pwd: XValue): void {
   if (uname !== pool.username || pwd !== pool.password) fail('SESSION_AUTHENTICATION_FAILED', str(uname), 'Authentication failure');
@@ -63,7 +66,7 @@ METHODS.set('session.login_with_password', {
   arity: [2, 4],
   open: true,
   run(ctx, pool, [uname, pwd]) {
-    if (ctx.place.hostRef !== pool.masterRef()) fail('HOST_IS_SLAVE', masterAddress(ctx));
+    if (pool.masterSeenBy(ctx.place.hostRef) !== ctx.place.hostRef) fail('HOST_IS_SLAVE', masterAddress(ctx));
     checkPassword(pool, uname, pwd);
     return newSession(pool, str(uname), ctx.place.hostRef, false).ref;
   },
@@ -215,6 +218,92 @@ METHODS.set('host.destroy', {
   },
 });
 
+// ---- master changes (xapi_pool.ml designate_new_master, emergency_transition_to_master, recover_slaves) --
+
+function setMaster(pool: PoolState, hostRef: string): void {
+  pool.update(pool.poolObject(), { master: hostRef });
+}
+
+METHODS.set('pool.designate_new_master', {
+  arity: 2,
+  write: true,
+  run(ctx, pool, [, ref]) {
+    const host = objOf(pool, 'host', ref);
+    if (pool.poolObject().record.ha_enabled) fail('HA_IS_ENABLED');
+    if (host.ref === pool.masterRef()) return '';
+    // The call is forwarded to the new master, which runs the two-phase commit: it must answer.
+    if (ctx.sim.isDown(host.record.address as string)) fail('CANNOT_CONTACT_HOST', host.ref);
+    setMaster(pool, host.ref);
+    return '';
+  },
+});
+
+METHODS.set('pool.emergency_transition_to_master', {
+  arity: 1,
+  write: true,
+  emergency: true,
+  run(ctx, pool) {
+    // Never forwarded: the host that receives it becomes master, whatever the others think.
+    if (pool.poolObject().record.ha_enabled) fail('HA_IS_ENABLED');
+    const me = ctx.place.hostRef;
+    const old = pool.masterSeenBy(me);
+    if (old === me) return '';
+    for (const h of pool.all('host')) if (h.ref !== me && !pool.believedMaster.has(h.ref)) pool.believedMaster.set(h.ref, old);
+    pool.believedMaster.delete(me);
+    setMaster(pool, me);
+    const metrics = pool.getOf('host_metrics', objOf(pool, 'host', me).record.metrics as string);
+    if (metrics) pool.update(metrics, { live: true, last_updated: new Date() });
+    return '';
+  },
+});
+
+METHODS.set('pool.recover_slaves', {
+  arity: 1,
+  write: true,
+  run(ctx, pool) {
+    // The new master tells every host it can reach that it is the master now; the list is who listened.
+    const recovered: string[] = [];
+    for (const [hostRef] of [...pool.believedMaster]) {
+      const host = pool.getOf('host', hostRef);
+      if (!host || ctx.sim.isDown(host.record.address as string)) continue;
+      pool.believedMaster.delete(hostRef);
+      recovered.push(hostRef);
+    }
+    return recovered;
+  },
+});
+
+METHODS.set('pool.disable_ha', {
+  arity: 1,
+  write: true,
+  run(_c, pool) {
+    const p = pool.poolObject();
+    if (p.record.ha_enabled) pool.update(p, { ha_enabled: false });
+    return '';
+  },
+});
+
+METHODS.set('host.emergency_ha_disable', {
+  arity: [1, 2],
+  write: true,
+  emergency: true,
+  run(_c, pool) {
+    const p = pool.poolObject();
+    if (p.record.ha_enabled) pool.update(p, { ha_enabled: false });
+    return '';
+  },
+});
+
+METHODS.set('host.is_in_emergency_mode', {
+  arity: 1,
+  emergency: true,
+  run(ctx, pool) {
+    // A slave that cannot reach the master it follows gives up after a while and says so.
+    const seen = pool.masterSeenBy(ctx.place.hostRef);
+    return seen !== ctx.place.hostRef && ctx.sim.isDown(ctx.sim.masterAddress(pool, ctx.place.hostRef));
+  },
+});
+
 // ---- events --------------------------------------------------------------------------------------
 
 const TOKEN_WIDTH = 20;
@@ -345,8 +434,8 @@ export async function dispatch(ctx: CallContext, method: string, params: XValue[
   if (session.slaveLocal) {
     // An emergency-mode session only works on the host that made it, and cannot change anything.
     if (session.host !== ctx.place.hostRef) fail('SESSION_INVALID', session.ref);
-    if (def.write && ctx.place.hostRef !== pool.masterRef()) fail('HOST_IS_SLAVE', masterAddress(ctx));
-  } else if (ctx.place.hostRef !== pool.masterRef() && ctx.sim.isDown(masterAddress(ctx))) {
+    if (def.write && !def.emergency && ctx.place.hostRef !== pool.masterRef()) fail('HOST_IS_SLAVE', masterAddress(ctx));
+  } else if (pool.masterSeenBy(ctx.place.hostRef) !== ctx.place.hostRef && (ctx.sim.isDown(masterAddress(ctx)) || pool.believedMaster.has(ctx.place.hostRef))) {
     // A slave forwards a pool session's calls to its master; with the master gone there is no one to ask.
     fail('HOST_IS_SLAVE', masterAddress(ctx));
   }

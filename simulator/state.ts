@@ -62,6 +62,11 @@ export class PoolState {
   private wakeScheduled = false;
   private pendingClasses = new Set<ClassName>();
   private allRecordsCache = new Map<ClassName, Cached>();
+  /**
+   * Hosts whose idea of the master differs from the pool record's: after an emergency transition the
+   * other slaves still follow the old master until `pool.recover_slaves` reaches them.
+   */
+  readonly believedMaster = new Map<string, string>();
 
   constructor(
     readonly index: number, // 1-based, the P of 127.N.P.H
@@ -107,6 +112,10 @@ export class PoolState {
   }
   masterRef(): string {
     return this.poolObject().record.master as string;
+  }
+  /** The master as this host sees it (its own belief, else the pool record's). */
+  masterSeenBy(hostRef: string): string {
+    return this.believedMaster.get(hostRef) ?? this.masterRef();
   }
   hostByName(nameOrUuid: string): XObject | undefined {
     const byUuid = this.byUuidOf('host', nameOrUuid);
@@ -303,8 +312,9 @@ export class SimState {
     return undefined;
   }
 
-  masterAddress(pool: PoolState): string {
-    const m = pool.getOf('host', pool.masterRef());
+  /** The master's address, as the pool record says or as `seenBy` (a host ref) believes. */
+  masterAddress(pool: PoolState, seenBy?: string): string {
+    const m = pool.getOf('host', seenBy ? pool.masterSeenBy(seenBy) : pool.masterRef());
     return m ? (m.record.address as string) : '';
   }
 

@@ -5,6 +5,7 @@ import { PoolRegistry } from './model/poolRegistry';
 import { importDemoPasswords } from './editor/demoPasswords';
 import { registerPoolCommands } from './editor/poolCommands';
 import { registerShellCommands } from './editor/shellCommands';
+import { registerMasterCommands } from './editor/masterCommands';
 import { registerProcedureCommands } from './editor/procedureCommands';
 import { Journal } from './procedures/journal';
 import { SshHostKeyStore } from './editor/sshHostKeys';
@@ -38,20 +39,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     registry.setEntries(entries);
   };
 
+  const procedures = { registry, journal: new Journal(context.globalStorageUri.fsPath) };
   context.subscriptions.push(
     log,
     { dispose: () => registry.dispose() },
     tree,
     view,
     ...registerPoolCommands({ registry, passwords, tls }),
-    ...registerProcedureCommands({ registry, journal: new Journal(context.globalStorageUri.fsPath) }),
+    ...registerProcedureCommands(procedures),
+    ...registerMasterCommands(procedures),
     ...registerShellCommands({ registry, passwords, hostKeys: new SshHostKeyStore(context.globalState) }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsPools(e)) void loadPools();
     }),
     registry.onDidChange((e) => {
       if (e.kind === 'state' && e.state.kind === 'failed') log.warn(`${e.pool}: ${e.state.message}`);
-      if (e.kind === 'state' && e.state.kind === 'connected') log.info(`${e.pool}: connected to ${e.state.masterAddress} over ${e.state.transport}`);
+      if (e.kind === 'state' && e.state.kind === 'connected' && e.state.masterLost) log.warn(`${e.pool}: the master ${e.state.masterAddress} does not answer; slaves do (H4 applies)`);
+      else if (e.kind === 'state' && e.state.kind === 'connected') log.info(`${e.pool}: connected to ${e.state.masterAddress} over ${e.state.transport}`);
     }),
   );
   await loadPools();

@@ -7,7 +7,7 @@ import type { PoolModel } from '../model/poolModel';
 import { planDeadHostVms, planForgetHost } from '../procedures/deadHost';
 import { Journal } from '../procedures/journal';
 import { preview, type Plan } from '../procedures/plan';
-import { runPlan } from '../procedures/runner';
+import { runPlan, type RunResult } from '../procedures/runner';
 import { ProcedureTerminal } from '../terminals/procedureTerminal';
 import type { TreeNode } from '../tree/nodes';
 
@@ -21,12 +21,13 @@ async function showPreview(plan: Plan): Promise<void> {
   await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: false });
 }
 
-async function runWithConfirmation(deps: ProcedureCommandDeps, pool: string, plan: Plan): Promise<void> {
+/** Preview → "Run" → per-step confirmations → terminal → journal. Undefined when refused or not started. */
+export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: string, plan: Plan): Promise<RunResult | undefined> {
   await showPreview(plan);
   if (plan.refusal) {
     void vscode.window.showErrorMessage(`${plan.procedure} refused for ${plan.target.name}: ${plan.refusal}`);
     await deps.journal.append({ procedure: plan.procedure, title: plan.title, target: plan.target, started: new Date().toISOString(), ended: new Date().toISOString(), status: 'refused', message: plan.refusal, steps: [] });
-    return;
+    return undefined;
   }
   const destructive = plan.steps.filter((s) => s.destructive).length;
   const run = 'Run';
@@ -35,9 +36,9 @@ async function runWithConfirmation(deps: ProcedureCommandDeps, pool: string, pla
     { modal: true, detail: `${plan.summary}\n\n${plan.steps.length} step(s), ${destructive} destructive (each asks again, naming its object). The full plan is open in the editor.` },
     run,
   );
-  if (go !== run) return;
+  if (go !== run) return undefined;
   const connection = deps.registry.connection(pool);
-  if (!connection) return;
+  if (!connection) return undefined;
   const terminal = new ProcedureTerminal();
   vscode.window.createTerminal({ name: `${plan.procedure} ${plan.target.name}`, pty: terminal, iconPath: new vscode.ThemeIcon('tools') }).show();
   const result = await runPlan(plan, {
@@ -45,7 +46,8 @@ async function runWithConfirmation(deps: ProcedureCommandDeps, pool: string, pla
     signal: terminal.cancel.signal,
     journal: deps.journal,
     executors: {
-      xapi: (method, args) => connection.call(method, args),
+      xapi: (method, args, _signal, on) =>
+        on ? connection.callOn(on.host.address, method, args, { slaveLocal: on.session === 'slave-local' }) : connection.call(method, args),
       shell: async () => {
         throw new Error('this procedure has no shell step');
       },
@@ -66,9 +68,10 @@ async function runWithConfirmation(deps: ProcedureCommandDeps, pool: string, pla
   terminal.done();
   const show = result.status === 'done' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
   void show(`${plan.procedure} ${result.status} on ${plan.target.name}: ${result.message}`);
+  return result;
 }
 
-function hostNode(deps: ProcedureCommandDeps, node: TreeNode | undefined): { pool: string; model: PoolModel; node: Extract<TreeNode, { kind: 'host' }> } | undefined {
+export function hostNode(deps: ProcedureCommandDeps, node: TreeNode | undefined): { pool: string; model: PoolModel; node: Extract<TreeNode, { kind: 'host' }> } | undefined {
   if (node?.kind !== 'host') {
     void vscode.window.showErrorMessage('Run this command from a host in the XCP Admin view.');
     return undefined;

@@ -3,10 +3,11 @@
 // Failures are classified and carry a sentence the admin can act on. No vscode import.
 
 import { EventWatcher, type WatcherStatus } from '../xapi/eventWatcher';
-import { MissingPasswordError, TransportError, XapiError, describeXapiError } from '../xapi/errors';
+import { MissingPasswordError, TransportError, XapiError, describeError, describeXapiError } from '../xapi/errors';
 import { XapiSession } from '../xapi/session';
 import { fetchPeerCertificate, untrustedError, type CertificatePolicy } from '../xapi/tls';
 import type { TransportChoice } from '../xapi/transport';
+import { probeMaster, memberUrl, type MasterProbe } from './masterProbe';
 import { PoolModel, type Disposable } from './poolModel';
 
 export type ConnectionFailure =
@@ -15,7 +16,17 @@ export type ConnectionFailure =
 export type ConnectionState =
   | { kind: 'disconnected' }
   | { kind: 'connecting' }
-  | { kind: 'connected'; model: PoolModel; masterAddress: string; transport: 'xmlrpc' | 'jsonrpc' }
+  | {
+      kind: 'connected';
+      model: PoolModel;
+      masterAddress: string;
+      transport: 'xmlrpc' | 'jsonrpc';
+      /**
+       * Set while the master is silent and slaves still answer: the model is the last one read (it
+       * cannot change without a master), kept so the admin can see the pool and run H4 on it.
+       */
+      masterLost?: MasterProbe;
+    }
   | { kind: 'failed'; failure: ConnectionFailure; message: string };
 
 export interface TlsTrust {
@@ -43,6 +54,8 @@ export interface PoolConnectionTuning {
   backoffMaxMs?: number;
   /** Failed event.from attempts in a row before the state turns `failed` (it keeps retrying). */
   failuresBeforeFailed?: number;
+  /** Failed event.from attempts in a row before the pool members are asked who the master is. */
+  failuresBeforeProbe?: number;
 }
 
 /** "host" → https://host/; keeps explicit http(s) URLs; rejects anything else with a readable error. */
@@ -91,6 +104,23 @@ export function certificatePolicy(trust: TlsTrust, timeoutMs?: number): Certific
   };
 }
 
+/**
+ * Certificates for the master probe: a pinned one where there is a pin; otherwise the host's own,
+ * unconfirmed — the probe sends no secret and its answer is only a hint, acted on through a
+ * connection that checks the pin (and asks the admin) like any other.
+ */
+export function probeCertificatePolicy(trust: TlsTrust, timeoutMs?: number): CertificatePolicy {
+  return {
+    async pinFor(hostPort: string): Promise<string> {
+      const pinned = trust.pinned(hostPort);
+      if (pinned) return pinned;
+      const m = /^\[?(.*?)\]?:(\d+)$/.exec(hostPort);
+      if (!m) throw new Error(`bad host:port ${hostPort}`);
+      return (await fetchPeerCertificate(m[1], Number(m[2]), timeoutMs)).fingerprint256;
+    },
+  };
+}
+
 /** Classifies an error from connecting/following into the contract's failure kinds and a sentence. */
 export function classifyFailure(err: unknown): { failure: ConnectionFailure; message: string } {
   if (err instanceof MissingPasswordError) {
@@ -122,6 +152,9 @@ export class PoolConnection {
   /** Bumped by each connect/disconnect, so a slow attempt that was superseded does not report. */
   private generation = 0;
   private readonly tuning: Required<PoolConnectionTuning>;
+  /** The master's address when it differs from the configured URL's (followed after a move). */
+  private followAddress: string | undefined;
+  private probing = false;
 
   constructor(private readonly opts: PoolConnectionOptions, tuning: PoolConnectionTuning = {}) {
     this.name = opts.name;
@@ -131,6 +164,7 @@ export class PoolConnection {
       backoffInitialMs: tuning.backoffInitialMs ?? 1_000,
       backoffMaxMs: tuning.backoffMaxMs ?? 30_000,
       failuresBeforeFailed: tuning.failuresBeforeFailed ?? 4,
+      failuresBeforeProbe: tuning.failuresBeforeProbe ?? 2,
     };
   }
 
@@ -161,6 +195,52 @@ export class PoolConnection {
     return this.session.call<T>(method, args);
   }
 
+  /**
+   * One call on a member's own XAPI, not through the pool session: a slave-local session for the
+   * emergency calls a slave answers without its master, or a pool login at a new master.
+   */
+  async callOn<T = unknown>(address: string, method: string, args: unknown[], opts: { slaveLocal: boolean }): Promise<T> {
+    const session = new XapiSession({
+      url: memberUrl(this.baseUrl(), address),
+      username: this.opts.username,
+      password: this.opts.password,
+      transport: this.opts.transport ?? 'auto',
+      certificates: certificatePolicy(this.opts.tls, this.tuning.connectTimeoutMs),
+      connectTimeoutMs: this.tuning.connectTimeoutMs,
+      slaveLocal: opts.slaveLocal,
+    });
+    try {
+      return await session.call<T>(method, args);
+    } finally {
+      await session.dispose();
+    }
+  }
+
+  /** Reconnects to the master at `address` (after H4, or when the probe found that it moved). */
+  async follow(address: string): Promise<void> {
+    this.followAddress = address;
+    this.opts.onMasterMoved?.(address);
+    this.generation++;
+    await this.teardown();
+    this.setState({ kind: 'disconnected' });
+    await this.connect();
+  }
+
+  /** Asks the pool members who the master is (the editor runs it before H4). */
+  async probe(): Promise<MasterProbe | undefined> {
+    const s = this.current;
+    if (s.kind !== 'connected') return undefined;
+    const master = s.model.master()?.record;
+    const members = s.model.hosts().map((h) => ({ name: h.record.name_label, address: h.record.address }));
+    return probeMaster({
+      poolUrl: this.baseUrl(),
+      master: { name: master?.name_label ?? s.masterAddress, address: s.masterAddress },
+      members,
+      certificates: probeCertificatePolicy(this.opts.tls, this.tuning.connectTimeoutMs),
+      timeoutMs: Math.min(this.tuning.connectTimeoutMs, 5_000),
+    });
+  }
+
   /** Stops the event watcher and logs out. */
   async disconnect(): Promise<void> {
     this.generation++;
@@ -179,7 +259,7 @@ export class PoolConnection {
     this.setState({ kind: 'connecting' });
     let url: URL;
     try {
-      url = normalizePoolUrl(this.opts.url);
+      url = this.baseUrl();
     } catch (err) {
       this.setState({ kind: 'failed', failure: 'other', message: (err as Error).message });
       return;
@@ -225,6 +305,38 @@ export class PoolConnection {
     }
   }
 
+  private baseUrl(): URL {
+    const url = normalizePoolUrl(this.opts.url);
+    return this.followAddress ? memberUrl(url, this.followAddress) : url;
+  }
+
+  /** The master went silent: find out from the members whether it moved or died. */
+  private async checkMaster(generation: number, session: XapiSession, model: PoolModel, error: unknown): Promise<void> {
+    if (this.probing) return;
+    this.probing = true;
+    try {
+      const probe = await this.probe();
+      if (!probe || generation !== this.generation) return;
+      switch (probe.verdict.kind) {
+        case 'master-moved':
+          await this.follow(probe.verdict.address);
+          return;
+        case 'master-dead':
+          this.setState({
+            kind: 'connected', model, masterAddress: session.masterAddress, transport: session.transportKind ?? 'xmlrpc', masterLost: probe,
+          });
+          return;
+        default:
+          // The master answers a login, or nobody answers: the usual retry/failed path decides.
+          return;
+      }
+    } catch (err) {
+      console.error(`PoolConnection ${this.name}: probing the members failed: ${describeError(err)} (after ${describeError(error)})`);
+    } finally {
+      this.probing = false;
+    }
+  }
+
   private onWatcherStatus(generation: number, session: XapiSession, model: PoolModel, s: WatcherStatus): void {
     if (generation !== this.generation) return;
     const connected = (): ConnectionState => ({
@@ -232,11 +344,14 @@ export class PoolConnection {
     });
     switch (s.kind) {
       case 'live':
-        // Back from a `failed` spell: the same model, kept current again.
-        if (this.current.kind === 'failed') this.setState(connected());
+        // Back from a `failed` spell (or a silent master that answers again): the same model, current again.
+        if (this.current.kind === 'failed' || (this.current.kind === 'connected' && this.current.masterLost)) this.setState(connected());
         break;
       case 'retrying':
-        if (s.attempt >= this.tuning.failuresBeforeFailed && this.current.kind === 'connected') {
+        if (s.attempt >= this.tuning.failuresBeforeProbe && this.current.kind === 'connected' && model.hosts().length > 1) {
+          void this.checkMaster(generation, session, model, s.error);
+        }
+        if (s.attempt >= this.tuning.failuresBeforeFailed && this.current.kind === 'connected' && !this.current.masterLost) {
           const { failure, message } = classifyFailure(s.error);
           this.setState({
             kind: 'failed',

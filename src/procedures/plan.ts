@@ -13,6 +13,11 @@ export interface HostTarget {
   address: string;
 }
 
+export interface XapiTarget {
+  host: HostTarget;
+  session: 'slave-local' | 'pool';
+}
+
 export type StepAction =
   | {
       kind: 'xapi';
@@ -21,6 +26,11 @@ export type StepAction =
       args: unknown[];
       /** The same call as an `xe` command line, for the terminal and the preview. */
       xe: string;
+      /**
+       * Where the call goes when not through the pool's session: a slave-local session on a host
+       * (emergency calls a slave answers without its master) or a pool login at a new master.
+       */
+      on?: XapiTarget;
     }
   | { kind: 'shell'; host: HostTarget; command: string };
 
@@ -68,7 +78,10 @@ export function preview(plan: Plan): string {
   plan.steps.forEach((s, i) => {
     lines.push(`${i + 1}. **${s.title}**${s.destructive ? ' — ⚠ destructive, asks for confirmation' : ''}`);
     lines.push(`   - why: ${s.why}`);
-    if (s.action.kind === 'xapi') lines.push(`   - XAPI \`${s.action.method}\`, as xe: \`${s.action.xe}\``);
+    if (s.action.kind === 'xapi') {
+      const on = s.action.on ? ` on ${s.action.on.host.name} (${s.action.on.host.address}, ${s.action.on.session} session)` : '';
+      lines.push(`   - XAPI \`${s.action.method}\`${on}, as xe: \`${s.action.xe}\``);
+    }
     else lines.push(`   - on ${s.action.host.name} (${s.action.host.address}): \`${s.action.command}\``);
     if (s.check) lines.push(`   - check: ${s.check}`);
   });

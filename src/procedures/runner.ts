@@ -4,10 +4,10 @@
 
 import { describeError } from '../xapi/errors';
 import type { Journal, JournalStep } from './journal';
-import type { HostTarget, Plan, Step } from './plan';
+import type { HostTarget, Plan, Step, XapiTarget } from './plan';
 
 export interface Executors {
-  xapi(method: string, args: unknown[], signal?: AbortSignal): Promise<unknown>;
+  xapi(method: string, args: unknown[], signal: AbortSignal | undefined, on?: XapiTarget): Promise<unknown>;
   shell(host: HostTarget, command: string, signal: AbortSignal | undefined, onOutput: (text: string) => void): Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
@@ -79,8 +79,8 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
     record.started = new Date().toISOString();
     try {
       if (step.action.kind === 'xapi') {
-        out.line(`$ ${step.action.xe}`);
-        const value = await opts.executors.xapi(step.action.method, step.action.args, opts.signal);
+        out.line(`${step.action.on ? `[root@${step.action.on.host.name}]# ` : '$ '}${step.action.xe}`);
+        const value = await opts.executors.xapi(step.action.method, step.action.args, opts.signal, step.action.on);
         record.output = typeof value === 'string' ? value : JSON.stringify(value);
         if (record.output) out.line(record.output);
       } else {

@@ -4,6 +4,7 @@
 
 import type { ConnectionState } from '../model/poolConnection';
 import type { Entry, ModelChange, PoolModel } from '../model/poolModel';
+import { describeProbe, type MasterProbe } from '../model/masterProbe';
 import type { Ref } from '../xapi/records';
 import { formatBytes } from './format';
 import { lvDevicePath } from './storagePaths';
@@ -45,7 +46,7 @@ export interface TreeSource {
 export const KNOWN_SR_TYPES = ['lvmohba', 'lvmoiscsi', 'lvm', 'nfs', 'ext', 'iso', 'udev'] as const;
 
 export const CONTEXT_VALUES: readonly string[] = [
-  'pool.connected', 'pool.connecting', 'pool.failed', 'pool.disconnected',
+  'pool.connected', 'pool.masterLost', 'pool.connecting', 'pool.failed', 'pool.disconnected',
   'folder.hosts', 'folder.storage',
   'host.live.master', 'host.live.slave', 'host.dead.master', 'host.dead.slave',
   ...KNOWN_SR_TYPES.map((t) => `sr.${t}`), 'sr.other',
@@ -137,8 +138,8 @@ export function viewOf(node: TreeNode, source: TreeSource): NodeView | undefined
       return model ? folderView(node.folder, model) : undefined;
     }
     case 'host': {
-      const model = modelOf(source, node.pool);
-      return model ? hostView(model, node.ref) : undefined;
+      const s = source.state(node.pool);
+      return s?.kind === 'connected' ? hostView(s.model, node.ref, s.masterLost) : undefined;
     }
     case 'sr': {
       const model = modelOf(source, node.pool);
@@ -187,6 +188,22 @@ function poolView(pool: string, source: TreeSource): NodeView {
   const model = s.model;
   const master = model.master();
   const hosts = model.hosts();
+  if (s.masterLost) {
+    const name = master?.record.name_label ?? s.masterAddress;
+    return {
+      label: pool,
+      description: `master ${name} not answering · slaves answer · ${hosts.length} hosts`,
+      tooltip: md(
+        `**${esc(pool)}**: the master ${esc(name)} (${esc(s.masterAddress)}) does not answer XAPI; what the members said:`,
+        describeProbe(s.masterLost).map((l) => `- ${esc(l)}`).join('\n'),
+        '_The hosts shown are the last state read. Recover the pool onto a slave from the context menu (H4)._',
+      ),
+      contextValue: 'pool.masterLost',
+      icon: 'error',
+      iconColor: 'errorForeground',
+      collapsible: true,
+    };
+  }
   const dead = hosts.filter((h) => !model.isHostLive(h.ref)).length;
   const masterName = master?.record.name_label ?? '?';
   const description = [`master ${masterName}`, `${hosts.length} hosts`, dead ? `${dead} dead` : undefined].filter(Boolean).join(' · ');
@@ -238,21 +255,24 @@ export function versionOf(sv: Record<string, string>): string {
   return [brand, version].filter(Boolean).join(' ');
 }
 
-function hostView(model: PoolModel, ref: Ref<'host'>): NodeView | undefined {
+function hostView(model: PoolModel, ref: Ref<'host'>, masterLost: MasterProbe | undefined): NodeView | undefined {
   const host = model.get('host', ref);
   if (!host) return undefined;
-  const live = model.isHostLive(ref);
   const master = model.isMaster(ref);
+  // A silent master cannot report its own death: the probe of the members is the evidence.
+  const unreachable = master && masterLost !== undefined;
+  const live = model.isHostLive(ref) && !unreachable;
   const metrics = model.get('host_metrics', host.metrics);
   const vms = model.residentVms(ref);
   const version = versionOf(host.software_version);
-  const description = [host.address, master ? 'master' : undefined, version, live ? undefined : 'DEAD'].filter(Boolean).join(' · ');
+  const description = [host.address, master ? 'master' : undefined, version, unreachable ? 'NOT ANSWERING' : live ? undefined : 'DEAD'].filter(Boolean).join(' · ');
   const sv = Object.entries(host.software_version).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`);
   return {
     label: host.name_label,
     description,
     tooltip: md(
-      `**${esc(host.name_label)}**${master ? ' — pool master' : ''} — ${live ? 'live' : '**dead** (host_metrics.live = false)'}`,
+      `**${esc(host.name_label)}**${master ? ' — pool master' : ''} — ${unreachable ? '**not answering** XAPI; the slaves were asked:' : live ? 'live' : '**dead** (host_metrics.live = false)'}`,
+      unreachable ? describeProbe(masterLost).map((l) => `- ${esc(l)}`).join('\n') : undefined,
       `uuid: \`${host.uuid}\``,
       `address: ${esc(host.address)}${host.hostname ? ` — hostname ${esc(host.hostname)}` : ''}`,
       `enabled: ${host.enabled}`,

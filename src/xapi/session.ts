@@ -23,6 +23,11 @@ export interface SessionOptions {
   idleTimeoutMs?: number;
   /** Called when login learned (from HOST_IS_SLAVE) that the master is another host. */
   onMasterMoved?(masterAddress: string): void;
+  /**
+   * A session on this very host, not on the pool: `session.slave_local_login_with_password`, no
+   * redirect. What a slave accepts while its master is gone (emergency mode).
+   */
+  slaveLocal?: boolean;
 }
 
 export interface SessionCallOptions extends CallOptions {
@@ -109,7 +114,7 @@ export class XapiSession {
     this.ref = undefined;
     if (ref && this.transport) {
       try {
-        await this.transport('session.logout', [ref], { idleTimeoutMs: 5_000 });
+        await this.transport(this.opts.slaveLocal ? 'session.local_logout' : 'session.logout', [ref], { idleTimeoutMs: 5_000 });
       } catch {
         // Gone already, or the host is unreachable: nothing to clean up on our side.
       }
@@ -153,7 +158,7 @@ export class XapiSession {
         this.ref = ref;
         return ref;
       } catch (err) {
-        if (!(err instanceof XapiError) || err.code !== 'HOST_IS_SLAVE' || !err.params[0] || hops >= MAX_REDIRECTS) throw err;
+        if (this.opts.slaveLocal || !(err instanceof XapiError) || err.code !== 'HOST_IS_SLAVE' || !err.params[0] || hops >= MAX_REDIRECTS) throw err;
         // The master's address, with the scheme and port of the URL we were given.
         const master = err.params[0];
         const next = new URL(this.baseUrl.href);
@@ -167,20 +172,25 @@ export class XapiSession {
     }
   }
 
-  private async loginHere(): Promise<string> {
-    const password = await this.opts.password();
-    if (password === undefined) throw new MissingPasswordError(`No password is stored for ${this.opts.username}@${this.baseUrl.host}.`);
-    const transport = this.transport!;
-    let ref: unknown;
+  private async poolLogin(transport: Transport, password: string): Promise<unknown> {
     try {
-      ref = await transport('session.login_with_password', [
+      return await transport('session.login_with_password', [
         this.opts.username, password, CLIENT_API_VERSION, this.opts.originator ?? 'XCP Admin',
       ]);
     } catch (err) {
       // XenServer < 6.2 knows no originator, < 4.1 no version: they want the two-parameter form.
       if (!(err instanceof XapiError) || err.code !== 'MESSAGE_PARAMETER_COUNT_MISMATCH') throw err;
-      ref = await transport('session.login_with_password', [this.opts.username, password]);
+      return transport('session.login_with_password', [this.opts.username, password]);
     }
+  }
+
+  private async loginHere(): Promise<string> {
+    const password = await this.opts.password();
+    if (password === undefined) throw new MissingPasswordError(`No password is stored for ${this.opts.username}@${this.baseUrl.host}.`);
+    const transport = this.transport!;
+    const ref = this.opts.slaveLocal
+      ? await transport('session.slave_local_login_with_password', [this.opts.username, password])
+      : await this.poolLogin(transport, password);
     if (typeof ref !== 'string' || !ref.startsWith('OpaqueRef:')) {
       throw new XapiError('SESSION_AUTHENTICATION_FAILED', [this.opts.username, `login returned ${JSON.stringify(ref)?.slice(0, 60)} instead of a session reference`], 'session.login_with_password');
     }

@@ -113,3 +113,31 @@ test('a wrong password fails its pool with the reason, the other pools connect',
   assert.equal(viewOf(notice, source)!.command?.id, 'xcpAdmin.pool.connect', 'clicking the notice retries');
   for (const other of ['Piet', 'Generic', 'Security']) assert.equal(registry.state(other)?.kind, 'connected', `${other} connected`);
 });
+
+test('a silent master: the pool row says so and offers H4, the master\'s row is dead, the slaves stay on show', async (t) => {
+  const sim = await startSimulator();
+  const registry = new PoolRegistry({
+    password: async (pool) => sim.fleet.pools.find((p) => p.name === pool)?.password,
+    tls: noTls,
+    tuning: { eventTimeoutSeconds: 1, backoffInitialMs: 100, backoffMaxMs: 300 },
+  });
+  const generic = sim.fleet.pools.find((p) => p.name === 'Generic')!;
+  registry.setEntries([{ name: 'Generic', url: generic.url, username: generic.username }]);
+  t.after(async () => { registry.dispose(); await sim.stop(); });
+  await until('connected', () => registry.state('Generic')?.kind === 'connected', 15_000);
+  const source = sourceOf(registry);
+  await control(sim, 'host/down', { host: generic.master });
+  await until('the master reported lost', () => { const s = registry.state('Generic'); return s?.kind === 'connected' && s.masterLost !== undefined; }, 20_000);
+  const pool = rootNodes(source)[0];
+  const view = viewOf(pool, source)!;
+  assert.equal(view.contextValue, 'pool.masterLost');
+  assert.match(view.description!, /master vms-gen-05 not answering · slaves answer · 8 hosts/);
+  assert.match(view.tooltip!.replace(/\\/g, ''), /vms-gen-03 \(127\.77\.2\.3\) answers as a slave of 127\.77\.2\.5/, 'the tooltip says what each member answered');
+  const [hostsFolder] = childNodes(pool, source);
+  const hostViews = childNodes(hostsFolder, source).map((n) => viewOf(n, source)!);
+  assert.equal(hostViews.length, 8);
+  const master = hostViews.find((v) => v.label === 'vms-gen-05')!;
+  assert.equal(master.contextValue, 'host.dead.master');
+  assert.match(master.description!, /NOT ANSWERING/);
+  assert.equal(hostViews.filter((v) => v.contextValue === 'host.live.slave').length, 7);
+});

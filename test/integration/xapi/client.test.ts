@@ -184,29 +184,51 @@ for (const transport of ['xmlrpc', 'jsonrpc'] as const) {
   });
 }
 
-test('the master going down turns the state failed with the reason; it comes back by itself when the master is up', async () => {
+test('a silent master with answering slaves: the last model is kept with what the members said; it clears when the master is back', async () => {
   const c = new PoolConnection(
     { name: generic.name, url: generic.url, username: generic.username, password: async () => generic.password, transport: 'jsonrpc', tls: noTls },
     { eventTimeoutSeconds: 2, backoffInitialMs: 50, backoffMaxMs: 200, failuresBeforeFailed: 2 },
   );
-  const states: ConnectionState[] = [];
-  c.onDidChangeState((s) => states.push(s));
   await c.connect();
   const model = connected(c.state).model;
   try {
     await control(sim, 'host/down', { host: generic.master });
-    await until('the failed state', () => c.state.kind === 'failed', 15_000);
-    const f = c.state as Extract<ConnectionState, { kind: 'failed' }>;
-    assert.match(f.message, /Lost contact with the pool master/);
-    assert.ok(['refused', 'unreachable', 'timeout'].includes(f.failure), f.failure);
+    await until('the master reported lost', () => c.state.kind === 'connected' && c.state.masterLost !== undefined, 15_000);
+    const lost = connected(c.state).masterLost!;
+    assert.equal(lost.verdict.kind, 'master-dead');
+    assert.equal(connected(c.state).model, model, 'the last model stays on show');
+    assert.equal(lost.members.filter((m) => m.answer.kind === 'slave').length, generic.hosts.length - 1);
     await control(sim, 'host/up', { host: generic.master });
-    await until('connected again', () => c.state.kind === 'connected', 15_000);
+    await until('connected again, master answering', () => c.state.kind === 'connected' && !c.state.masterLost, 15_000);
     assert.equal(connected(c.state).model, model, 'the same model, kept current');
     const vdi = model.all('VDI')[3];
     await control(sim, 'rename', { uuid: vdi.record.uuid, name_label: 'after the outage' });
     await until('events after the outage', () => model.get('VDI', vdi.ref)?.name_label === 'after the outage');
   } finally {
     await control(sim, 'host/up', { host: generic.master }).catch(() => undefined);
+    await c.disconnect();
+  }
+});
+
+test('a whole pool going silent turns the state failed with the reason; it comes back by itself', async () => {
+  const security = poolNamed(sim, 'Security');
+  const c = new PoolConnection(
+    { name: security.name, url: security.url, username: security.username, password: async () => security.password, tls: noTls },
+    { eventTimeoutSeconds: 2, backoffInitialMs: 50, backoffMaxMs: 200, failuresBeforeFailed: 2 },
+  );
+  await c.connect();
+  const model = connected(c.state).model;
+  try {
+    for (const h of security.hosts) await control(sim, 'host/down', { host: h.name });
+    await until('the failed state', () => c.state.kind === 'failed', 15_000);
+    const f = c.state as Extract<ConnectionState, { kind: 'failed' }>;
+    assert.match(f.message, /Lost contact with the pool master/);
+    assert.ok(['refused', 'unreachable', 'timeout'].includes(f.failure), f.failure);
+    for (const h of security.hosts) await control(sim, 'host/up', { host: h.name });
+    await until('connected again', () => c.state.kind === 'connected', 15_000);
+    assert.equal(connected(c.state).model, model, 'the same model, kept current');
+  } finally {
+    for (const h of security.hosts) await control(sim, 'host/up', { host: h.name }).catch(() => undefined);
     await c.disconnect();
   }
 });

@@ -1,0 +1,89 @@
+// H4 in the editor: ask the members who the master is, let the admin pick the new master, ask that
+// host what it sees, build the plan from those answers, run it, then point the pool at the new master
+// (the saved pool URL too, as XenCenter does), so the tree follows it.
+
+import * as vscode from 'vscode';
+import { memberUrl } from '../model/masterProbe';
+import { normalizePoolUrl, type PoolConnection } from '../model/poolConnection';
+import type { PoolModel } from '../model/poolModel';
+import { planNewMaster, planRecoverSlaves, type SlaveView } from '../procedures/masterRecovery';
+import type { TreeNode } from '../tree/nodes';
+import { XapiError, describeError } from '../xapi/errors';
+import type { Ref } from '../xapi/records';
+import { readPoolEntries, writePoolEntries } from './poolSettings';
+import { hostNode, runWithConfirmation, type ProcedureCommandDeps } from './procedureCommands';
+
+async function askSlave(connection: PoolConnection, address: string): Promise<SlaveView> {
+  try {
+    const v = await connection.callOn<boolean>(address, 'host.is_in_emergency_mode', [], { slaveLocal: true });
+    return { inEmergencyMode: v === true, detail: v === true ? 'it is in emergency mode: it cannot reach its master either.' : 'it is NOT in emergency mode: it still reaches its master.' };
+  } catch (err) {
+    const detail = err instanceof XapiError && err.code === 'MESSAGE_METHOD_UNKNOWN'
+      ? 'this xapi has no host.is_in_emergency_mode; only the extension\'s own probe speaks for the master being dead.'
+      : `could not be asked (${describeError(err)}).`;
+    return { inEmergencyMode: undefined, detail };
+  }
+}
+
+/** Saves the new master's address as the pool's URL; the registry reconnects on the change. */
+async function followNewMaster(pool: string, connection: PoolConnection, address: string): Promise<void> {
+  const { entries } = readPoolEntries();
+  const entry = entries.find((e) => e.name === pool);
+  try {
+    if (!entry) throw new Error(`pool ${pool} is not in xcpAdmin.pools`);
+    const url = memberUrl(normalizePoolUrl(entry.url), address).href;
+    await writePoolEntries(entries.map((e) => (e.name === pool ? { ...e, url } : e)));
+    void vscode.window.showInformationMessage(`${pool}: the pool's address is now ${url} (the new master).`);
+  } catch (err) {
+    // Settings not writable: follow for this session at least.
+    void vscode.window.showWarningMessage(`${pool}: could not save the new master's address (${describeError(err)}); following it until the editor restarts.`);
+    await connection.follow(address);
+  }
+}
+
+async function runNewMaster(deps: ProcedureCommandDeps, pool: string, model: PoolModel, chosen: Ref<'host'>): Promise<void> {
+  const connection = deps.registry.connection(pool);
+  const host = model.get('host', chosen);
+  if (!connection || !host) return;
+  const probe = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `${pool}: asking every host who its master is…` },
+    () => connection.probe(),
+  );
+  const slaveView = probe?.verdict.kind === 'master-dead' ? await askSlave(connection, host.address) : undefined;
+  const plan = planNewMaster(model, chosen, probe, slaveView);
+  const result = await runWithConfirmation(deps, pool, plan);
+  if (result?.status === 'done') await followNewMaster(pool, connection, host.address);
+}
+
+export function registerMasterCommands(deps: ProcedureCommandDeps): vscode.Disposable[] {
+  return [
+    // On a live slave: the path (hand-over or emergency) follows from what the probe finds.
+    vscode.commands.registerCommand('xcpAdmin.host.makeMaster', async (node?: TreeNode) => {
+      const t = hostNode(deps, node);
+      if (t) await runNewMaster(deps, t.pool, t.model, t.node.ref);
+    }),
+    // On a pool whose master is silent, or on that master: pick the slave to recover onto.
+    vscode.commands.registerCommand('xcpAdmin.pool.recoverMaster', async (node?: TreeNode) => {
+      if (!node) return void vscode.window.showErrorMessage('Run this command from a pool in the XCP Admin view.');
+      const state = deps.registry.state(node.pool);
+      if (state?.kind !== 'connected') return void vscode.window.showErrorMessage(`Pool ${node.pool} has never been read: XCP Admin needs its host list to recover it.`);
+      const lost = state.masterLost;
+      const answering = new Set(lost?.members.filter((m) => m.answer.kind === 'slave').map((m) => m.address) ?? []);
+      const items = state.model.hosts()
+        .filter((h) => !state.model.isMaster(h.ref))
+        .map((h) => ({
+          label: h.record.name_label,
+          description: h.record.address,
+          detail: lost ? (answering.has(h.record.address) ? 'answers as a slave' : 'does not answer') : state.model.isHostLive(h.ref) ? 'live' : 'dead',
+          ref: h.ref,
+        }));
+      const pick = await vscode.window.showQuickPick(items, { title: `${node.pool}: which host becomes the master?`, placeHolder: 'A slave that answers' });
+      if (pick) await runNewMaster(deps, node.pool, state.model, pick.ref);
+    }),
+    vscode.commands.registerCommand('xcpAdmin.pool.recoverSlaves', async (node?: TreeNode) => {
+      const state = node ? deps.registry.state(node.pool) : undefined;
+      if (!node || state?.kind !== 'connected') return void vscode.window.showErrorMessage('Run this command from a connected pool in the XCP Admin view.');
+      await runWithConfirmation(deps, node.pool, planRecoverSlaves(state.model));
+    }),
+  ];
+}
