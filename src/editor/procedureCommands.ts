@@ -45,6 +45,15 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
     console: terminal,
     signal: terminal.cancel.signal,
     journal: deps.journal,
+    nameOf: (ref) => {
+      const state = connection.state;
+      if (state.kind !== 'connected') return undefined;
+      for (const cls of ['host', 'SR', 'VM', 'VDI', 'pool'] as const) {
+        const rec = state.model.get(cls, ref);
+        if (rec) return `${cls} ${rec.name_label || rec.uuid}`;
+      }
+      return undefined;
+    },
     executors: {
       xapi: (method, args, _signal, on) =>
         on ? connection.callOn(on.host.address, method, args, { slaveLocal: on.session === 'slave-local' }) : connection.call(method, args),

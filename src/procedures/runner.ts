@@ -36,6 +36,8 @@ export interface RunOptions {
   confirmer: Confirmer;
   journal?: Journal;
   signal?: AbortSignal;
+  /** A readable name for an object reference in a result (the terminal shows names, the journal refs). */
+  nameOf?(ref: string): string | undefined;
 }
 
 const TAIL = 40;
@@ -82,7 +84,7 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
         out.line(`${step.action.on ? `[root@${step.action.on.host.name}]# ` : '$ '}${step.action.xe}`);
         const value = await opts.executors.xapi(step.action.method, step.action.args, opts.signal, step.action.on);
         record.output = typeof value === 'string' ? value : JSON.stringify(value);
-        if (record.output) out.line(record.output);
+        if (record.output) out.line(opts.nameOf ? record.output.replace(/OpaqueRef:[0-9a-fA-F-]+/g, (r) => opts.nameOf!(r) ?? r) : record.output);
       } else {
         const action = step.action;
         out.line(`[root@${action.host.name}]# ${action.command}`);
