@@ -309,7 +309,8 @@ function buildPool(spec: PoolSpec, poolIndex: number, net: number, rng: () => nu
           : { name: 'Scientific Linux SL release 5.7 (Boron)', uname: '2.6.18-274.el5xen', distro: 'slc', major: '5', minor: '7' },
         PV_drivers_version: patched ? { major: '6', minor: '0', micro: '99', build: '53341' } : { major: '1', minor: '4', micro: '90', build: '53341' },
         PV_drivers_up_to_date: patched,
-        networks: { '0/ip': `10.99.${poolIndex * 16 + Math.floor(i / 250)}.${(i % 250) + 1}` },
+        // Guests live on loopback too (127.<net+11>.P.n): a test may SSH into a Linux guest (H3).
+        networks: { '0/ip': `127.${net + 11}.${poolIndex}.${(i % 250) + 1}` },
         last_updated: at(100 + i),
       });
       gm = g.ref;
@@ -427,6 +428,8 @@ export interface FleetDescription {
     password: string;
     master: string;
     hosts: { name: string; uuid: string; address: string; ssh?: { port: number; hostKeySha256: string } }[];
+    /** Running Linux guests reachable over SSH (root, the pool's password), with a dom0. */
+    guests?: { name: string; uuid: string; address: string; ssh: { port: number; hostKeySha256: string } }[];
   }[];
   control: string;
   /** The simulated dom0s: SSH as root with the pool's password, on each host's address. */
@@ -442,7 +445,7 @@ export function describeFleet(
   state: SimState,
   port: number,
   tls: { fingerprint256: string } | undefined,
-  dom0?: { port: number; username: string; hosts: { uuid: string; hostKeySha256: string }[] },
+  dom0?: { port: number; username: string; hosts: { uuid: string; hostKeySha256: string }[]; guests: { name: string; uuid: string; address: string; hostKeySha256: string }[] },
 ): FleetDescription {
   const scheme = tls ? 'https' : 'http';
   const pools = state.pools.map((pool) => {
@@ -463,6 +466,10 @@ export function describeFleet(
       password: pool.password,
       master: master.record.name_label as string,
       hosts,
+      ...(dom0 ? {
+        guests: dom0.guests.filter((g) => pool.byUuidOf('VM', g.uuid))
+          .map((g) => ({ name: g.name, uuid: g.uuid, address: g.address, ssh: { port: dom0.port, hostKeySha256: g.hostKeySha256 } })),
+      } : {}),
     };
   });
   const first = state.pools[0];

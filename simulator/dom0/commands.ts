@@ -4,7 +4,8 @@
 
 import { join } from 'node:path';
 import { addVdi, removeVdi } from '../control';
-import type { PoolState, XObject } from '../state';
+import { existsSync, readFileSync } from 'node:fs';
+import type { PoolState, SimState, XObject } from '../state';
 import type { Dom0Sandbox } from './sandbox';
 
 export interface CommandResult {
@@ -15,8 +16,12 @@ export interface CommandResult {
 
 export interface CommandContext {
   pool: PoolState;
+  /** The host the command runs on (for a guest: the host it is resident on). */
   host: XObject;
+  /** Set when the command runs inside a guest (H3), not a dom0. */
+  vm?: XObject;
   sandbox: Dom0Sandbox;
+  sim: SimState;
 }
 
 const LVM_TYPES = ['lvm', 'lvmohba', 'lvmoiscsi'];
@@ -35,9 +40,68 @@ export function runCommand(ctx: CommandContext, cmd: string, args: string[]): Co
       return lvscan(ctx);
     case 'map-dev':
       return mapDevice(ctx, args[0] ?? '');
+    case 'xapi-init':
+      return xapiInit(ctx, args[0] ?? '');
+    case 'guest-attr':
+      return guestAttr(ctx, args[0] ?? '', args[1] ?? '');
     default:
       return fail(`${cmd}: command not found`, 127);
   }
+}
+
+// ---- the toolstack (H2): /etc/init.d/xapi, and the version xapi reports when it starts ----
+
+const VERSION = /^\d+\.\d+\.\d+$/;
+
+/** What a starting xapi reports: the override file if there is one, else the string in its binary. */
+function versionAtStart(ctx: CommandContext): string | undefined {
+  const dir = ctx.sandbox.hostDir(ctx.host);
+  const override = join(dir, 'etc/xensource/xapi_version_override');
+  if (existsSync(override)) {
+    const v = readFileSync(override, 'utf8').trim();
+    if (VERSION.test(v)) return v;
+  }
+  const binary = join(dir, 'opt/xensource/bin/xapi');
+  if (!existsSync(binary)) return undefined;
+  return /product_version=(\d+\.\d+\.\d+)/.exec(readFileSync(binary).toString('latin1'))?.[1];
+}
+
+function xapiInit(ctx: CommandContext, action: string): CommandResult {
+  if (ctx.vm) return fail('xapi: not a dom0', 127);
+  const address = ctx.host.record.address as string;
+  let out = '';
+  if (action === 'stop' || action === 'restart') {
+    ctx.sim.down.set(address, 'reset');
+    out += 'Stopping xapi: ..                                         [  OK  ]\n';
+  }
+  if (action === 'start' || action === 'restart') {
+    const version = versionAtStart(ctx);
+    if (!version) return fail('Starting xapi: the xapi binary is missing or damaged       [FAILED]');
+    const sv = { ...(ctx.host.record.software_version as Record<string, string>), product_version: version };
+    ctx.pool.update(ctx.host, { software_version: sv });
+    ctx.sim.down.delete(address);
+    out += 'Starting xapi: ..........                                 [  OK  ]\n';
+  }
+  return out ? ok(out) : fail(`Usage: /etc/init.d/xapi {start|stop|restart}`, 2);
+}
+
+// ---- the guest tools (H3): xe-update-guest-attrs writes the PV drivers' version ----
+
+const PV_FIELDS: Record<string, string> = {
+  'attr/PVAddons/MajorVersion': 'major', 'attr/PVAddons/MinorVersion': 'minor',
+  'attr/PVAddons/MicroVersion': 'micro', 'attr/PVAddons/BuildVersion': 'build',
+};
+
+function guestAttr(ctx: CommandContext, key: string, value: string): CommandResult {
+  const field = PV_FIELDS[key];
+  if (!ctx.vm) return fail('xenstore-write: not inside a guest');
+  if (!field || !/^\d+$/.test(value)) return fail(`xenstore-write: bad key or value ${key}=${value}`);
+  const gm = ctx.pool.getOf('VM_guest_metrics', ctx.vm.record.guest_metrics as string);
+  if (!gm) return fail('xenstore-write: the guest agent is not running');
+  const pv = { ...(gm.record.PV_drivers_version as Record<string, string>), [field]: value };
+  const hostVersion = (ctx.host.record.software_version as Record<string, string>).product_version;
+  ctx.pool.update(gm, { PV_drivers_version: pv, PV_drivers_up_to_date: `${pv.major}.${pv.minor}.${pv.micro}` === hostVersion, last_updated: new Date() });
+  return ok();
 }
 
 // ---- xe ----

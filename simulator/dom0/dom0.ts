@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Server, utils, type Connection, type ServerChannel } from 'ssh2';
 import type { PoolState, SimState, XObject } from '../state';
 import { runCommand } from './commands';
-import { Dom0Sandbox } from './sandbox';
+import { Dom0Sandbox, mapDom0Paths } from './sandbox';
 
 export interface Dom0Host {
   name: string;
@@ -21,10 +21,19 @@ export interface Dom0Host {
   hostKeySha256: string;
 }
 
+/** A running Linux guest with the tools, reachable over SSH as root (the pool's password) for H3. */
+export interface GuestSsh {
+  name: string;
+  uuid: string;
+  address: string;
+  hostKeySha256: string;
+}
+
 export interface Dom0Fleet {
   port: number;
   username: string;
   hosts: Dom0Host[];
+  guests: GuestSsh[];
   stop(): Promise<void>;
 }
 
@@ -109,6 +118,16 @@ export async function startDom0s(sim: SimState, opts: { port?: number } = {}): P
   const sock = join(sandbox.root, 'dom0.sock');
   const hosts = new Map<string, { pool: PoolState; host: XObject }>();
   for (const pool of sim.pools) for (const host of pool.all('host')) hosts.set(host.uuid, { pool, host });
+  const guests = new Map<string, { pool: PoolState; host: XObject; vm: XObject; address: string }>();
+  for (const pool of sim.pools) {
+    for (const vm of pool.all('VM')) {
+      const gm = pool.getOf('VM_guest_metrics', vm.record.guest_metrics as string);
+      const host = pool.getOf('host', vm.record.resident_on as string);
+      const address = (gm?.record.networks as Record<string, string> | undefined)?.['0/ip'];
+      const linux = (gm?.record.os_version as Record<string, string> | undefined)?.distro !== 'windows';
+      if (vm.record.power_state === 'Running' && host && gm && linux && address?.startsWith('127.')) guests.set(vm.uuid, { pool, host, vm, address });
+    }
+  }
 
   // The commands' way back into the simulator's state.
   const cmdServer = net.createServer((s) => {
@@ -118,8 +137,8 @@ export async function startDom0s(sim: SimState, opts: { port?: number } = {}): P
       let reply;
       try {
         const req = JSON.parse(buf) as { host: string; cmd: string; args: string[] };
-        const place = hosts.get(req.host);
-        reply = place ? runCommand({ ...place, sandbox }, req.cmd, req.args) : { stdout: '', stderr: 'unknown host\n', code: 1 };
+        const place = hosts.get(req.host) ?? guests.get(req.host);
+        reply = place ? runCommand({ ...place, sandbox, sim }, req.cmd, req.args) : { stdout: '', stderr: 'unknown host\n', code: 1 };
       } catch (e) {
         reply = { stdout: '', stderr: `simulator: ${(e as Error).message}\n`, code: 1 };
       }
@@ -133,29 +152,40 @@ export async function startDom0s(sim: SimState, opts: { port?: number } = {}): P
   const clients = new Set<Connection>();
   const described: Dom0Host[] = [];
   let port = opts.port ?? 0;
-  for (const [uuid, { pool, host }] of hosts) {
+  const listen = async (address: string, ctx: HostContext): Promise<string> => {
     const { key, parsed } = hostKey();
-    const fingerprint = 'SHA256:' + createHash('sha256').update(parsed.getPublicSSH()).digest('base64').replace(/=+$/, '');
-    const address = host.record.address as string;
     const server = new Server({ hostKeys: [key.private] }, (client) => {
       clients.add(client);
       client.on('close', () => clients.delete(client));
-      serveClient(client, { pool, host, sandbox, rc, sock });
+      serveClient(client, ctx);
     });
     server.on('error', () => undefined);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, address, () => resolve());
     });
-    if (port === 0) port = (server.address() as net.AddressInfo).port; // the first picks; every host shares it
+    if (port === 0) port = (server.address() as net.AddressInfo).port; // the first picks; every address shares it
     servers.push(server);
-    sandbox.prepareHost(host);
+    return 'SHA256:' + createHash('sha256').update(parsed.getPublicSSH()).digest('base64').replace(/=+$/, '');
+  };
+  for (const [uuid, { pool, host }] of hosts) {
+    const address = host.record.address as string;
+    const dir = sandbox.prepareHost(host);
+    const fingerprint = await listen(address, { pool, host, sandbox, rc, sock, dir, who: uuid });
     described.push({ name: host.record.name_label as string, uuid, address, port, hostKeySha256: fingerprint });
+  }
+  const guestList: GuestSsh[] = [];
+  for (const [uuid, { pool, vm, address }] of guests) {
+    const gm = pool.getOf('VM_guest_metrics', vm.record.guest_metrics as string)!;
+    const dir = sandbox.prepareGuest(vm, gm.record.PV_drivers_version as Record<string, string>);
+    const fingerprint = await listen(address, { pool, host: vm, sandbox, rc, sock, dir, who: uuid });
+    guestList.push({ name: vm.record.name_label as string, uuid, address, hostKeySha256: fingerprint });
   }
   return {
     port,
     username: 'root',
     hosts: described,
+    guests: guestList,
     async stop() {
       for (const c of clients) c.end(); // a stopping simulator drops its sessions, as a host going away would
       await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
@@ -167,10 +197,15 @@ export async function startDom0s(sim: SimState, opts: { port?: number } = {}): P
 
 interface HostContext {
   pool: PoolState;
+  /** The host, or the VM for a guest. */
   host: XObject;
   sandbox: Dom0Sandbox;
   rc: string;
   sock: string;
+  /** Its folder in the sandbox (home is root/ under it). */
+  dir: string;
+  /** The uuid the commands name it by. */
+  who: string;
 }
 
 function serveClient(client: Connection, ctx: HostContext): void {
@@ -189,14 +224,14 @@ function serveClient(client: Connection, ctx: HostContext): void {
       });
       session.on('window-change', (accept) => accept?.());
       session.on('env', (accept) => accept?.());
-      session.on('exec', (accept, _reject, info) => run(accept(), ctx, ['-c', info.command], undefined));
+      session.on('exec', (accept, _reject, info) => run(accept(), ctx, ['-c', mapDom0Paths(info.command, ctx.dir)], undefined));
       session.on('shell', (accept) => run(accept(), ctx, ['-i'], pty ?? { cols: 80, rows: 24, term: 'xterm' }));
     });
   });
 }
 
 function run(channel: ServerChannel, ctx: HostContext, bashArgs: string[], pty: { cols: number; rows: number; term: string } | undefined): void {
-  const home = join(ctx.sandbox.hostDir(ctx.host), 'root');
+  const home = join(ctx.dir, 'root');
   const env: NodeJS.ProcessEnv = {
     HOME: home,
     USER: 'root',
@@ -205,7 +240,7 @@ function run(channel: ServerChannel, ctx: HostContext, bashArgs: string[], pty: 
     BASH_ENV: ctx.rc,
     XCP_SIM_BIN: ctx.sandbox.bin,
     XCP_SIM_SOCK: ctx.sock,
-    XCP_SIM_HOST: ctx.host.uuid,
+    XCP_SIM_HOST: ctx.who,
     TERM: pty?.term ?? 'dumb',
     XCP_ROWS: pty ? String(pty.rows) : '',
     XCP_COLS: pty ? String(pty.cols) : '',

@@ -3,9 +3,12 @@
 //   pools/<pool>/VG_XenStorage-<sr>/LV-<vdi>   the shared LVs: sparse files, the same for every host
 //   hosts/<name>/root     the home folder of root on that host
 //   hosts/<name>/dev/VG_XenStorage-<sr>  → symlink into pools/<pool>/… (shared storage is shared)
-// Paths a command names as /dev/…, /etc/…, /opt/… are mapped into hosts/<name>/ by the wrappers.
+//   hosts/<name>/etc/init.d/xapi, opt/xensource/bin/xapi, etc/xensource/   what H2 edits
+//   guests/<vm uuid>/usr/sbin/xe-update-guest-attrs                       what H3 edits in a Linux guest
+// The sandbox is no chroot: the exec requests' absolute paths of those places are mapped into the
+// host's (or guest's) folder before bash sees them (mapDom0Paths), and dd maps /dev/… itself.
 
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, openSync, closeSync, ftruncateSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, openSync, closeSync, ftruncateSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PoolState, XObject } from '../state';
@@ -28,11 +31,27 @@ export class Dom0Sandbox {
     return join(this.root, 'pools', pool.name);
   }
 
+  guestDir(vm: XObject): string {
+    return join(this.root, 'guests', vm.uuid);
+  }
+
   /** Creates a host's folders once; LV folders are linked when an SR is first touched. */
   prepareHost(host: XObject): string {
     const dir = this.hostDir(host);
     if (existsSync(dir)) return dir;
-    for (const d of ['root', 'dev', 'etc/xensource', 'opt/xensource/bin', 'sys/block', 'tmp']) mkdirSync(join(dir, d), { recursive: true });
+    for (const d of ['root', 'dev', 'etc/xensource', 'etc/init.d', 'opt/xensource/bin', 'sys/block', 'tmp']) mkdirSync(join(dir, d), { recursive: true });
+    const version = (host.record.software_version as Record<string, string>).product_version ?? '1.4.90';
+    writeFileSync(join(dir, 'opt/xensource/bin/xapi'), fakeXapiBinary(version), { mode: 0o755 });
+    writeFileSync(join(dir, 'etc/init.d/xapi'), XAPI_INIT, { mode: 0o755 });
+    return dir;
+  }
+
+  /** A Linux guest with the XenServer tools installed: root's home and xe-update-guest-attrs. */
+  prepareGuest(vm: XObject, pv: Record<string, string>): string {
+    const dir = this.guestDir(vm);
+    if (existsSync(dir)) return dir;
+    for (const d of ['root', 'usr/sbin', 'tmp']) mkdirSync(join(dir, d), { recursive: true });
+    writeFileSync(join(dir, 'usr/sbin/xe-update-guest-attrs'), guestAttrsScript(pv), { mode: 0o755 });
     return dir;
   }
 
@@ -58,4 +77,43 @@ export class Dom0Sandbox {
   dispose(): void {
     rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+/** Stands in for the xapi binary: some bytes around the version string, as `strings` would find it. */
+function fakeXapiBinary(version: string): Buffer {
+  const noise = Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 37 + 11) % 256));
+  return Buffer.concat([Buffer.from('\x7fELF'), noise, Buffer.from(`\0product_version=${version}\0xapi ${version} build 53341c\0`), noise]);
+}
+
+const XAPI_INIT = `#!/bin/bash
+# xapi init script (simulated): stop/start/restart the toolstack of this host.
+case "$1" in
+  stop|start|restart) exec "$XCP_SIM_BIN/dom0cmd" xapi-init "$1" ;;
+  *) echo "Usage: $0 {start|stop|restart}" >&2; exit 2 ;;
+esac
+`;
+
+/** The tools' reporting script as the guest has it: one xenstore write per version field. */
+function guestAttrsScript(pv: Record<string, string>): string {
+  return `#!/bin/bash
+# xe-update-guest-attrs (simulated): reports the guest's attributes and the PV drivers' version.
+xenstore_write() { "$XCP_SIM_BIN/dom0cmd" guest-attr "$1" "$2"; }
+xenstore_write "attr/PVAddons/MajorVersion" "${pv.major ?? '1'}"
+xenstore_write "attr/PVAddons/MinorVersion" "${pv.minor ?? '4'}"
+xenstore_write "attr/PVAddons/MicroVersion" "${pv.micro ?? '90'}"
+xenstore_write "attr/PVAddons/BuildVersion" "${pv.build ?? '53341'}"
+`;
+}
+
+/** The absolute paths of the runbook's files, mapped into a host's or guest's folder. */
+const MAPPED = ['/etc/init.d/xapi', '/opt/xensource/', '/etc/xensource/', '/usr/sbin/xe-update-guest-attrs', '/var/log/'];
+
+/** Rewrites the mapped absolute paths in a command line (where a path can start: after a space, quote, =, <, >, ;, |, &, ( or at the start). */
+export function mapDom0Paths(command: string, dir: string): string {
+  let out = command;
+  for (const p of MAPPED) {
+    const re = new RegExp(`(^|[\\s'"=<>;|&(])${p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`, 'g');
+    out = out.replace(re, (_m, lead: string) => `${lead}${dir}${p}`);
+  }
+  return out;
 }

@@ -45,6 +45,13 @@ export interface Step {
   action: StepAction;
   /** How to tell that it worked. */
   check?: string;
+  /**
+   * Checks the result of an XAPI step: undefined when it is what the step wants, else why not. With
+   * `waitMs`, the call is repeated (every few seconds) until it passes or the time is up — for a
+   * value that changes a while after the step before (xapi restarting, a guest agent reporting).
+   */
+  expect?(value: unknown): string | undefined;
+  waitMs?: number;
 }
 
 export interface Plan {
@@ -83,7 +90,7 @@ export function preview(plan: Plan): string {
       lines.push(`   - XAPI \`${s.action.method}\`${on}, as xe: \`${s.action.xe}\``);
     }
     else lines.push(`   - on ${s.action.host.name} (${s.action.host.address}): \`${s.action.command}\``);
-    if (s.check) lines.push(`   - check: ${s.check}`);
+    if (s.check) lines.push(`   - check: ${s.check}${s.waitMs ? ` (waits up to ${Math.round(s.waitMs / 1000)} s)` : ''}`);
   });
   return lines.join('\n') + '\n';
 }

@@ -41,6 +41,36 @@ export interface RunOptions {
 }
 
 const TAIL = 40;
+const RETRY_EVERY_MS = 2_000;
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+/** An XAPI step's call, repeated until `expect` passes or `waitMs` is over (then the last reason throws). */
+async function callUntilExpected(step: Step, opts: RunOptions): Promise<unknown> {
+  const action = step.action as Extract<Step['action'], { kind: 'xapi' }>;
+  const deadline = Date.now() + (step.waitMs ?? 0);
+  let waiting = false;
+  for (;;) {
+    let problem: string;
+    try {
+      const value = await opts.executors.xapi(action.method, action.args, opts.signal, action.on);
+      const wrong = step.expect?.(value);
+      if (wrong === undefined) return value;
+      problem = wrong;
+    } catch (err) {
+      if (!step.waitMs) throw err;
+      problem = describeError(err);
+    }
+    if (opts.signal?.aborted || Date.now() >= deadline) throw new Error(problem);
+    if (!waiting) opts.console.line(`… waiting (up to ${Math.round((step.waitMs ?? 0) / 1000)} s): ${problem}`);
+    waiting = true;
+    await sleep(RETRY_EVERY_MS, opts.signal);
+  }
+}
 const tail = (text: string) => text.split('\n').slice(-TAIL).join('\n');
 
 export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> {
@@ -82,7 +112,7 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
     try {
       if (step.action.kind === 'xapi') {
         out.line(`${step.action.on ? `[root@${step.action.on.host.name}]# ` : '$ '}${step.action.xe}`);
-        const value = await opts.executors.xapi(step.action.method, step.action.args, opts.signal, step.action.on);
+        const value = await callUntilExpected(step, opts);
         record.output = typeof value === 'string' ? value : JSON.stringify(value);
         if (record.output) out.line(opts.nameOf ? record.output.replace(/OpaqueRef:[0-9a-fA-F-]+/g, (r) => opts.nameOf!(r) ?? r) : record.output);
       } else {
