@@ -7,6 +7,7 @@ import { registerPoolCommands } from './editor/poolCommands';
 import { registerShellCommands } from './editor/shellCommands';
 import { registerMasterCommands } from './editor/masterCommands';
 import { registerProcedureCommands } from './editor/procedureCommands';
+import { registerVersionCommands } from './editor/versionCommands';
 import { Journal } from './procedures/journal';
 import { SshHostKeyStore } from './editor/sshHostKeys';
 import { affectsPools, readPoolEntries } from './editor/poolSettings';
@@ -39,7 +40,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     registry.setEntries(entries);
   };
 
-  const procedures = { registry, journal: new Journal(context.globalStorageUri.fsPath) };
+  const ssh = { registry, passwords, hostKeys: new SshHostKeyStore(context.globalState) };
+  const procedures = { registry, journal: new Journal(context.globalStorageUri.fsPath), ssh };
   context.subscriptions.push(
     log,
     { dispose: () => registry.dispose() },
@@ -48,7 +50,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ...registerPoolCommands({ registry, passwords, tls }),
     ...registerProcedureCommands(procedures),
     ...registerMasterCommands(procedures),
-    ...registerShellCommands({ registry, passwords, hostKeys: new SshHostKeyStore(context.globalState) }),
+    ...registerShellCommands(ssh),
+    ...registerVersionCommands(procedures),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsPools(e)) void loadPools();
     }),

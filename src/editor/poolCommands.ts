@@ -157,6 +157,7 @@ export function registerPoolCommands(deps: PoolCommandDeps): vscode.Disposable[]
         node.kind === 'host' ? m.get('host', node.ref)?.uuid
         : node.kind === 'sr' ? m.get('SR', node.ref)?.uuid
         : node.kind === 'vdi' ? m.get('VDI', node.ref)?.uuid
+        : node.kind === 'vm' ? m.get('VM', node.ref)?.uuid
         : node.kind === 'pool' ? m.all('pool')[0]?.record.uuid
         : undefined;
       if (!uuid) return;

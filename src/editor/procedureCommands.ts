@@ -8,12 +8,16 @@ import { planDeadHostVms, planForgetHost } from '../procedures/deadHost';
 import { Journal } from '../procedures/journal';
 import { preview, type Plan } from '../procedures/plan';
 import { runPlan, type RunResult } from '../procedures/runner';
+import { sshShellExecutor } from '../procedures/sshExecutor';
+import { sshOptions, type ShellCommandDeps } from './shellCommands';
 import { ProcedureTerminal } from '../terminals/procedureTerminal';
 import type { TreeNode } from '../tree/nodes';
 
 export interface ProcedureCommandDeps {
   registry: PoolRegistry;
   journal: Journal;
+  /** How shell steps reach a host over SSH (the same keys, passwords and host-key pins as Open Root Shell). */
+  ssh: ShellCommandDeps;
 }
 
 async function showPreview(plan: Plan): Promise<void> {
@@ -39,41 +43,45 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
   if (go !== run) return undefined;
   const connection = deps.registry.connection(pool);
   if (!connection) return undefined;
+  const ssh = sshShellExecutor((host) => sshOptions(deps.ssh, pool, host.address, host.guest));
   const terminal = new ProcedureTerminal();
   vscode.window.createTerminal({ name: `${plan.procedure} ${plan.target.name}`, pty: terminal, iconPath: new vscode.ThemeIcon('tools') }).show();
-  const result = await runPlan(plan, {
-    console: terminal,
-    signal: terminal.cancel.signal,
-    journal: deps.journal,
-    nameOf: (ref) => {
-      const state = connection.state;
-      if (state.kind !== 'connected') return undefined;
-      for (const cls of ['host', 'SR', 'VM', 'VDI', 'pool'] as const) {
-        const rec = state.model.get(cls, ref);
-        if (rec) return `${cls} ${rec.name_label || rec.uuid}`;
-      }
-      return undefined;
-    },
-    executors: {
-      xapi: (method, args, _signal, on) =>
-        on ? connection.callOn(on.host.address, method, args, { slaveLocal: on.session === 'slave-local' }) : connection.call(method, args),
-      shell: async () => {
-        throw new Error('this procedure has no shell step');
+  let result: RunResult;
+  try {
+    result = await runPlan(plan, {
+      console: terminal,
+      signal: terminal.cancel.signal,
+      journal: deps.journal,
+      nameOf: (ref) => {
+        const state = connection.state;
+        if (state.kind !== 'connected') return undefined;
+        for (const cls of ['host', 'SR', 'VM', 'VDI', 'pool'] as const) {
+          const rec = state.model.get(cls, ref);
+          if (rec) return `${cls} ${rec.name_label || rec.uuid}`;
+        }
+        return undefined;
       },
-    },
-    confirmer: {
-      confirm: async (step) => {
-        const o = step.confirmObject ?? plan.target;
-        const yes = 'Yes, do it';
-        const answer = await vscode.window.showWarningMessage(
-          `${step.title}?`,
-          { modal: true, detail: `${o.kind} ${o.name} (${o.uuid})\n\n${step.why}\n\n${step.action.kind === 'xapi' ? step.action.xe : step.action.command}` },
-          yes,
-        );
-        return answer === yes;
+      executors: {
+        xapi: (method, args, _signal, on) =>
+          on ? connection.callOn(on.host.address, method, args, { slaveLocal: on.session === 'slave-local' }) : connection.call(method, args),
+        shell: ssh.shell,
       },
-    },
-  });
+      confirmer: {
+        confirm: async (step) => {
+          const o = step.confirmObject ?? plan.target;
+          const yes = 'Yes, do it';
+          const answer = await vscode.window.showWarningMessage(
+            `${step.title}?`,
+            { modal: true, detail: `${o.kind} ${o.name} (${o.uuid})\n\n${step.why}\n\n${step.action.kind === 'xapi' ? step.action.xe : step.action.command}` },
+            yes,
+          );
+          return answer === yes;
+        },
+      },
+    });
+  } finally {
+    ssh.close();
+  }
   terminal.done();
   const show = result.status === 'done' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
   void show(`${plan.procedure} ${result.status} on ${plan.target.name}: ${result.message}`);

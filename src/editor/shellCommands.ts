@@ -29,12 +29,16 @@ function targetHost(deps: ShellCommandDeps, node: TreeNode | undefined): { pool:
   return { pool: node.pool, name: host.name_label, address: host.address };
 }
 
-async function sshOptions(deps: ShellCommandDeps, pool: string, address: string): Promise<SshConnectOptions> {
+/**
+ * SSH options for a dom0 of the pool (or, with `guest`, a VM reached on its own address). A guest is
+ * never offered the pool's root password: it is asked for, or the key/agent is used.
+ */
+export async function sshOptions(deps: ShellCommandDeps, pool: string, address: string, guest = false): Promise<SshConnectOptions> {
   const entry = deps.registry.entry(pool);
   const config = vscode.workspace.getConfiguration('xcpAdmin.ssh');
   const privateKeyPath = config.get<string>('privateKeyPath') || undefined;
   const askPassword = (who: string) => async () => {
-    if (entry?.username === 'root') {
+    if (entry?.username === 'root' && !guest) {
       const stored = await deps.passwords.get(pool);
       if (stored !== undefined) return stored;
     }

@@ -11,6 +11,8 @@ export interface HostTarget {
   name: string;
   uuid: string;
   address: string;
+  /** A VM reached on its own address (H3), not a dom0: never offered the pool's root password. */
+  guest?: boolean;
 }
 
 export interface XapiTarget {

@@ -5,6 +5,8 @@
 import type { ConnectionState } from '../model/poolConnection';
 import type { Entry, ModelChange, PoolModel } from '../model/poolModel';
 import { describeProbe, type MasterProbe } from '../model/masterProbe';
+import { guestKind } from '../procedures/guestTools';
+import { PRESENTED_VERSION, isOverridden } from '../procedures/versionOverride';
 import type { Ref } from '../xapi/records';
 import { formatBytes } from './format';
 import { lvDevicePath } from './storagePaths';
@@ -17,6 +19,7 @@ export type TreeNode =
   | { kind: 'host'; id: string; pool: string; ref: Ref<'host'> }
   | { kind: 'sr'; id: string; pool: string; ref: Ref<'SR'> }
   | { kind: 'vdi'; id: string; pool: string; ref: Ref<'VDI'> }
+  | { kind: 'vm'; id: string; pool: string; ref: Ref<'VM'> }
   | { kind: 'notice'; id: string; pool: string; notice: 'connecting' | 'failed' | 'disconnected' | 'empty'; text: string };
 
 export interface NodeView {
@@ -51,6 +54,7 @@ export const CONTEXT_VALUES: readonly string[] = [
   'host.live.master', 'host.live.slave', 'host.dead.master', 'host.dead.slave',
   ...KNOWN_SR_TYPES.map((t) => `sr.${t}`), 'sr.other',
   'vdi.raw', 'vdi.vhd', 'vdi.unknown',
+  'vm.linux', 'vm.windows', 'vm.unknown',
   'notice.connecting', 'notice.failed', 'notice.disconnected', 'notice.empty',
 ];
 
@@ -66,6 +70,7 @@ export const nodeId = {
   host: (pool: string, ref: string) => `pool:${pool}/host/${ref}`,
   sr: (pool: string, ref: string) => `pool:${pool}/sr/${ref}`,
   vdi: (pool: string, ref: string) => `pool:${pool}/vdi/${ref}`,
+  vm: (pool: string, ref: string) => `pool:${pool}/vm/${ref}`,
   notice: (pool: string) => `pool:${pool}/notice`,
 };
 
@@ -108,6 +113,11 @@ export function childNodes(node: TreeNode, source: TreeSource): TreeNode[] {
       if (!model) return [];
       return visibleVdis(model, node.ref).map((v) => ({ kind: 'vdi', id: nodeId.vdi(pool, v.ref), pool, ref: v.ref }));
     }
+    case 'host': {
+      const model = modelOf(source, pool);
+      if (!model) return [];
+      return model.residentVms(node.ref).map((v) => ({ kind: 'vm', id: nodeId.vm(pool, v.ref), pool, ref: v.ref }));
+    }
     default:
       return [];
   }
@@ -148,6 +158,10 @@ export function viewOf(node: TreeNode, source: TreeSource): NodeView | undefined
     case 'vdi': {
       const model = modelOf(source, node.pool);
       return model ? vdiView(model, node.ref) : undefined;
+    }
+    case 'vm': {
+      const model = modelOf(source, node.pool);
+      return model ? vmView(model, node.ref) : undefined;
     }
   }
 }
@@ -265,7 +279,8 @@ function hostView(model: PoolModel, ref: Ref<'host'>, masterLost: MasterProbe | 
   const metrics = model.get('host_metrics', host.metrics);
   const vms = model.residentVms(ref);
   const version = versionOf(host.software_version);
-  const description = [host.address, master ? 'master' : undefined, version, unreachable ? 'NOT ANSWERING' : live ? undefined : 'DEAD'].filter(Boolean).join(' · ');
+  const overridden = isOverridden(host.software_version);
+  const description = [host.address, master ? 'master' : undefined, overridden ? version : `${version} (not overridden)`, unreachable ? 'NOT ANSWERING' : live ? undefined : 'DEAD'].filter(Boolean).join(' · ');
   const sv = Object.entries(host.software_version).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`);
   return {
     label: host.name_label,
@@ -279,11 +294,12 @@ function hostView(model: PoolModel, ref: Ref<'host'>, masterLost: MasterProbe | 
       metrics ? `memory: ${formatBytes(metrics.memory_free)} free of ${formatBytes(metrics.memory_total)}` : undefined,
       `resident VMs: ${vms.length}${vms.length ? ` (${vms.slice(0, 8).map((v) => esc(v.record.name_label)).join(', ')}${vms.length > 8 ? ', …' : ''})` : ''}`,
       `software_version: ${esc(sv.join(', '))}`,
+      overridden ? undefined : `_XenCenter sees ${esc(version)}, not XenServer ${PRESENTED_VERSION}, and turns off dynamic memory, snapshots and live migration: "Present as XenServer ${PRESENTED_VERSION}" (H2) fixes it._`,
     ),
     contextValue: `host.${live ? 'live' : 'dead'}.${master ? 'master' : 'slave'}`,
     icon: master ? 'star-full' : live ? 'server' : 'error',
     iconColor: live ? undefined : 'errorForeground',
-    collapsible: false,
+    collapsible: vms.length > 0,
   };
 }
 
@@ -363,6 +379,7 @@ export function nodesTouchedBy(
   const hostNode = (ref: string): TreeNode => ({ kind: 'host', id: nodeId.host(pool, ref), pool, ref: ref as Ref<'host'> });
   const srNode = (ref: string): TreeNode => ({ kind: 'sr', id: nodeId.sr(pool, ref), pool, ref: ref as Ref<'SR'> });
   const vdiNode = (ref: string): TreeNode => ({ kind: 'vdi', id: nodeId.vdi(pool, ref), pool, ref: ref as Ref<'VDI'> });
+  const vmNode = (ref: string): TreeNode => ({ kind: 'vm', id: nodeId.vm(pool, ref), pool, ref: ref as Ref<'VM'> });
   const folder = (f: FolderKind): TreeNode => ({ kind: 'folder', id: nodeId.folder(pool, f), pool, folder: f });
   const hostsChanged = () => { add(poolNode(pool)); add(folder('hosts')); };
   for (const c of changes) {
@@ -406,9 +423,17 @@ export function nodesTouchedBy(
         if (vbd) add(vdiNode(vbd.VDI));
         break;
       }
+      case 'VM_guest_metrics': {
+        const vm = model.all('VM').find((v) => v.record.guest_metrics === c.ref);
+        if (vm) add(vmNode(vm.ref));
+        break;
+      }
       case 'VM': {
         const vm = model.get('VM', c.ref);
+        const parent = shownParent(nodeId.vm(pool, c.ref));
+        if (parent) add(parent); // it left the host it was shown under (halted, migrated, gone)
         if (!vm) break;
+        add(vmNode(c.ref));
         if (vm.resident_on) add(hostNode(vm.resident_on));
         for (const vbd of vm.VBDs) {
           const v = model.get('VBD', vbd);
@@ -426,12 +451,42 @@ export function nodesTouchedBy(
   return [...out.values()].filter((n) => {
     if (n.kind === 'sr' && storageRefreshed) return false;
     if (n.kind === 'host' && hostsRefreshed) return false;
+    if (n.kind === 'vm') {
+      const vm = model.get('VM', n.ref);
+      if (hostsRefreshed || (vm?.resident_on && out.has(nodeId.host(pool, vm.resident_on)))) return false;
+    }
     if (n.kind === 'vdi') {
       const vdi = model.get('VDI', n.ref);
       if (storageRefreshed || (vdi && out.has(nodeId.sr(pool, vdi.SR)))) return false;
     }
     return true;
   });
+}
+
+function vmView(model: PoolModel, ref: Ref<'VM'>): NodeView | undefined {
+  const vm = model.get('VM', ref);
+  if (!vm) return undefined;
+  const gm = model.get('VM_guest_metrics', vm.guest_metrics);
+  const kind = guestKind(gm?.os_version);
+  const pv = gm?.PV_drivers_version;
+  const tools = pv?.major !== undefined ? `${pv.major}.${pv.minor}.${pv.micro}` : undefined;
+  const oldTools = tools !== undefined && tools !== PRESENTED_VERSION;
+  const description = [vm.power_state, kind === 'unknown' ? undefined : kind, tools ? `tools ${tools}${oldTools ? ' (old)' : ''}` : 'no tools'].filter(Boolean).join(' · ');
+  return {
+    label: vm.name_label,
+    description,
+    tooltip: md(
+      `**${esc(vm.name_label)}** — ${esc(vm.power_state)}`,
+      `uuid: \`${vm.uuid}\``,
+      gm ? `OS: ${esc(gm.os_version.name ?? gm.os_version.distro ?? 'unknown')}` : 'no guest metrics (tools not running)',
+      tools ? `guest tools report ${esc(tools)}${oldTools ? ` — XenCenter calls them out of date next to ${PRESENTED_VERSION}: "Guest Tools Version" (H3) fixes it` : ''}` : undefined,
+      gm?.networks['0/ip'] ? `IP: ${esc(gm.networks['0/ip'])}` : undefined,
+    ),
+    contextValue: `vm.${kind}`,
+    icon: 'vm',
+    iconColor: vm.power_state === 'Running' ? undefined : 'disabledForeground',
+    collapsible: false,
+  };
 }
 
 // ---- markdown helpers ----
