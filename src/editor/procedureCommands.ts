@@ -69,6 +69,15 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
       confirmer: {
         confirm: async (step) => {
           const o = step.confirmObject ?? plan.target;
+          if (step.typeToConfirm) {
+            const typed = await vscode.window.showInputBox({
+              title: `${step.title}: this cannot be undone`,
+              prompt: `${step.why} Type the ${o.kind}'s name, ${o.name}, to confirm (${o.uuid}).`,
+              ignoreFocusOut: true,
+              validateInput: (v) => (v === '' || v === o.name ? undefined : `That is not ${o.name}.`),
+            });
+            return typed === o.name;
+          }
           const yes = 'Yes, do it';
           const answer = await vscode.window.showWarningMessage(
             `${step.title}?`,

@@ -72,6 +72,7 @@ export function planForgetHost(model: PoolModel, host: Ref<'host'>): Plan {
         why: 'host.destroy removes the host, its PBDs and its control domain from the pool database.',
         destructive: true,
         confirmObject: f.target,
+        typeToConfirm: true,
         action: { kind: 'xapi', method: 'host.destroy', args: [host], xe: `xe host-forget uuid=${f.target.uuid} --force` },
         check: 'The host is gone from host.get_all.',
       },

@@ -44,6 +44,8 @@ export interface Step {
   destructive: boolean;
   /** What a confirmation names (destructive steps). */
   confirmObject?: ObjectRef;
+  /** The confirmation wants the object's name typed in, not a click (irreversible steps). */
+  typeToConfirm?: boolean;
   action: StepAction;
   /** How to tell that it worked. */
   check?: string;
@@ -85,7 +87,7 @@ export function preview(plan: Plan): string {
   }
   lines.push('## Steps', '');
   plan.steps.forEach((s, i) => {
-    lines.push(`${i + 1}. **${s.title}**${s.destructive ? ' — ⚠ destructive, asks for confirmation' : ''}`);
+    lines.push(`${i + 1}. **${s.title}**${s.destructive ? (s.typeToConfirm ? ' — ⚠ destructive, asks you to type the name' : ' — ⚠ destructive, asks for confirmation') : ''}`);
     lines.push(`   - why: ${s.why}`);
     if (s.action.kind === 'xapi') {
       const on = s.action.on ? ` on ${s.action.on.host.name} (${s.action.on.host.address}, ${s.action.on.session} session)` : '';
