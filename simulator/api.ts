@@ -4,6 +4,7 @@
 import { CLASSES, ClassName, NAME_LABEL_LOOKUP, NULL_REF, classFromLower, fieldsOf } from './schema';
 
 import { HostPlace, PoolState, Session, SimState, XObject } from './state';
+import { addVdi as addVdiTo, removeVdi as removeVdiFrom } from './vdis';
 import { XI4, XStruct, XValue } from './xmlrpc-wire';
 
 /** An XAPI error: the code first, then its parameters, as ErrorDescription carries them. */
@@ -160,8 +161,45 @@ for (const cls of ['VDI', 'SR', 'VM', 'host', 'network', 'pool'] as const) {
 METHODS.set('SR.scan', {
   arity: 2,
   write: true,
-  run(_c, pool, [, ref]) {
-    objOf(pool, 'SR', ref); // a real scan re-reads the volumes; the simulator's state is already current
+  run(ctx, pool, [, ref]) {
+    const sr = objOf(pool, 'SR', ref);
+    // With dom0s the volumes are files: the scan reads them (a VHD whose header a raw write destroyed
+    // fails it, as LVHDSR's scan does). Without, the state is already current.
+    const problem = ctx.sim.storage?.scan(pool, sr);
+    if (problem) fail('SR_BACKEND_FAILURE_40', '', `The SR scan failed  [opterr=${problem}]`, '');
+    return '';
+  },
+});
+
+const MiB = 1024 * 1024;
+
+METHODS.set('VDI.create', {
+  arity: 2,
+  write: true,
+  run(_ctx, pool, [, recordValue]) {
+    const r = (typeof recordValue === 'object' && recordValue !== null && !Array.isArray(recordValue) ? recordValue : {}) as Record<string, XValue>;
+    const sr = objOf(pool, 'SR', r.SR);
+    const size = Number(typeof r.virtual_size === 'object' && r.virtual_size !== null && 'value' in r.virtual_size ? (r.virtual_size as { value: number }).value : r.virtual_size);
+    if (!Number.isSafeInteger(size) || size <= 0) fail('SR_BACKEND_FAILURE_79', '', 'VDI Invalid size', '');
+    const smConfig = (r.sm_config ?? {}) as Record<string, string>;
+    const raw = smConfig.type === 'raw';
+    const free = (sr.record.physical_size as number) - (sr.record.physical_utilisation as number);
+    if (Math.ceil(size / (4 * MiB)) * 4 * MiB > free) fail('SR_BACKEND_FAILURE_44', '', `There is insufficient space [opterr=${free} bytes free]`, '');
+    const vdi = addVdiTo(pool, sr, { name_label: str(r.name_label), name_description: str(r.name_description), virtual_size: size, format: raw ? 'raw' : 'vhd' });
+    return vdi.ref;
+  },
+});
+
+METHODS.set('VDI.destroy', {
+  arity: 2,
+  write: true,
+  run(ctx, pool, [, ref]) {
+    const vdi = objOf(pool, 'VDI', ref);
+    const attached = (vdi.record.VBDs as string[]).some((b) => pool.getOf('VBD', b)?.record.currently_attached === true);
+    if (attached) fail('VDI_IN_USE', vdi.ref, 'destroy');
+    const sr = pool.getOf('SR', vdi.record.SR as string);
+    if (sr) ctx.sim.storage?.destroyed(pool, sr, vdi);
+    removeVdiFrom(pool, vdi);
     return '';
   },
 });

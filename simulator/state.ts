@@ -275,11 +275,21 @@ export interface HostPlace {
 
 export type DownMode = 'reset' | 'silent';
 
+/** What the simulated dom0s know about the volumes behind LVM SRs (installed by dom0.ts). */
+export interface StorageHooks {
+  /** Runs the storage manager's scan of an SR: undefined when it passes, else the SM error message. */
+  scan(pool: PoolState, sr: XObject): string | undefined;
+  /** A VDI is destroyed: its volume goes too. */
+  destroyed(pool: PoolState, sr: XObject, vdi: XObject): void;
+}
+
 /** The whole fleet: the pools, and which loopback address is which host. */
 export class SimState {
   readonly byAddress = new Map<string, HostPlace>();
   /** Hosts (by address) that do not answer XAPI; 'silent' keeps connections open unanswered. */
   readonly down = new Map<string, DownMode>();
+  /** Set when dom0s are simulated: volumes are files, and a scan looks at them. */
+  storage: StorageHooks | undefined;
 
   constructor(readonly pools: PoolState[]) {
     for (const pool of pools) {

@@ -10,7 +10,8 @@ import * as net from 'node:net';
 import { join } from 'node:path';
 import { Server, utils, type Connection, type ServerChannel } from 'ssh2';
 import type { PoolState, SimState, XObject } from '../state';
-import { runCommand } from './commands';
+import { LVM_SR_TYPES, lvNameOf, runCommand } from './commands';
+import { removeVdi } from '../vdis';
 import { Dom0Sandbox, mapDom0Paths } from './sandbox';
 
 export interface Dom0Host {
@@ -70,6 +71,10 @@ const WRAPPERS: Record<string, string> = {
   xe: 'exec "$XCP_SIM_BIN/dom0cmd" xe "$@"\n',
   lvscan: 'exec "$XCP_SIM_BIN/dom0cmd" lvscan "$@"\n',
   hostname: 'exec "$XCP_SIM_BIN/dom0cmd" hostname "$@"\n',
+  lvremove: 'exec "$XCP_SIM_BIN/dom0cmd" lvremove "$@"\n',
+  lvchange: 'exec "$XCP_SIM_BIN/dom0cmd" lvchange "$@"\n',
+  vgcfgbackup: 'exec "$XCP_SIM_BIN/dom0cmd" vgcfgbackup "$@"\n',
+  blockdev: 'exec "$XCP_SIM_BIN/dom0cmd" blockdev "$@"\n',
   // dd: the real one, with if=/of= naming /dev/… mapped to the files standing in for the devices.
   dd: `args=()
 for a in "$@"; do
@@ -116,6 +121,21 @@ export async function startDom0s(sim: SimState, opts: { port?: number } = {}): P
   const sandbox = new Dom0Sandbox();
   const rc = writeBin(sandbox);
   const sock = join(sandbox.root, 'dom0.sock');
+  sim.storage = {
+    scan(pool, sr) {
+      if (!LVM_SR_TYPES.includes(sr.record.type as string)) return undefined;
+      const vdis = [...pool.all('VDI')].filter((v) => v.record.SR === sr.ref);
+      // LVHDSR reads every VHD's header first: one destroyed by a raw write fails the whole scan.
+      const damaged = vdis.find((v) => sandbox.vhdDamaged(pool, sr.uuid, lvNameOf(v)));
+      if (damaged) return `Error scanning VDI ${damaged.uuid}: VHD-${damaged.uuid} is not a valid VHD (vhd-util check: invalid footer cookie)`;
+      // A volume removed behind the storage manager's back: the scan forgets its VDI.
+      for (const v of vdis) if (sandbox.isRemoved(pool, sr.uuid, lvNameOf(v))) removeVdi(pool, v);
+      return undefined;
+    },
+    destroyed(pool, sr, vdi) {
+      if (LVM_SR_TYPES.includes(sr.record.type as string)) sandbox.removeLv(pool, sr.uuid, lvNameOf(vdi));
+    },
+  };
   const hosts = new Map<string, { pool: PoolState; host: XObject }>();
   for (const pool of sim.pools) for (const host of pool.all('host')) hosts.set(host.uuid, { pool, host });
   const guests = new Map<string, { pool: PoolState; host: XObject; vm: XObject; address: string }>();
@@ -190,6 +210,7 @@ export async function startDom0s(sim: SimState, opts: { port?: number } = {}): P
       for (const c of clients) c.end(); // a stopping simulator drops its sessions, as a host going away would
       await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
       await new Promise((r) => cmdServer.close(r));
+      sim.storage = undefined;
       sandbox.dispose();
     },
   };

@@ -8,14 +8,17 @@
 // The sandbox is no chroot: the exec requests' absolute paths of those places are mapped into the
 // host's (or guest's) folder before bash sees them (mapDom0Paths), and dd maps /dev/… itself.
 
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, openSync, closeSync, ftruncateSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, openSync, closeSync, ftruncateSync, statSync, writeFileSync, writeSync, readSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PoolState, XObject } from '../state';
 
+const VHD_COOKIE = Buffer.from('conectix');
+
 export class Dom0Sandbox {
   readonly root: string;
   readonly bin: string;
+  private readonly removed = new Set<string>();
 
   constructor() {
     this.root = mkdtempSync(join(tmpdir(), 'xcp-sim-dom0-'));
@@ -62,16 +65,45 @@ export class Dom0Sandbox {
     const link = join(this.hostDir(host), 'dev', `VG_XenStorage-${srUuid}`);
     if (!existsSync(link)) symlinkSync(vgDir, link);
     const file = join(vgDir, lvName);
-    if (!existsSync(file) || statSync(file).size < size) {
-      const fd = openSync(file, existsSync(file) ? 'r+' : 'w');
+    const fresh = !existsSync(file);
+    if (fresh || statSync(file).size < size) {
+      const fd = openSync(file, fresh ? 'w' : 'r+');
       ftruncateSync(fd, size);
+      // A VHD volume starts with the VHD cookie, as the storage manager writes it; a raw write destroys it.
+      if (fresh && lvName.startsWith('VHD-')) writeSync(fd, VHD_COOKIE, 0, VHD_COOKIE.length, 0);
       closeSync(fd);
     }
     return file;
   }
 
+  /** The file of an LV, if it was ever touched (undefined otherwise). */
+  existingLv(pool: PoolState, srUuid: string, lvName: string): string | undefined {
+    const file = join(this.poolDir(pool), `VG_XenStorage-${srUuid}`, lvName);
+    return existsSync(file) ? file : undefined;
+  }
+
+  /** lvremove: the volume is gone; the VDI stays in XAPI's database until the next SR.scan. */
   removeLv(pool: PoolState, srUuid: string, lvName: string): void {
     rmSync(join(this.poolDir(pool), `VG_XenStorage-${srUuid}`, lvName), { force: true });
+    this.removed.add(`${pool.name}/${srUuid}/${lvName}`);
+  }
+
+  isRemoved(pool: PoolState, srUuid: string, lvName: string): boolean {
+    return this.removed.has(`${pool.name}/${srUuid}/${lvName}`);
+  }
+
+  /** True when the LV's first bytes are no VHD's (a raw image was written over it). */
+  vhdDamaged(pool: PoolState, srUuid: string, lvName: string): boolean {
+    const file = this.existingLv(pool, srUuid, lvName);
+    if (!file || !lvName.startsWith('VHD-')) return false;
+    const head = Buffer.alloc(VHD_COOKIE.length);
+    const fd = openSync(file, 'r');
+    try {
+      readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+    return !head.equals(VHD_COOKIE);
   }
 
   dispose(): void {
@@ -106,7 +138,7 @@ xenstore_write "attr/PVAddons/BuildVersion" "${pv.build ?? '53341'}"
 }
 
 /** The absolute paths of the runbook's files, mapped into a host's or guest's folder. */
-const MAPPED = ['/etc/init.d/xapi', '/opt/xensource/', '/etc/xensource/', '/usr/sbin/xe-update-guest-attrs', '/var/log/'];
+const MAPPED = ['/etc/init.d/xapi', '/opt/xensource/', '/etc/xensource/', '/etc/lvm/', '/usr/sbin/xe-update-guest-attrs', '/var/log/', '/root/', '/sys/block/'];
 
 /** Rewrites the mapped absolute paths in a command line (where a path can start: after a space, quote, =, <, >, ;, |, &, ( or at the start). */
 export function mapDom0Paths(command: string, dir: string): string {

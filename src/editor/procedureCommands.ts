@@ -6,9 +6,9 @@ import type { PoolRegistry } from '../model/poolRegistry';
 import type { PoolModel } from '../model/poolModel';
 import { planDeadHostVms, planForgetHost } from '../procedures/deadHost';
 import { Journal } from '../procedures/journal';
-import { preview, type Plan } from '../procedures/plan';
+import { actionText, preview, type Plan } from '../procedures/plan';
 import { runPlan, type RunResult } from '../procedures/runner';
-import { sshShellExecutor } from '../procedures/sshExecutor';
+import { sshExecutors } from '../procedures/sshExecutor';
 import { sshOptions, type ShellCommandDeps } from './shellCommands';
 import { ProcedureTerminal } from '../terminals/procedureTerminal';
 import type { TreeNode } from '../tree/nodes';
@@ -43,7 +43,7 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
   if (go !== run) return undefined;
   const connection = deps.registry.connection(pool);
   if (!connection) return undefined;
-  const ssh = sshShellExecutor((host) => sshOptions(deps.ssh, pool, host.address, host.guest));
+  const ssh = sshExecutors((host) => sshOptions(deps.ssh, pool, host.address, host.guest));
   const terminal = new ProcedureTerminal();
   vscode.window.createTerminal({ name: `${plan.procedure} ${plan.target.name}`, pty: terminal, iconPath: new vscode.ThemeIcon('tools') }).show();
   let result: RunResult;
@@ -65,6 +65,8 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
         xapi: (method, args, _signal, on) =>
           on ? connection.callOn(on.host.address, method, args, { slaveLocal: on.session === 'slave-local' }) : connection.call(method, args),
         shell: ssh.shell,
+        relay: ssh.relay,
+        checksum: ssh.checksum,
       },
       confirmer: {
         confirm: async (step) => {
@@ -81,7 +83,7 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
           const yes = 'Yes, do it';
           const answer = await vscode.window.showWarningMessage(
             `${step.title}?`,
-            { modal: true, detail: `${o.kind} ${o.name} (${o.uuid})\n\n${step.why}\n\n${step.action.kind === 'xapi' ? step.action.xe : step.action.command}` },
+            { modal: true, detail: `${o.kind} ${o.name} (${o.uuid})\n\n${step.why}\n\n${actionText(step.action)}` },
             yes,
           );
           return answer === yes;

@@ -20,6 +20,19 @@ export interface XapiTarget {
   session: 'slave-local' | 'pool';
 }
 
+/** Where raw bytes come from: a file on a host reached over SSH (any host, not only the pool's), or a local file. */
+export type ByteSource = { kind: 'ssh'; host: HostTarget; path: string } | { kind: 'local'; path: string };
+
+/** Where raw bytes go: a block device (an LV) on a host of the pool. */
+export interface ByteTarget {
+  host: HostTarget;
+  device: string;
+}
+
+export function describeSource(s: ByteSource): string {
+  return s.kind === 'ssh' ? `${s.host.name}:${s.path}` : `this machine:${s.path}`;
+}
+
 export type StepAction =
   | {
       kind: 'xapi';
@@ -34,7 +47,11 @@ export type StepAction =
        */
       on?: XapiTarget;
     }
-  | { kind: 'shell'; host: HostTarget; command: string };
+  | { kind: 'shell'; host: HostTarget; command: string }
+  /** Streams `bytes` bytes from the source into the target through the extension (the dd relay). */
+  | { kind: 'relay'; source: ByteSource; target: ByteTarget; bytes: number }
+  /** SHA-256 of the first `bytes` bytes at both ends, computed where they are; they must match. */
+  | { kind: 'checksum'; source: ByteSource; target: ByteTarget; bytes: number };
 
 export interface Step {
   id: string;
@@ -68,6 +85,24 @@ export interface Plan {
   steps: Step[];
   /** Set when the plan must not run: why, with the facts. */
   refusal?: string;
+  /** Kept in the journal with the run (e.g. which LV an import writes, for a later SR repair). */
+  journalExtra?: Record<string, unknown>;
+}
+
+/** The action as one command line an admin would recognise (the runbook's form). */
+export function actionText(a: StepAction): string {
+  switch (a.kind) {
+    case 'xapi':
+      return a.xe;
+    case 'shell':
+      return a.command;
+    case 'relay': {
+      const from = a.source.kind === 'ssh' ? `ssh ${a.source.host.address} "dd if=${a.source.path} bs=4M"` : `cat ${a.source.path}`;
+      return `${from} | ssh ${a.target.host.address} "dd of=${a.target.device} bs=4M"   (relayed by XCP Admin, ${a.bytes} bytes)`;
+    }
+    case 'checksum':
+      return `sha256sum of ${a.bytes} bytes: ${describeSource(a.source)} vs ${a.target.host.name}:${a.target.device}`;
+  }
 }
 
 /** The full dry run as Markdown: what will run, where, in which order, and what each step changes. */
@@ -93,7 +128,9 @@ export function preview(plan: Plan): string {
       const on = s.action.on ? ` on ${s.action.on.host.name} (${s.action.on.host.address}, ${s.action.on.session} session)` : '';
       lines.push(`   - XAPI \`${s.action.method}\`${on}, as xe: \`${s.action.xe}\``);
     }
-    else lines.push(`   - on ${s.action.host.name} (${s.action.host.address}): \`${s.action.command}\``);
+    else if (s.action.kind === 'shell') lines.push(`   - on ${s.action.host.name} (${s.action.host.address}): \`${s.action.command}\``);
+    else if (s.action.kind === 'relay') lines.push(`   - ${s.action.bytes} bytes from \`${describeSource(s.action.source)}\` through XCP Admin into \`${s.action.target.device}\` on ${s.action.target.host.name}`);
+    else lines.push(`   - SHA-256 of the first ${s.action.bytes} bytes of \`${describeSource(s.action.source)}\` and of \`${s.action.target.device}\` on ${s.action.target.host.name}`);
     if (s.check) lines.push(`   - check: ${s.check}${s.waitMs ? ` (waits up to ${Math.round(s.waitMs / 1000)} s)` : ''}`);
   });
   return lines.join('\n') + '\n';

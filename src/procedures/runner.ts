@@ -4,12 +4,19 @@
 
 import { describeError } from '../xapi/errors';
 import type { Journal, JournalStep } from './journal';
-import type { HostTarget, Plan, Step, XapiTarget } from './plan';
+import type { RelayProgress, RelayResult } from '../storage/relay';
+import { actionText, type HostTarget, type Plan, type Step, type StepAction, type XapiTarget } from './plan';
 
 export interface Executors {
   xapi(method: string, args: unknown[], signal: AbortSignal | undefined, on?: XapiTarget): Promise<unknown>;
   shell(host: HostTarget, command: string, signal: AbortSignal | undefined, onOutput: (text: string) => void): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  /** The dd relay (plans that write raw bytes); absent where no plan needs it. */
+  relay?(action: RelayAction, signal: AbortSignal | undefined, onProgress: (p: RelayProgress) => void): Promise<RelayResult>;
+  checksum?(action: ChecksumAction, signal: AbortSignal | undefined): Promise<{ source: string; target: string }>;
 }
+
+type RelayAction = Extract<StepAction, { kind: 'relay' }>;
+type ChecksumAction = Extract<StepAction, { kind: 'checksum' }>;
 
 /** Where the run is shown (an integrated terminal in the editor). */
 export interface RunConsole {
@@ -80,7 +87,7 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
   const finish = async (status: RunStatus, message: string): Promise<RunResult> => {
     out.line('');
     out.line(`${status === 'done' ? '✔' : '✖'} ${plan.procedure} ${status}: ${message}`);
-    await opts.journal?.append({ procedure: plan.procedure, title: plan.title, target: plan.target, started: started.toISOString(), ended: new Date().toISOString(), status, message, steps });
+    await opts.journal?.append({ procedure: plan.procedure, title: plan.title, target: plan.target, started: started.toISOString(), ended: new Date().toISOString(), status, message, steps, ...(plan.journalExtra ? { extra: plan.journalExtra } : {}) });
     return { status, steps, message };
   };
   out.line(`# ${plan.procedure}: ${plan.title} — ${plan.target.name} (${plan.target.uuid})`);
@@ -92,7 +99,9 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
     const doneSoFar = () => steps.filter((s) => s.status === 'done').map((s) => s.title);
     const stateNote = () => {
       const done = doneSoFar();
-      const left = plan.steps.slice(i + (record.status === 'done' ? 1 : 0)).map((s) => s.title);
+      // The step that stopped the run is reported on its own; "not run" is what never started.
+      const started = record.status !== 'not run' && record.status !== 'declined';
+      const left = plan.steps.slice(i + (record.status === 'done' || started ? 1 : 0)).map((s) => s.title);
       return `${done.length ? `done: ${done.join('; ')}` : 'nothing was changed'}${left.length ? `; not run: ${left.join('; ')}` : ''}.`;
     };
     if (opts.signal?.aborted) {
@@ -109,13 +118,14 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
       }
     }
     record.started = new Date().toISOString();
+    let relayed = 0;
     try {
       if (step.action.kind === 'xapi') {
         out.line(`${step.action.on ? `[root@${step.action.on.host.name}]# ` : '$ '}${step.action.xe}`);
         const value = await callUntilExpected(step, opts);
         record.output = typeof value === 'string' ? value : JSON.stringify(value);
         if (record.output) out.line(opts.nameOf ? record.output.replace(/OpaqueRef:[0-9a-fA-F-]+/g, (r) => opts.nameOf!(r) ?? r) : record.output);
-      } else {
+      } else if (step.action.kind === 'shell') {
         const action = step.action;
         out.line(`[root@${action.host.name}]# ${action.command}`);
         let text = '';
@@ -125,14 +135,41 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
         });
         record.output = tail(text || r.stdout + r.stderr);
         if (r.code !== 0) throw new Error(`exit status ${r.code ?? 'none (cancelled)'}${r.stderr ? `: ${r.stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`);
+      } else if (step.action.kind === 'relay') {
+        if (!opts.executors.relay) throw new Error('no relay here: this runner cannot stream bytes');
+        out.line(`$ ${actionText(step.action)}`);
+        let shownTenth = 0;
+        const r = await opts.executors.relay(step.action, opts.signal, (p) => {
+          relayed = p.bytes;
+          const tenth = Math.floor((p.bytes / Math.max(1, p.total)) * 10);
+          if (tenth > shownTenth) {
+            shownTenth = tenth;
+            out.line(`  ${tenth * 10}% ${p.bytes} bytes, ${(p.bytes / 1048576 / Math.max(0.001, p.elapsedMs / 1000)).toFixed(1)} MiB/s`);
+          }
+        });
+        record.output = JSON.stringify(r);
+        out.line(`${r.bytes} bytes in ${(r.elapsedMs / 1000).toFixed(1)} s, sha256 of the stream ${r.sha256}`);
+        if (r.bytes !== step.action.bytes) throw new Error(`${r.bytes} bytes went through, ${step.action.bytes} expected: the source ended early`);
+      } else {
+        if (!opts.executors.checksum) throw new Error('no checksum executor here');
+        out.line(`$ ${actionText(step.action)}`);
+        const c = await opts.executors.checksum(step.action, opts.signal);
+        record.output = JSON.stringify(c);
+        out.line(`source ${c.source}`);
+        out.line(`target ${c.target}`);
+        if (c.source !== c.target) throw new Error(`checksums differ: the target does not hold the source's bytes`);
+        out.line('checksums match');
       }
       record.status = 'done';
       out.line('→ ok');
     } catch (err) {
       record.status = opts.signal?.aborted ? 'cancelled' : 'failed';
       record.error = describeError(err);
-      out.line(`→ FAILED: ${record.error}`);
-      return finish(record.status === 'cancelled' ? 'cancelled' : 'failed', `step ${i + 1} (${step.title}) failed; ${stateNote()}`);
+      out.line(`→ ${record.status === 'cancelled' ? 'CANCELLED' : 'FAILED'}: ${record.error}`);
+      const leftBehind = step.action.kind === 'relay'
+        ? ` ${relayed} of ${step.action.bytes} bytes had gone into ${step.action.target.device}: it holds a partial image.`
+        : '';
+      return finish(record.status, `step ${i + 1} (${step.title}) ${record.status === 'cancelled' ? 'was cancelled' : 'failed'};${leftBehind} ${stateNote()}`);
     } finally {
       record.ended = new Date().toISOString();
     }

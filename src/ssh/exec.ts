@@ -1,6 +1,7 @@
 // Runs one command over an SSH connection: exit code, stdout/stderr (streamed and kept, capped),
 // cancellation by AbortSignal. No vscode import.
 
+import type { Readable, Writable } from 'node:stream';
 import type { SshConnection } from './connection';
 
 export interface ExecOptions {
@@ -43,13 +44,28 @@ class Tail {
 const PID_MARK = 'XCPADMIN-PGID=';
 const wrap = (command: string) => `echo ${PID_MARK}$$ >&2; ${command}`;
 
-export function exec(conn: SshConnection, command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+/** A running remote command whose output is a stream (for the dd relay): read `stdout`, write `stdin`. */
+export interface ExecStream {
+  /** The remote stdout (the channel itself): backpressure reaches the remote side through SSH's window. */
+  stdout: Readable;
+  /** The remote stdin; end it to send EOF. */
+  stdin: Writable;
+  /** Settles when the channel closes: exit status, stderr tail (stdout is not collected here). */
+  done: Promise<ExecResult>;
+}
+
+export interface ExecStreamOptions {
+  signal?: AbortSignal;
+  onStderr?(chunk: Buffer): void;
+  keepBytes?: number;
+}
+
+/** Starts a command and hands its streams over; `done` settles when it has ended. */
+export function execStream(conn: SshConnection, command: string, opts: ExecStreamOptions = {}): Promise<ExecStream> {
   const keep = opts.keepBytes ?? 1024 * 1024;
-  return new Promise((resolve, reject) => {
-    if (opts.signal?.aborted) return resolve({ code: null, stdout: '', stderr: '', cancelled: true });
+  return new Promise((resolveStream, reject) => {
     conn.client.exec(opts.signal ? wrap(command) : command, (err, channel) => {
       if (err) return reject(err);
-      const out = new Tail(keep);
       const errOut = new Tail(keep);
       let code: number | null = null;
       let signal: string | undefined;
@@ -67,8 +83,6 @@ export function exec(conn: SshConnection, command: string, opts: ExecOptions = {
         }
         channel.close();
       };
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
-      channel.on('data', (b: Buffer) => { out.push(b); opts.onStdout?.(b); });
       channel.stderr.on('data', (b: Buffer) => {
         if (pendingMark) {
           // The first stderr line is the wrapper's process-group id.
@@ -86,12 +100,26 @@ export function exec(conn: SshConnection, command: string, opts: ExecOptions = {
         opts.onStderr?.(b);
       });
       channel.on('exit', (c: number | null, s?: string) => { code = c ?? null; signal = s ?? undefined; });
-      channel.on('close', () => {
-        opts.signal?.removeEventListener('abort', onAbort);
-        resolve({ code: cancelled ? null : code, signal, stdout: out.text(), stderr: errOut.text(), cancelled });
+      const done = new Promise<ExecResult>((resolve) => {
+        channel.on('close', () => {
+          opts.signal?.removeEventListener('abort', onAbort);
+          resolve({ code: cancelled ? null : code, signal, stdout: '', stderr: errOut.text(), cancelled });
+        });
       });
-      if (opts.stdin !== undefined) channel.end(opts.stdin);
-      else channel.end();
+      if (opts.signal?.aborted) onAbort();
+      else opts.signal?.addEventListener('abort', onAbort, { once: true });
+      resolveStream({ stdout: channel, stdin: channel, done });
     });
   });
+}
+
+export async function exec(conn: SshConnection, command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+  if (opts.signal?.aborted) return { code: null, stdout: '', stderr: '', cancelled: true };
+  const out = new Tail(opts.keepBytes ?? 1024 * 1024);
+  const s = await execStream(conn, command, { signal: opts.signal, onStderr: opts.onStderr, keepBytes: opts.keepBytes });
+  s.stdout.on('data', (b: Buffer) => { out.push(b); opts.onStdout?.(b); });
+  if (opts.stdin !== undefined) s.stdin.end(opts.stdin);
+  else s.stdin.end();
+  const r = await s.done;
+  return { ...r, stdout: out.text() };
 }

@@ -11,7 +11,7 @@ import type { PoolModel } from '../../../src/model/poolModel';
 import { planGuestTools, windowsToolsScript } from '../../../src/procedures/guestTools';
 import { Journal } from '../../../src/procedures/journal';
 import { runPlan, type Executors } from '../../../src/procedures/runner';
-import { sshShellExecutor } from '../../../src/procedures/sshExecutor';
+import { sshExecutors } from '../../../src/procedures/sshExecutor';
 import { planUndoVersionOverride, planVersionOverride } from '../../../src/procedures/versionOverride';
 import { MemoryHostKeyStore } from '../../../src/ssh';
 import type { Ref } from '../../../src/xapi/records';
@@ -26,7 +26,7 @@ async function setup(t: { after(fn: () => unknown): void }, poolName = 'Generic'
   await conn.connect();
   const model = (conn.state as { model: PoolModel }).model;
   const keys = new Map([...pool.hosts.map((h) => [h.address, h.ssh!.hostKeySha256] as const), ...(pool.guests ?? []).map((g) => [g.address, g.ssh.hostKeySha256] as const)]);
-  const ssh = sshShellExecutor(async (host) => ({
+  const ssh = sshExecutors(async (host) => ({
     host: host.address,
     port: sim.fleet.dom0!.port,
     auth: { username: 'root', agent: false, password: async () => pool.password },
