@@ -15,3 +15,16 @@ await esbuild.build({
   minify: production,
   logLevel: 'warning',
 });
+
+// The webviews' scripts: browser bundles with the webview UI toolkit, loaded under a nonce CSP.
+await esbuild.build({
+  entryPoints: ['src/webviews/ui/ddProgress.ts', 'src/webviews/ui/resizeGrid.ts'],
+  bundle: true,
+  platform: 'browser',
+  target: 'es2020',
+  format: 'iife',
+  outdir: 'dist/webviews',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+});

@@ -7,8 +7,8 @@ import type { PoolModel } from '../model/poolModel';
 import { planDeadHostVms, planForgetHost } from '../procedures/deadHost';
 import { Journal } from '../procedures/journal';
 import { actionText, preview, type Plan } from '../procedures/plan';
-import { runPlan, type RunResult } from '../procedures/runner';
-import { sshExecutors } from '../procedures/sshExecutor';
+import { runPlan, type Executors, type RunResult } from '../procedures/runner';
+import { sshExecutors, type SshExecutors } from '../procedures/sshExecutor';
 import { sshOptions, type ShellCommandDeps } from './shellCommands';
 import { ProcedureTerminal } from '../terminals/procedureTerminal';
 import type { TreeNode } from '../tree/nodes';
@@ -25,8 +25,18 @@ async function showPreview(plan: Plan): Promise<void> {
   await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: false });
 }
 
+/** What a caller can add to a run: watch or wrap the executors (a webview), cancel from elsewhere. */
+export interface RunHooks {
+  wrap?(executors: Executors): Executors;
+  signal?: AbortSignal;
+  /** Called once the admin said Run (before the first step). */
+  started?(): void;
+  /** SSH connections the caller keeps across several plans (closed by the caller, not here). */
+  ssh?: SshExecutors;
+}
+
 /** Preview → "Run" → per-step confirmations → terminal → journal. Undefined when refused or not started. */
-export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: string, plan: Plan): Promise<RunResult | undefined> {
+export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: string, plan: Plan, hooks: RunHooks = {}): Promise<RunResult | undefined> {
   await showPreview(plan);
   if (plan.refusal) {
     void vscode.window.showErrorMessage(`${plan.procedure} refused for ${plan.target.name}: ${plan.refusal}`);
@@ -43,14 +53,22 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
   if (go !== run) return undefined;
   const connection = deps.registry.connection(pool);
   if (!connection) return undefined;
-  const ssh = sshExecutors((host) => sshOptions(deps.ssh, pool, host.address, host.guest));
+  const ssh = hooks.ssh ?? sshExecutors((host) => sshOptions(deps.ssh, pool, host.address, host.outsidePool));
   const terminal = new ProcedureTerminal();
   vscode.window.createTerminal({ name: `${plan.procedure} ${plan.target.name}`, pty: terminal, iconPath: new vscode.ThemeIcon('tools') }).show();
+  hooks.started?.();
+  const executors: Executors = {
+    xapi: (method, args, _signal, on) =>
+      on ? connection.callOn(on.host.address, method, args, { slaveLocal: on.session === 'slave-local' }) : connection.call(method, args),
+    shell: ssh.shell,
+    relay: ssh.relay,
+    checksum: ssh.checksum,
+  };
   let result: RunResult;
   try {
     result = await runPlan(plan, {
       console: terminal,
-      signal: terminal.cancel.signal,
+      signal: hooks.signal ? AbortSignal.any([terminal.cancel.signal, hooks.signal]) : terminal.cancel.signal,
       journal: deps.journal,
       nameOf: (ref) => {
         const state = connection.state;
@@ -61,13 +79,7 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
         }
         return undefined;
       },
-      executors: {
-        xapi: (method, args, _signal, on) =>
-          on ? connection.callOn(on.host.address, method, args, { slaveLocal: on.session === 'slave-local' }) : connection.call(method, args),
-        shell: ssh.shell,
-        relay: ssh.relay,
-        checksum: ssh.checksum,
-      },
+      executors: hooks.wrap ? hooks.wrap(executors) : executors,
       confirmer: {
         confirm: async (step) => {
           const o = step.confirmObject ?? plan.target;
@@ -91,7 +103,7 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
       },
     });
   } finally {
-    ssh.close();
+    if (!hooks.ssh) ssh.close();
   }
   terminal.done();
   const show = result.status === 'done' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;

@@ -30,15 +30,16 @@ function targetHost(deps: ShellCommandDeps, node: TreeNode | undefined): { pool:
 }
 
 /**
- * SSH options for a dom0 of the pool (or, with `guest`, a VM reached on its own address). A guest is
- * never offered the pool's root password: it is asked for, or the key/agent is used.
+ * SSH options for a dom0 of the pool, or (`outsidePool`) another machine reached the same way (a VM on
+ * its own address, an image source). Those are never offered the pool's root password: it is asked
+ * for, or the key/agent is used.
  */
-export async function sshOptions(deps: ShellCommandDeps, pool: string, address: string, guest = false): Promise<SshConnectOptions> {
+export async function sshOptions(deps: ShellCommandDeps, pool: string, address: string, outsidePool = false): Promise<SshConnectOptions> {
   const entry = deps.registry.entry(pool);
   const config = vscode.workspace.getConfiguration('xcpAdmin.ssh');
   const privateKeyPath = config.get<string>('privateKeyPath') || undefined;
   const askPassword = (who: string) => async () => {
-    if (entry?.username === 'root' && !guest) {
+    if (entry?.username === 'root' && !outsidePool) {
       const stored = await deps.passwords.get(pool);
       if (stored !== undefined) return stored;
     }

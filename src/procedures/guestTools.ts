@@ -103,7 +103,7 @@ export function planGuestTools(model: PoolModel, ref: Ref<'VM'>, force?: GuestKi
   const address = guestAddress(gm.networks);
   if (!address) return refuse(`${vm.name_label}'s agent reports no IP address: the guest cannot be reached over SSH. Run the change in its console: ${sedCommand()}; ${GUEST_ATTRS_SCRIPT}`, facts);
   facts.push(`Its agent reports the IP address ${address} (networks/0/ip).`);
-  const guest: HostTarget = { name: vm.name_label, uuid: vm.uuid, address, guest: true };
+  const guest: HostTarget = { name: vm.name_label, uuid: vm.uuid, address, outsidePool: true };
   return {
     ...base,
     target,

@@ -11,8 +11,8 @@ export interface HostTarget {
   name: string;
   uuid: string;
   address: string;
-  /** A VM reached on its own address (H3), not a dom0: never offered the pool's root password. */
-  guest?: boolean;
+  /** Not a dom0 of this pool (a VM reached on its own address for H3, an image source for S2): never offered the pool's root password. */
+  outsidePool?: boolean;
 }
 
 export interface XapiTarget {

@@ -287,8 +287,10 @@ export class E2E {
 
   /** The text of the visible terminal (needs terminal.integrated.gpuAcceleration off, as set). */
   async terminalText(): Promise<string> {
-    const rows = this.page.locator('.terminal-wrapper.active .xterm-rows, .xterm-rows').first();
-    await rows.waitFor({ timeout: 10_000 });
+    // The active terminal's rows (with several terminals open, the others are in the DOM but hidden).
+    const active = this.page.locator('.terminal-wrapper.active .xterm-rows');
+    const rows = (await active.count()) > 0 ? active.first() : this.page.locator('.xterm-rows').first();
+    await rows.waitFor({ state: 'attached', timeout: 10_000 });
     return rows.evaluate((el) => Array.from(el.children).map((c) => (c.textContent ?? '').replace(/\s+$/, '')).join('\n').replace(/\n+$/, ''));
   }
 

@@ -1,0 +1,207 @@
+// S1 and S2 from the tree: copy a VDI's LV path; import a raw disk image into an LVM SR (or write one
+// into an existing raw VDI) through the extension's relay, with the dd progress webview.
+
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import type { PoolModel } from '../model/poolModel';
+import type { ByteSource, HostTarget } from '../procedures/plan';
+import { planDestroyVdi, planImportTarget, planRawWrite } from '../procedures/rawImport';
+import type { Executors } from '../procedures/runner';
+import { sourceSize, sshExecutors, type SshExecutors } from '../procedures/sshExecutor';
+import type { TreeNode } from '../tree/nodes';
+import { lvDevicePath } from '../tree/storagePaths';
+import { describeError } from '../xapi/errors';
+import type { Ref } from '../xapi/records';
+import { initialDd, reduceDd, type DdState, type DdToView } from '../webviews/protocol';
+import { ProgressPanel } from '../webviews/progressPanel';
+import { runWithConfirmation, type ProcedureCommandDeps } from './procedureCommands';
+import { sshOptions } from './shellCommands';
+
+export interface StorageCommandDeps extends ProcedureCommandDeps {
+  extensionUri: vscode.Uri;
+}
+
+function connectedModel(deps: ProcedureCommandDeps, node: TreeNode | undefined, kind: 'sr' | 'vdi'): { pool: string; model: PoolModel } | undefined {
+  if (node?.kind !== kind) {
+    void vscode.window.showErrorMessage(`Run this command from ${kind === 'sr' ? 'an SR' : 'a VDI'} in the XCP Admin view.`);
+    return undefined;
+  }
+  const state = deps.registry.state(node.pool);
+  if (state?.kind !== 'connected') {
+    void vscode.window.showErrorMessage(`Pool ${node.pool} is not connected.`);
+    return undefined;
+  }
+  return { pool: node.pool, model: state.model };
+}
+
+/** Asks where the image is: a file on a host over SSH (any host; the pool's jump host applies) or on this machine. */
+async function pickSource(): Promise<ByteSource | undefined> {
+  const where = await vscode.window.showQuickPick(
+    [
+      { label: 'A file on a host, over SSH', detail: 'Any host this machine (or the pool\'s jump host) reaches; it need not see the pool.', where: 'ssh' as const },
+      { label: 'A file on this machine', where: 'local' as const },
+    ],
+    { title: 'Import a raw disk image: where is the image?' },
+  );
+  if (!where) return undefined;
+  if (where.where === 'local') {
+    const picked = await vscode.window.showOpenDialog({ title: 'The raw image to import', canSelectMany: false, openLabel: 'Import' });
+    return picked?.[0] ? { kind: 'local', path: picked[0].fsPath } : undefined;
+  }
+  const address = await vscode.window.showInputBox({
+    title: 'Import a raw disk image: the source host', prompt: 'Host name or address (SSH as root)', ignoreFocusOut: true,
+    validateInput: (v) => (/^[A-Za-z0-9._:-]+$/.test(v.trim()) ? undefined : 'A host name or an IP address'),
+  });
+  if (!address) return undefined;
+  const path = await vscode.window.showInputBox({
+    title: `Import a raw disk image: the file on ${address.trim()}`, prompt: 'Absolute path of the image', ignoreFocusOut: true,
+    validateInput: (v) => (v.startsWith('/') && !v.includes('\n') ? undefined : 'An absolute path'),
+  });
+  if (!path) return undefined;
+  const host: HostTarget = { name: address.trim(), uuid: '', address: address.trim(), outsidePool: true };
+  return { kind: 'ssh', host, path };
+}
+
+async function pickWriter(model: PoolModel, srRef: Ref<'SR'>): Promise<Ref<'host'> | undefined> {
+  const hosts = model.pbdsOf(srRef).filter((p) => p.record.currently_attached && p.host && model.isHostLive(p.host.ref)).map((p) => p.host!);
+  if (hosts.length === 0) {
+    void vscode.window.showErrorMessage('No live host has this SR plugged: nobody can write into its LVs.');
+    return undefined;
+  }
+  const master = hosts.find((h) => model.isMaster(h.ref));
+  const items = [...(master ? [master] : []), ...hosts.filter((h) => h !== master)].map((h) => ({ label: h.record.name_label, description: `${h.record.address}${model.isMaster(h.ref) ? ' · master' : ''}`, ref: h.ref }));
+  if (items.length === 1) return items[0].ref;
+  return (await vscode.window.showQuickPick(items, { title: 'Which host writes into the LV?', placeHolder: 'A host with the SR plugged' }))?.ref;
+}
+
+async function waitForVdi(deps: ProcedureCommandDeps, pool: string, ref: Ref<'VDI'>): Promise<PoolModel | undefined> {
+  for (let i = 0; i < 50; i++) {
+    const s = deps.registry.state(pool);
+    if (s?.kind === 'connected' && s.model.get('VDI', ref)) return s.model;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return undefined;
+}
+
+/** The write (plan 2 of S2) with the dd webview following the relay and the checksums. */
+async function writeWithProgress(deps: StorageCommandDeps, ssh: SshExecutors, pool: string, model: PoolModel, vdiRef: Ref<'VDI'>, source: ByteSource, bytes: number, writer: Ref<'host'>): Promise<void> {
+  const plan = planRawWrite(model, vdiRef, source, bytes, writer);
+  const cancel = new AbortController();
+  let panel: ProgressPanel<DdState, DdToView> | undefined;
+  const wrap = (ex: Executors): Executors => ({
+    ...ex,
+    relay: async (action, signal, onProgress) => {
+      panel?.post({ kind: 'start', ends: { source: action.source.kind === 'ssh' ? `${action.source.host.name}:${action.source.path}` : `this machine: ${action.source.path}`, target: `${action.target.host.name}:${action.target.device}`, total: action.bytes } });
+      try {
+        return await ex.relay!(action, signal, (p) => {
+          onProgress(p);
+          panel?.post({ kind: 'progress', bytes: p.bytes, elapsedMs: p.elapsedMs });
+        });
+      } catch (err) {
+        panel?.post(signal?.aborted ? { kind: 'phase', phase: 'cancelled' } : { kind: 'verdict', ok: false, message: `The copy failed: ${describeError(err)}` });
+        throw err;
+      }
+    },
+    checksum: async (action, signal) => {
+      panel?.post({ kind: 'phase', phase: 'verifying' });
+      try {
+        const c = await ex.checksum!(action, signal);
+        panel?.post({ kind: 'verdict', ok: c.source === c.target, message: c.source === c.target ? 'The LV holds exactly the source\'s bytes.' : 'The checksums DIFFER: the LV does not hold the source\'s bytes.', source: c.source, target: c.target });
+        return c;
+      } catch (err) {
+        panel?.post({ kind: 'verdict', ok: false, message: `The checksums could not be compared: ${describeError(err)}` });
+        throw err;
+      }
+    },
+  });
+  const result = await runWithConfirmation(deps, pool, plan, {
+    ssh,
+    wrap,
+    signal: cancel.signal,
+    started: () => {
+      panel = new ProgressPanel<DdState, DdToView>({
+        viewType: 'xcpAdmin.ddProgress', title: `dd → ${model.get('VDI', vdiRef)?.name_label ?? 'VDI'}`, extensionUri: deps.extensionUri, script: 'ddProgress.js',
+        initial: initialDd(), reduce: reduceDd, snapshot: (state) => ({ kind: 'snapshot', state }), onCancel: () => cancel.abort(),
+      });
+    },
+  });
+  if (result && result.status !== 'done' && result.steps.find((s) => s.id === 'copy')?.status !== 'not run') {
+    const destroy = 'Destroy the VDI';
+    const vdi = model.get('VDI', vdiRef);
+    const answer = await vscode.window.showWarningMessage(
+      `The import stopped (${result.status}): ${vdi?.name_label ?? 'the VDI'} holds a partial image.`,
+      { modal: true, detail: `${result.message}\n\nDestroy it now? Keep it to try the write again.` },
+      destroy,
+    );
+    if (answer === destroy) await runWithConfirmation(deps, pool, planDestroyVdi(model, vdiRef, `The import ${result.status === 'cancelled' ? 'was cancelled' : 'failed'}.`));
+  }
+}
+
+async function readSize(ssh: SshExecutors, source: ByteSource): Promise<number | undefined> {
+  try {
+    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Reading the size of the image…' }, () => sourceSize(ssh, source));
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Cannot read the image's size: ${describeError(err)}`);
+    return undefined;
+  }
+}
+
+/** One set of SSH connections for a whole import (size, create, write): each host is asked for once. */
+async function withSsh(deps: ProcedureCommandDeps, pool: string, fn: (ssh: SshExecutors) => Promise<void>): Promise<void> {
+  const ssh = sshExecutors((host) => sshOptions(deps.ssh, pool, host.address, host.outsidePool));
+  try {
+    await fn(ssh);
+  } finally {
+    ssh.close();
+  }
+}
+
+export function registerStorageCommands(deps: StorageCommandDeps): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('xcpAdmin.vdi.copyDevicePath', async (node?: TreeNode) => {
+      const t = connectedModel(deps, node, 'vdi');
+      if (!t || node?.kind !== 'vdi') return;
+      const vdi = t.model.get('VDI', node.ref);
+      const sr = vdi ? t.model.get('SR', vdi.SR) : undefined;
+      const path = vdi && sr ? lvDevicePath(sr, vdi, t.model.vdiFormat(node.ref)) : undefined;
+      if (!path) return void vscode.window.showErrorMessage('This VDI has no device path (not on an LVM or file SR, or of unknown format).');
+      await vscode.env.clipboard.writeText(path);
+      vscode.window.setStatusBarMessage(`Copied ${path}`, 3000);
+    }),
+    vscode.commands.registerCommand('xcpAdmin.sr.importRawImage', async (node?: TreeNode) => {
+      const t = connectedModel(deps, node, 'sr');
+      if (!t || node?.kind !== 'sr') return;
+      const source = await pickSource();
+      if (!source) return;
+      await withSsh(deps, t.pool, async (ssh) => {
+        const bytes = await readSize(ssh, source);
+        if (bytes === undefined) return;
+        const name = await vscode.window.showInputBox({ title: 'Name of the new VDI', value: basename(source.path), ignoreFocusOut: true });
+        if (!name) return;
+        const writer = await pickWriter(t.model, node.ref);
+        if (!writer) return;
+        const created = await runWithConfirmation(deps, t.pool, planImportTarget(t.model, node.ref, name, bytes, source), { ssh });
+        if (created?.status !== 'done') return;
+        const vdiRef = created.steps[0].output as Ref<'VDI'>;
+        const model = await waitForVdi(deps, t.pool, vdiRef);
+        if (!model) return void vscode.window.showErrorMessage(`The new VDI (${vdiRef}) did not show up in the pool; nothing was written.`);
+        await writeWithProgress(deps, ssh, t.pool, model, vdiRef, source, bytes, writer);
+      });
+    }),
+    vscode.commands.registerCommand('xcpAdmin.vdi.writeRawImage', async (node?: TreeNode) => {
+      const t = connectedModel(deps, node, 'vdi');
+      if (!t || node?.kind !== 'vdi') return;
+      const vdi = t.model.get('VDI', node.ref);
+      if (!vdi) return;
+      const source = await pickSource();
+      if (!source) return;
+      await withSsh(deps, t.pool, async (ssh) => {
+        const bytes = await readSize(ssh, source);
+        if (bytes === undefined) return;
+        const writer = await pickWriter(t.model, vdi.SR);
+        if (!writer) return;
+        await writeWithProgress(deps, ssh, t.pool, t.model, node.ref, source, bytes, writer);
+      });
+    }),
+  ];
+}

@@ -1,0 +1,91 @@
+// A webview panel that shows a long run live (the dd relay, the FC SR resize). The extension keeps
+// the view's state with the same reducer the view uses, so a hidden panel costs nothing and gets a
+// snapshot when shown again; fast updates (kind "progress") are throttled, the others go at once.
+
+import * as vscode from 'vscode';
+import { nonce, webviewHtml } from './html';
+import { Throttle } from './throttle';
+
+export interface ProgressPanelOptions<S, M> {
+  viewType: string;
+  title: string;
+  extensionUri: vscode.Uri;
+  /** The bundle under dist/webviews/, e.g. "ddProgress.js". */
+  script: string;
+  initial: S;
+  reduce(state: S, msg: M): S;
+  snapshot(state: S): M;
+  throttleMs?: number;
+  onCancel?(): void;
+}
+
+export class ProgressPanel<S, M extends { kind: string }> implements vscode.Disposable {
+  private state: S;
+  private readonly panel: vscode.WebviewPanel;
+  private readonly throttle: Throttle<M>;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private disposed = false;
+  /** Messages posted to the view (after throttling): for the benchmark's cost figure. */
+  posted = 0;
+
+  constructor(private readonly opts: ProgressPanelOptions<S, M>) {
+    this.state = opts.initial;
+    const root = vscode.Uri.joinPath(opts.extensionUri, 'dist', 'webviews');
+    const media = vscode.Uri.joinPath(opts.extensionUri, 'media');
+    this.panel = vscode.window.createWebviewPanel(opts.viewType, opts.title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+      enableScripts: true,
+      localResourceRoots: [root, media],
+    });
+    const webview = this.panel.webview;
+    webview.html = webviewHtml({
+      title: opts.title,
+      cspSource: webview.cspSource,
+      nonce: nonce(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, opts.script)).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'webview.css')).toString(),
+    });
+    this.throttle = new Throttle<M>(opts.throttleMs ?? 100, (m) => this.send(m));
+    this.subscriptions.push(
+      webview.onDidReceiveMessage((m: { kind?: string }) => {
+        if (m?.kind === 'ready') this.send(opts.snapshot(this.state));
+        else if (m?.kind === 'cancel') opts.onCancel?.();
+      }),
+      this.panel.onDidChangeViewState((e) => {
+        if (e.webviewPanel.visible) this.send(opts.snapshot(this.state));
+      }),
+      this.panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  get current(): S {
+    return this.state;
+  }
+
+  post(msg: M): void {
+    if (this.disposed) return;
+    this.state = this.opts.reduce(this.state, msg);
+    if (msg.kind === 'progress') this.throttle.push(msg);
+    else {
+      this.throttle.flush();
+      this.send(msg);
+    }
+  }
+
+  reveal(): void {
+    this.panel.reveal(vscode.ViewColumn.Beside, true);
+  }
+
+  private send(msg: M): void {
+    if (this.disposed || !this.panel.visible) return; // a hidden view gets a snapshot when shown
+    this.posted++;
+    void this.panel.webview.postMessage(msg);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.throttle.dispose();
+    for (const s of this.subscriptions) s.dispose();
+    this.panel.dispose();
+  }
+}

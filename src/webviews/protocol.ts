@@ -1,0 +1,139 @@
+// The messages between the extension and its progress webviews, shared by both sides (the webview
+// bundle imports this file too), and the pure reducers that turn them into what the views show.
+// The extension keeps the same state, so a view that was hidden and shown again gets a snapshot.
+// No vscode import, no DOM.
+
+// ---- the dd relay (S2) ----
+
+export interface DdEnds {
+  /** Where the bytes come from, e.g. "vms-bl0-02:/root/images/disk.img". */
+  source: string;
+  /** The writing host and device, e.g. "vms-piet-02:/dev/VG_XenStorage-…/LV-…". */
+  target: string;
+  total: number;
+}
+
+export interface DdSample {
+  /** ms since the start */
+  t: number;
+  bytes: number;
+}
+
+export interface DdState {
+  ends?: DdEnds;
+  bytes: number;
+  elapsedMs: number;
+  /** Throughput samples for the graph (at most MAX_SAMPLES, evenly thinned). */
+  samples: DdSample[];
+  phase: 'waiting' | 'copying' | 'verifying' | 'done' | 'failed' | 'cancelled';
+  verdict?: { ok: boolean; message: string; source?: string; target?: string };
+}
+
+export type DdToView =
+  | { kind: 'start'; ends: DdEnds }
+  | { kind: 'progress'; bytes: number; elapsedMs: number }
+  | { kind: 'phase'; phase: DdState['phase'] }
+  | { kind: 'verdict'; ok: boolean; message: string; source?: string; target?: string }
+  | { kind: 'snapshot'; state: DdState };
+
+export type DdFromView = { kind: 'cancel' } | { kind: 'ready' };
+
+export const MAX_SAMPLES = 240;
+
+export function initialDd(): DdState {
+  return { bytes: 0, elapsedMs: 0, samples: [], phase: 'waiting' };
+}
+
+export function reduceDd(state: DdState, msg: DdToView): DdState {
+  switch (msg.kind) {
+    case 'snapshot':
+      return msg.state;
+    case 'start':
+      return { ...initialDd(), ends: msg.ends, phase: 'copying' };
+    case 'progress': {
+      let samples = [...state.samples, { t: msg.elapsedMs, bytes: msg.bytes }];
+      if (samples.length > MAX_SAMPLES) samples = samples.filter((_, i) => i % 2 === 0 || i === samples.length - 1);
+      return { ...state, bytes: msg.bytes, elapsedMs: msg.elapsedMs, samples };
+    }
+    case 'phase':
+      return { ...state, phase: msg.phase };
+    case 'verdict':
+      return { ...state, phase: msg.ok ? 'done' : 'failed', verdict: { ok: msg.ok, message: msg.message, source: msg.source, target: msg.target } };
+  }
+}
+
+/** Bytes per second over the last `windowMs` of samples (the rate an admin reads, not the average). */
+export function currentRate(state: DdState, windowMs = 3000): number {
+  const s = state.samples;
+  if (s.length < 2) return 0;
+  const last = s[s.length - 1];
+  const first = s.find((x) => x.t >= last.t - windowMs) ?? s[0];
+  const dt = last.t - first.t;
+  return dt > 0 ? ((last.bytes - first.bytes) * 1000) / dt : 0;
+}
+
+/** Seconds left at the current rate, or undefined when unknown. */
+export function etaSeconds(state: DdState): number | undefined {
+  const total = state.ends?.total ?? 0;
+  const rate = currentRate(state);
+  if (!total || rate <= 0 || state.bytes >= total) return undefined;
+  return (total - state.bytes) / rate;
+}
+
+// ---- the FC SR resize (S4) ----
+
+export type GridCell = { status: 'pending' | 'running' | 'done' | 'failed' | 'skipped'; detail?: string };
+
+export interface ResizeState {
+  sr?: { name: string; uuid: string; before: number };
+  hosts: string[];
+  steps: string[];
+  /** cells[host][step] */
+  cells: Record<string, Record<string, GridCell>>;
+  /** Sizes per host: each path and the map, before and after (bytes). */
+  sizes: Record<string, { name: string; before?: number; after?: number }[]>;
+  after?: number;
+  verdict?: { ok: boolean; message: string };
+}
+
+export type ResizeToView =
+  | { kind: 'start'; sr: { name: string; uuid: string; before: number }; hosts: string[]; steps: string[] }
+  | { kind: 'cell'; host: string; step: string; cell: GridCell }
+  | { kind: 'sizes'; host: string; sizes: { name: string; before?: number; after?: number }[] }
+  | { kind: 'verdict'; ok: boolean; message: string; after?: number }
+  | { kind: 'snapshot'; state: ResizeState };
+
+export type ResizeFromView = { kind: 'cancel' } | { kind: 'ready' };
+
+export function initialResize(): ResizeState {
+  return { hosts: [], steps: [], cells: {}, sizes: {} };
+}
+
+export function reduceResize(state: ResizeState, msg: ResizeToView): ResizeState {
+  switch (msg.kind) {
+    case 'snapshot':
+      return msg.state;
+    case 'start': {
+      const cells: ResizeState['cells'] = {};
+      for (const h of msg.hosts) cells[h] = Object.fromEntries(msg.steps.map((s) => [s, { status: 'pending' } as GridCell]));
+      return { sr: msg.sr, hosts: msg.hosts, steps: msg.steps, cells, sizes: {} };
+    }
+    case 'cell':
+      return { ...state, cells: { ...state.cells, [msg.host]: { ...(state.cells[msg.host] ?? {}), [msg.step]: msg.cell } } };
+    case 'sizes':
+      return { ...state, sizes: { ...state.sizes, [msg.host]: msg.sizes } };
+    case 'verdict':
+      return { ...state, after: msg.after ?? state.after, verdict: { ok: msg.ok, message: msg.message } };
+  }
+}
+
+export function formatBytesShort(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v >= 100 || i === 0 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
+}
