@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { PoolModel } from '../model/poolModel';
 import type { ByteSource, HostTarget } from '../procedures/plan';
 import { planDestroyVdi, planImportTarget, planRawWrite } from '../procedures/rawImport';
+import { planSrRepair } from '../procedures/srRepair';
 import type { Executors } from '../procedures/runner';
 import { sourceSize, sshExecutors, type SshExecutors } from '../procedures/sshExecutor';
 import type { TreeNode } from '../tree/nodes';
@@ -187,6 +188,16 @@ export function registerStorageCommands(deps: StorageCommandDeps): vscode.Dispos
         if (!model) return void vscode.window.showErrorMessage(`The new VDI (${vdiRef}) did not show up in the pool; nothing was written.`);
         await writeWithProgress(deps, ssh, t.pool, model, vdiRef, source, bytes, writer);
       });
+    }),
+    vscode.commands.registerCommand('xcpAdmin.sr.repair', async (node?: TreeNode) => {
+      const t = connectedModel(deps, node, 'sr');
+      if (!t || node?.kind !== 'sr') return;
+      const connection = deps.registry.connection(t.pool);
+      if (!connection) return;
+      // The scan's own error names the LV it chokes on.
+      const scanError = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Scanning the SR to see what fails…' }, () =>
+        connection.call('SR.scan', [node.ref]).then(() => undefined, (err: unknown) => describeError(err)));
+      await runWithConfirmation(deps, t.pool, planSrRepair(t.model, node.ref, scanError, await deps.journal.entries()));
     }),
     vscode.commands.registerCommand('xcpAdmin.vdi.writeRawImage', async (node?: TreeNode) => {
       const t = connectedModel(deps, node, 'vdi');

@@ -14,6 +14,7 @@ import { Journal } from '../../../src/procedures/journal';
 import type { ByteSource, HostTarget } from '../../../src/procedures/plan';
 import { planDestroyVdi, planImportTarget, planRawWrite } from '../../../src/procedures/rawImport';
 import { runPlan, type Executors } from '../../../src/procedures/runner';
+import { planSrRepair } from '../../../src/procedures/srRepair';
 import { sourceSize, sshExecutors } from '../../../src/procedures/sshExecutor';
 import { MemoryHostKeyStore } from '../../../src/ssh';
 import { XapiError } from '../../../src/xapi/errors';
@@ -163,4 +164,36 @@ test('a raw write into a VHD LV breaks SR.scan with the storage manager\'s error
   const r = await s.ssh.shell(s.writerTarget, `dd if=/dev/urandom of=${device} bs=1M count=1 conv=notrunc 2>/dev/null`, undefined, () => undefined);
   assert.equal(r.code, 0, r.stderr);
   await assert.rejects(s.conn.call('SR.scan', [s.fc.ref]), (e: XapiError) => e.code === 'SR_BACKEND_FAILURE_40' && /The SR scan failed/.test(e.params[1]) && e.params[1].includes(vhd.record.uuid));
+});
+
+test('S3: the SR a raw overwrite broke is repaired: exactly the bad LV removed (after a backup), the scan passes again', async (t) => {
+  const s = await setup(t);
+  const victim = s.model.vdisOf(s.fc.ref).find((v) => s.model.vdiFormat(v.ref) === 'vhd')!;
+  const device = `/dev/VG_XenStorage-${s.fc.record.uuid}/VHD-${victim.record.uuid}`;
+  const before = s.model.vdisOf(s.fc.ref).length;
+  // The accident, as the runbook tells it, written from another machine; this journal heard of it.
+  await s.ssh.shell(s.writerTarget, `dd if=/dev/urandom of=${device} bs=1M count=2 conv=notrunc 2>/dev/null`, undefined, () => undefined);
+  await s.journal.append({
+    procedure: 'S2', title: 'Import a raw disk image: write the bytes', target: { kind: 'VDI', name: victim.record.name_label, uuid: victim.record.uuid },
+    started: '2012-03-01T10:00:00.000Z', ended: '2012-03-01T10:05:00.000Z', status: 'done', message: '', steps: [],
+    extra: { wrote: device, sr: s.fc.record.uuid, source: 'old-host:/images/x.img' },
+  });
+  const scanError = await s.conn.call('SR.scan', [s.fc.ref]).then(() => undefined, (e: XapiError) => `${e.code} ${e.params.join(' ')}`);
+  assert.ok(scanError, 'the scan fails before the repair');
+
+  const nothing = planSrRepair(s.model, s.fc.ref, undefined, []);
+  assert.match(nothing.refusal ?? '', /nothing to repair/);
+  const plan = planSrRepair(s.model, s.fc.ref, scanError, await s.journal.entries());
+  assert.equal(plan.refusal, undefined, plan.refusal);
+  assert.ok(plan.facts.some((f) => f.includes('old-host:/images/x.img')), 'the plan says which write did it');
+  const confirmed: string[] = [];
+  const run = await runPlan(plan, { executors: s.executors, console: s.console, confirmer: { confirm: async (st) => (confirmed.push(st.confirmObject!.name), true) }, journal: s.journal });
+  assert.equal(run.status, 'done', `${run.message}\n${s.lines.join('\n')}`);
+  assert.deepEqual(confirmed.length, 1);
+  assert.ok(confirmed[0].includes(device), 'the confirmation shows the full LV path');
+  await s.conn.call('SR.scan', [s.fc.ref]); // passes now
+  await until('the broken VDI is forgotten, the others stay', () => s.model.vdisOf(s.fc.ref).length === before - 1 && !s.model.get('VDI', victim.ref));
+  const master = s.model.master()!;
+  const backup = await s.ssh.shell({ name: master.record.name_label, uuid: master.record.uuid, address: master.record.address }, `ls /etc/lvm/backup/VG_XenStorage-${s.fc.record.uuid}`, undefined, () => undefined);
+  assert.equal(backup.code, 0, 'the metadata backup exists on the master');
 });
