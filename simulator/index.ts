@@ -21,6 +21,8 @@ export interface SimulatorOptions {
   dom0?: boolean;
   /** The SSH port of the dom0s (default: a free one, shared by every host address). */
   sshPort?: number;
+  /** OpenSSH public keys root may also log in with (besides the pool's password), e.g. for a benchmark's ssh. */
+  authorizedKeys?: string[];
   /** Where one line per call goes (default: nowhere). */
   log?: (line: string) => void;
 }
@@ -45,7 +47,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   await server.start();
   let dom0: Dom0Fleet | undefined;
   try {
-    dom0 = opts.dom0 ? await startDom0s(state, { port: opts.sshPort }) : undefined;
+    dom0 = opts.dom0 ? await startDom0s(state, { port: opts.sshPort, authorizedKeys: opts.authorizedKeys }) : undefined;
   } catch (e) {
     await server.stop();
     throw e;

@@ -1,13 +1,14 @@
 // Command line: start the fleet, print one JSON line describing it, serve until SIGINT/SIGTERM.
 // Everything else goes to stderr, so `node out/simulator/main.js | head -1` is the fleet.
 
+import { readFileSync } from 'node:fs';
 import { startSimulator } from './index';
 
-const USAGE = `usage: node out/simulator/main.js [--port N] [--tls] [--seed N] [--net N] [--hosts N] [--vdis N] [--vms N] [--ssh-port N] [--no-dom0] [--verbose]`;
+const USAGE = `usage: node out/simulator/main.js [--port N] [--tls] [--seed N] [--net N] [--hosts N] [--vdis N] [--vms N] [--ssh-port N] [--authorized-key FILE] [--no-dom0] [--verbose]`;
 
 function parseArgs(argv: string[]) {
-  const opts: { port: number; tls: boolean; seed: number; net: number; hosts?: number; vdis?: number; vms?: number; verbose: boolean; dom0: boolean; sshPort?: number } = {
-    port: 0, tls: false, seed: 1, net: 77, verbose: false, dom0: true,
+  const opts: { port: number; tls: boolean; seed: number; net: number; hosts?: number; vdis?: number; vms?: number; verbose: boolean; dom0: boolean; sshPort?: number; authorizedKeys: string[] } = {
+    port: 0, tls: false, seed: 1, net: 77, verbose: false, dom0: true, authorizedKeys: [],
   };
   const int = (name: string, v: string | undefined, min: number, max: number): number => {
     const n = Number(v);
@@ -29,6 +30,7 @@ function parseArgs(argv: string[]) {
       case '--verbose': opts.verbose = true; break;
       case '--no-dom0': opts.dom0 = false; break;
       case '--ssh-port': opts.sshPort = int(flag, value(), 0, 65535); break;
+      case '--authorized-key': opts.authorizedKeys.push(readFileSync(String(value()), 'utf8').trim()); break;
       case '--help': case '-h': process.stderr.write(USAGE + '\n'); process.exit(0); break;
       default: throw new Error(`unknown option ${a}`);
     }
@@ -47,7 +49,7 @@ async function main(): Promise<void> {
   const scale = opts.hosts !== undefined || opts.vdis !== undefined || opts.vms !== undefined
     ? { hosts: opts.hosts, vdis: opts.vdis, vms: opts.vms } : undefined;
   const sim = await startSimulator({
-    port: opts.port, tls: opts.tls, seed: opts.seed, net: opts.net, scale, dom0: opts.dom0, sshPort: opts.sshPort,
+    port: opts.port, tls: opts.tls, seed: opts.seed, net: opts.net, scale, dom0: opts.dom0, sshPort: opts.sshPort, authorizedKeys: opts.authorizedKeys,
     log: opts.verbose ? (line) => process.stderr.write(line + '\n') : undefined,
   });
   process.stdout.write(JSON.stringify(sim.fleet) + '\n');

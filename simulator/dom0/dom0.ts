@@ -8,7 +8,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { chmodSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { join } from 'node:path';
-import { Server, utils, type Connection, type ServerChannel } from 'ssh2';
+import { Server, utils, type Connection, type ParsedKey, type ServerChannel } from 'ssh2';
 import type { PoolState, SimState, XObject } from '../state';
 import { LVM_SR_TYPES, lvNameOf, runCommand } from './commands';
 import { removeVdi } from '../vdis';
@@ -117,10 +117,11 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(x, y);
 }
 
-export async function startDom0s(sim: SimState, opts: { port?: number } = {}): Promise<Dom0Fleet> {
+export async function startDom0s(sim: SimState, opts: { port?: number; authorizedKeys?: string[] } = {}): Promise<Dom0Fleet> {
   const sandbox = new Dom0Sandbox();
   const rc = writeBin(sandbox);
   const sock = join(sandbox.root, 'dom0.sock');
+  const keys = (opts.authorizedKeys ?? []).map((k) => utils.parseKey(k)).filter((k): k is ParsedKey => !(k instanceof Error) && !Array.isArray(k));
   sim.storage = {
     scan(pool, sr) {
       if (!LVM_SR_TYPES.includes(sr.record.type as string)) return undefined;
@@ -191,14 +192,14 @@ export async function startDom0s(sim: SimState, opts: { port?: number } = {}): P
   for (const [uuid, { pool, host }] of hosts) {
     const address = host.record.address as string;
     const dir = sandbox.prepareHost(host);
-    const fingerprint = await listen(address, { pool, host, sandbox, rc, sock, dir, who: uuid });
+    const fingerprint = await listen(address, { pool, host, sandbox, rc, sock, dir, who: uuid, keys });
     described.push({ name: host.record.name_label as string, uuid, address, port, hostKeySha256: fingerprint });
   }
   const guestList: GuestSsh[] = [];
   for (const [uuid, { pool, vm, address }] of guests) {
     const gm = pool.getOf('VM_guest_metrics', vm.record.guest_metrics as string)!;
     const dir = sandbox.prepareGuest(vm, gm.record.PV_drivers_version as Record<string, string>);
-    const fingerprint = await listen(address, { pool, host: vm, sandbox, rc, sock, dir, who: uuid });
+    const fingerprint = await listen(address, { pool, host: vm, sandbox, rc, sock, dir, who: uuid, keys });
     guestList.push({ name: vm.record.name_label as string, uuid, address, hostKeySha256: fingerprint });
   }
   return {
@@ -227,13 +228,20 @@ interface HostContext {
   dir: string;
   /** The uuid the commands name it by. */
   who: string;
+  /** Public keys root may log in with. */
+  keys: ParsedKey[];
 }
 
 function serveClient(client: Connection, ctx: HostContext): void {
   client.on('error', () => undefined);
   client.on('authentication', (auth) => {
     if (auth.username === 'root' && auth.method === 'password' && sameSecret(auth.password, ctx.pool.password)) return auth.accept();
-    auth.reject(['password']);
+    if (auth.username === 'root' && auth.method === 'publickey') {
+      const key = ctx.keys.find((k) => k.type === auth.key.algo && k.getPublicSSH().equals(auth.key.data));
+      // Without a signature the client only asks whether the key would do; with one, it must verify.
+      if (key && (!auth.signature || key.verify(auth.blob!, auth.signature, auth.hashAlgo) === true)) return auth.accept();
+    }
+    auth.reject(ctx.keys.length ? ['password', 'publickey'] : ['password']);
   });
   client.on('ready', () => {
     client.on('session', (acceptSession) => {

@@ -1,0 +1,142 @@
+// relay: 1 GiB from a file on one simulated dom0 (BL0) into a raw LV on another (Piet), measured side
+// by side in the same run:
+//   ours        the extension's relay (ssh2 streams through this process, SHA-256 of the stream)
+//   ours+view   the same, with progress going through the dd webview's throttle and reducer
+//   openssh     `ssh a 'dd if=…' | ssh b 'dd of=…'` with the OpenSSH client, as the runbook's broker did
+// The simulator runs in its own process (its SSH servers are the same for every variant); host keys are
+// pinned for OpenSSH with ssh-keyscan, checked against the fleet's fingerprints. Targets: ours ≥ 0.8×
+// OpenSSH; progress reporting costs under 2%.
+
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { sshExecutors } from '../src/procedures/sshExecutor';
+import { MemoryHostKeyStore, type SshConnectOptions } from '../src/ssh';
+import { Throttle } from '../src/webviews/throttle';
+import { initialDd, reduceDd, type DdState } from '../src/webviews/protocol';
+import { XapiSession } from '../src/xapi/session';
+import type { FleetDescription } from '../simulator/fleet';
+
+const GiB = 1024 ** 3;
+const BYTES = Number(process.env.BENCH_RELAY_BYTES ?? GiB);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const root = join(__dirname, '..', '..');
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+async function startFleet(pubKey: string): Promise<{ child: ChildProcess; fleet: FleetDescription }> {
+  const child = spawn(process.execPath, [join(root, 'out', 'simulator', 'main.js'), '--authorized-key', pubKey], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the simulator exited (${code})`)));
+  });
+  return { child, fleet: JSON.parse(line) as FleetDescription };
+}
+
+type Host = FleetDescription['pools'][number]['hosts'][number];
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'xcp-bench-relay-'));
+  const key = join(dir, 'id_ed25519');
+  spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key], { stdio: 'inherit' });
+  const { child, fleet } = await startFleet(`${key}.pub`);
+  try {
+    const bl0 = fleet.pools.find((p) => p.name === 'BL0')!;
+    const piet = fleet.pools.find((p) => p.name === 'Piet')!;
+    const src: Host = bl0.hosts[1];
+    const dst: Host = piet.hosts[1];
+    const port = fleet.dom0!.port;
+
+    // OpenSSH's known_hosts, pinned: ssh-keyscan, then each key's fingerprint against the fleet's.
+    const scan = spawnSync('ssh-keyscan', ['-t', 'ed25519', '-p', String(port), src.address, dst.address], { encoding: 'utf8' });
+    const knownHosts = join(dir, 'known_hosts');
+    writeFileSync(knownHosts, scan.stdout);
+    const prints = spawnSync('ssh-keygen', ['-l', '-f', knownHosts], { encoding: 'utf8' }).stdout;
+    for (const h of [src, dst]) if (!prints.includes(h.ssh!.hostKeySha256)) throw new Error(`ssh-keyscan's key for ${h.address} is not the fleet's ${h.ssh!.hostKeySha256}`);
+
+    const options = (address: string): SshConnectOptions => {
+      const h = [src, dst].find((x) => x.address === address)!;
+      return {
+        host: address, port,
+        auth: { username: 'root', agent: false, privateKeyPath: key },
+        hostKeys: { store: new MemoryHostKeyStore(), knownHostsFiles: [], confirm: async ({ key: k }) => k.fingerprint === h.ssh!.hostKeySha256 },
+      };
+    };
+
+    // The source file and the target LV (a raw VDI on Piet's FC SR).
+    const setup = sshExecutors(async (h) => options(h.address));
+    const srcTarget = { name: src.name, uuid: src.uuid, address: src.address };
+    const made = await setup.shell(srcTarget, `dd if=/dev/urandom of=/root/big.img bs=4M count=${Math.ceil(BYTES / (4 * 1024 * 1024))} 2>/dev/null && truncate -s ${BYTES} /root/big.img`, undefined, () => undefined);
+    if (made.code !== 0) throw new Error(`cannot make the source file: ${made.stderr}`);
+    setup.close();
+    const session = new XapiSession({ url: piet.url, username: piet.username, password: async () => piet.password });
+    const srs = await session.call<Record<string, { name_label: string; uuid: string }>>('SR.get_all_records');
+    const [srRef, sr] = Object.entries(srs).find(([, s]) => s.name_label === 'Compellent FC piet-1')!;
+    const vdiRef = await session.call<string>('VDI.create', [{
+      name_label: 'bench relay', name_description: '', SR: srRef, virtual_size: BYTES, type: 'user', sharable: false, read_only: false,
+      other_config: {}, xenstore_data: {}, sm_config: { type: 'raw' }, tags: [],
+    }]);
+    const vdiUuid = await session.call<string>('VDI.get_uuid', [vdiRef]);
+    await session.dispose();
+    const device = `/dev/VG_XenStorage-${sr.uuid}/LV-${vdiUuid}`;
+    const action = { kind: 'relay' as const, source: { kind: 'ssh' as const, host: srcTarget, path: '/root/big.img' }, target: { host: { name: dst.name, uuid: dst.uuid, address: dst.address }, device }, bytes: BYTES };
+
+    const ours = async (withView: boolean): Promise<number> => {
+      const ex = sshExecutors(async (h) => options(h.address));
+      let state: DdState = initialDd();
+      let posted = 0;
+      const throttle = new Throttle<{ bytes: number; elapsedMs: number }>(100, (m) => {
+        posted++;
+        state = reduceDd(state, { kind: 'progress', ...m });
+      });
+      const t0 = process.hrtime.bigint();
+      const r = await ex.relay(action, undefined, withView ? (p) => throttle.push({ bytes: p.bytes, elapsedMs: p.elapsedMs }) : () => undefined);
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      throttle.flush();
+      ex.close();
+      if (r.bytes !== BYTES) throw new Error(`ours moved ${r.bytes} bytes`);
+      if (withView && (state.bytes !== BYTES || posted > ms / 100 + 2)) throw new Error(`the view saw ${state.bytes} bytes in ${posted} updates`);
+      return ms;
+    };
+    const sshArgs = `-i ${key} -o BatchMode=yes -o UserKnownHostsFile=${knownHosts} -o GlobalKnownHostsFile=/dev/null -p ${port}`;
+    const openssh = async (): Promise<number> => {
+      const cmd = `ssh ${sshArgs} root@${src.address} 'dd if=/root/big.img bs=4M 2>/dev/null' | ssh ${sshArgs} root@${dst.address} 'dd of=${device} bs=4M conv=notrunc,fsync 2>/dev/null'`;
+      const t0 = process.hrtime.bigint();
+      const r = await new Promise<number | null>((resolve) => spawn('bash', ['-o', 'pipefail', '-c', cmd], { stdio: 'inherit' }).on('exit', resolve));
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (r !== 0) throw new Error(`openssh relay exited ${r}`);
+      return ms;
+    };
+
+    const times: Record<string, number[]> = { ours: [], 'ours+view': [], openssh: [] };
+    await ours(false); // warm-up: page cache, JIT
+    for (let i = 0; i < ROUNDS; i++) {
+      times.openssh.push(await openssh());
+      times.ours.push(await ours(false));
+      times['ours+view'].push(await ours(true));
+    }
+    const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+    const rate = (ms: number) => (BYTES / 1048576 / (ms / 1000)).toFixed(0);
+    console.log(`relay: ${(BYTES / GiB).toFixed(2)} GiB ${src.name} → ${dst.name}, median of ${ROUNDS} rounds:`);
+    for (const [k, v] of Object.entries(times)) console.log(`  ${k.padEnd(10)} ${rate(m[k]).padStart(5)} MiB/s   rounds (ms): ${v.map((x) => x.toFixed(0)).join(' ')}`);
+    const ratio = m.openssh / m.ours;
+    const cost = ((m['ours+view'] - m.ours) / m.ours) * 100;
+    console.log(`relay: ours=${rate(m.ours)}MiB/s ours+view=${rate(m['ours+view'])}MiB/s openssh=${rate(m.openssh)}MiB/s progress-cost=${cost.toFixed(1)}% (target <2) ratio=${ratio.toFixed(2)} target=0.8`);
+  } finally {
+    child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error('relay failed:', err);
+    process.exit(1);
+  });
+}

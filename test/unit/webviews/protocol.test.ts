@@ -1,0 +1,43 @@
+// The webviews' state (shared reducers) and the throttle that keeps a fast relay from flooding a view.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { currentRate, etaSeconds, initialDd, MAX_SAMPLES, reduceDd, reduceResize, initialResize } from '../../../src/webviews/protocol';
+import { Throttle } from '../../../src/webviews/throttle';
+
+test('the dd state: progress, rate over the last seconds, ETA, verdict; samples stay bounded', () => {
+  let s = reduceDd(initialDd(), { kind: 'start', ends: { source: 'a:/x', target: 'b:/dev/y', total: 100 * 1048576 } });
+  assert.equal(s.phase, 'copying');
+  for (let i = 1; i <= 1000; i++) s = reduceDd(s, { kind: 'progress', bytes: i * 50 * 1024, elapsedMs: i * 10 });
+  assert.ok(s.samples.length <= MAX_SAMPLES + 1, `${s.samples.length} samples kept`);
+  assert.equal(s.bytes, 1000 * 50 * 1024);
+  // 50 KiB every 10 ms = 5000 KiB/s.
+  assert.ok(Math.abs(currentRate(s) - 5000 * 1024) < 1024 * 10, String(currentRate(s)));
+  const eta = etaSeconds(s)!;
+  assert.ok(Math.abs(eta - (100 * 1048576 - s.bytes) / (5000 * 1024)) < 0.5, String(eta));
+  s = reduceDd(s, { kind: 'verdict', ok: true, message: 'ok', source: 'aa', target: 'aa' });
+  assert.equal(s.phase, 'done');
+  assert.deepEqual(reduceDd(initialDd(), { kind: 'snapshot', state: s }), s, 'a snapshot restores a view exactly');
+});
+
+test('the resize grid: cells fill per host and step, sizes per host, the verdict with physical_size', () => {
+  let s = reduceResize(initialResize(), { kind: 'start', sr: { name: 'fc', uuid: 'u', before: 10 }, hosts: ['h1', 'h2'], steps: ['find map', 'rescan'] });
+  assert.equal(s.cells.h2.rescan.status, 'pending');
+  s = reduceResize(s, { kind: 'cell', host: 'h2', step: 'rescan', cell: { status: 'failed', detail: 'sdb still 10' } });
+  assert.equal(s.cells.h2.rescan.status, 'failed');
+  assert.equal(s.cells.h1.rescan.status, 'pending', 'other cells untouched');
+  s = reduceResize(s, { kind: 'verdict', ok: true, message: 'grown', after: 20 });
+  assert.equal(s.after, 20);
+});
+
+test('the throttle sends the latest value at most once per interval, and flush sends what is pending', async () => {
+  const sent: number[] = [];
+  const t = new Throttle<number>(50, (v) => sent.push(v));
+  for (let i = 0; i < 1000; i++) t.push(i);
+  assert.deepEqual(sent, [0], 'the first goes at once, the rest wait');
+  await new Promise((r) => setTimeout(r, 80));
+  assert.deepEqual(sent, [0, 999], 'then only the latest');
+  t.push(1000);
+  t.flush();
+  assert.deepEqual(sent, [0, 999, 1000]);
+  t.dispose();
+});
