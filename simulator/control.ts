@@ -117,6 +117,19 @@ export function handleControl(sim: SimState, hooks: ControlHooks, method: string
         hooks.hostUp(address);
         return { status: 200, body: { host: host.record.name_label, address } };
       }
+      case 'lun/grow': {
+        // The storage array grows the LUN behind a shared LVM SR; the hosts see it once they rescan.
+        const uuid = needString(body, 'sr');
+        const size = Number(body.size);
+        if (!Number.isSafeInteger(size) || size <= 0) bad('"size" must be a byte count');
+        if (!sim.storage) bad('LUNs are simulated with the dom0s only (start the simulator with dom0)', 409);
+        try {
+          sim.storage.growLun(uuid, size);
+        } catch (e) {
+          bad((e as Error).message, 404);
+        }
+        return { status: 200, body: { sr: uuid, size } };
+      }
       case 'sessions/invalidate': {
         let n = 0;
         for (const pool of sim.pools) {

@@ -281,6 +281,8 @@ export interface StorageHooks {
   scan(pool: PoolState, sr: XObject): string | undefined;
   /** A VDI is destroyed: its volume goes too. */
   destroyed(pool: PoolState, sr: XObject, vdi: XObject): void;
+  /** The array grew the LUN behind an SR (hosts see it after a rescan). */
+  growLun(srUuid: string, size: number): void;
 }
 
 /** The whole fleet: the pools, and which loopback address is which host. */

@@ -12,6 +12,7 @@ import { Server, utils, type Connection, type ParsedKey, type ServerChannel } fr
 import type { PoolState, SimState, XObject } from '../state';
 import { LVM_SR_TYPES, lvNameOf, runCommand } from './commands';
 import { removeVdi } from '../vdis';
+import { Luns } from './luns';
 import { Dom0Sandbox, mapDom0Paths } from './sandbox';
 
 export interface Dom0Host {
@@ -75,6 +76,12 @@ const WRAPPERS: Record<string, string> = {
   lvchange: 'exec "$XCP_SIM_BIN/dom0cmd" lvchange "$@"\n',
   vgcfgbackup: 'exec "$XCP_SIM_BIN/dom0cmd" vgcfgbackup "$@"\n',
   blockdev: 'exec "$XCP_SIM_BIN/dom0cmd" blockdev "$@"\n',
+  pvresize: 'exec "$XCP_SIM_BIN/dom0cmd" pvresize "$@"\n',
+  vgdisplay: 'exec "$XCP_SIM_BIN/dom0cmd" vgdisplay "$@"\n',
+  pvdisplay: 'exec "$XCP_SIM_BIN/dom0cmd" pvdisplay "$@"\n',
+  pvscan: 'exec "$XCP_SIM_BIN/dom0cmd" pvscan "$@"\n',
+  multipathd: 'exec "$XCP_SIM_BIN/dom0cmd" multipathd "$@"\n',
+  multipath: 'exec "$XCP_SIM_BIN/dom0cmd" multipath "$@"\n',
   // dd: the real one, with if=/of= naming /dev/… mapped to the files standing in for the devices.
   dd: `args=()
 for a in "$@"; do
@@ -121,6 +128,7 @@ export async function startDom0s(sim: SimState, opts: { port?: number; authorize
   const sandbox = new Dom0Sandbox();
   const rc = writeBin(sandbox);
   const sock = join(sandbox.root, 'dom0.sock');
+  const luns = new Luns(sandbox);
   const keys = (opts.authorizedKeys ?? []).map((k) => utils.parseKey(k)).filter((k): k is ParsedKey => !(k instanceof Error) && !Array.isArray(k));
   sim.storage = {
     scan(pool, sr) {
@@ -131,7 +139,13 @@ export async function startDom0s(sim: SimState, opts: { port?: number; authorize
       if (damaged) return `Error scanning VDI ${damaged.uuid}: VHD-${damaged.uuid} is not a valid VHD (vhd-util check: invalid footer cookie)`;
       // A volume removed behind the storage manager's back: the scan forgets its VDI.
       for (const v of vdis) if (sandbox.isRemoved(pool, sr.uuid, lvNameOf(v))) removeVdi(pool, v);
+      // A PV that pvresize grew: the scan reads the larger VG.
+      const lun = luns.lunOfSr(sr.uuid);
+      if (lun && lun.pvSize !== sr.record.physical_size) pool.update(sr, { physical_size: lun.pvSize });
       return undefined;
+    },
+    growLun(srUuid, size) {
+      luns.grow(srUuid, size);
     },
     destroyed(pool, sr, vdi) {
       if (LVM_SR_TYPES.includes(sr.record.type as string)) sandbox.removeLv(pool, sr.uuid, lvNameOf(vdi));
@@ -159,7 +173,7 @@ export async function startDom0s(sim: SimState, opts: { port?: number; authorize
       try {
         const req = JSON.parse(buf) as { host: string; cmd: string; args: string[] };
         const place = hosts.get(req.host) ?? guests.get(req.host);
-        reply = place ? runCommand({ ...place, sandbox, sim }, req.cmd, req.args) : { stdout: '', stderr: 'unknown host\n', code: 1 };
+        reply = place ? runCommand({ ...place, sandbox, sim, luns }, req.cmd, req.args) : { stdout: '', stderr: 'unknown host\n', code: 1 };
       } catch (e) {
         reply = { stdout: '', stderr: `simulator: ${(e as Error).message}\n`, code: 1 };
       }
@@ -195,6 +209,7 @@ export async function startDom0s(sim: SimState, opts: { port?: number; authorize
     const fingerprint = await listen(address, { pool, host, sandbox, rc, sock, dir, who: uuid, keys });
     described.push({ name: host.record.name_label as string, uuid, address, port, hostKeySha256: fingerprint });
   }
+  luns.build(sim.pools); // after the hosts' folders exist
   const guestList: GuestSsh[] = [];
   for (const [uuid, { pool, vm, address }] of guests) {
     const gm = pool.getOf('VM_guest_metrics', vm.record.guest_metrics as string)!;
@@ -212,6 +227,7 @@ export async function startDom0s(sim: SimState, opts: { port?: number; authorize
       await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
       await new Promise((r) => cmdServer.close(r));
       sim.storage = undefined;
+      luns.dispose();
       sandbox.dispose();
     },
   };

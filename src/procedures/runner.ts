@@ -45,6 +45,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** A readable name for an object reference in a result (the terminal shows names, the journal refs). */
   nameOf?(ref: string): string | undefined;
+  /** Each step as it starts ('running') and ends (a webview's grid follows the run with it). */
+  onStep?(step: Step, status: StepStatus | 'running', output?: string): void;
 }
 
 const TAIL = 40;
@@ -118,6 +120,7 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
       }
     }
     record.started = new Date().toISOString();
+    opts.onStep?.(step, 'running');
     let relayed = 0;
     try {
       if (step.action.kind === 'xapi') {
@@ -162,10 +165,12 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
       }
       record.status = 'done';
       out.line('→ ok');
+      opts.onStep?.(step, 'done', record.output);
     } catch (err) {
       record.status = opts.signal?.aborted ? 'cancelled' : 'failed';
       record.error = describeError(err);
       out.line(`→ ${record.status === 'cancelled' ? 'CANCELLED' : 'FAILED'}: ${record.error}`);
+      opts.onStep?.(step, record.status, `${record.output ?? ''}\n${record.error}`);
       const leftBehind = step.action.kind === 'relay'
         ? ` ${relayed} of ${step.action.bytes} bytes had gone into ${step.action.target.device}: it holds a partial image.`
         : '';

@@ -1,0 +1,137 @@
+// S4, grow a Fibre Channel SR online after the LUN was grown on the array. On EVERY host with a PBD
+// for the SR: find the multipath map of the LUN (the PBD's SCSIid) and record its paths' sizes; rescan
+// each path and wait until all report the same, larger size; resize the map and check it matches.
+// Then once, on the master: pvresize, show the PV and VG, SR.scan, and read physical_size back — an
+// unchanged size is a failure (LVHDSR's own grow fails silently, "Failed to grow the PV, non-fatal" in
+// /var/log/SMlog). A host where a step fails stops the plan there. No vscode import.
+
+import type { PoolModel } from '../model/poolModel';
+import { isUuid, type Ref } from '../xapi/records';
+import type { HostTarget, ObjectRef, Plan, Step } from './plan';
+
+/** The grid's columns: per host, then once for the pool. */
+export const HOST_STEPS = ['find map', 'rescan paths', 'resize map'] as const;
+export const POOL_STEPS = ['pvresize', 'SR.scan', 'physical_size'] as const;
+
+const WWID = /^[0-9A-Za-z]{1,64}$/;
+
+/** Which grid cell a step of this plan fills: its host's name and its column. */
+export function gridCell(step: Step): { host: string; column: string } | undefined {
+  const m = /^(host|pool):(.+?):(.+)$/.exec(step.id);
+  return m ? { host: m[2], column: m[3] } : undefined;
+}
+
+/** "path sdb 123" / "map dm-3 123" lines of the steps' output. */
+export function parseSizes(output: string): { name: string; bytes: number }[] {
+  const out: { name: string; bytes: number }[] = [];
+  for (const line of output.split('\n')) {
+    const m = /^(path|map) (\S+) (\d+)$/.exec(line.trim());
+    if (m) out.push({ name: m[1] === 'map' ? `map ${m[2]}` : m[2], bytes: Number(m[3]) });
+  }
+  return out;
+}
+
+const DM = (wwid: string) => `dm=$(multipath -l ${wwid} | awk 'NR==1 {print $2}'); [ -n "$dm" ] || { echo "no multipath map for ${wwid} on $(hostname)" >&2; exit 1; }`;
+const SIZES = 'for p in /sys/block/$dm/slaves/*; do echo "path $(basename $p) $(( $(cat $p/size) * 512 ))"; done';
+const MAP_SIZE = 'echo "map $dm $(( $(cat /sys/block/$dm/size) * 512 ))"';
+
+function hostSteps(host: HostTarget, wwid: string): Step[] {
+  const id = (c: string) => `host:${host.name}:${c}`;
+  return [
+    {
+      id: id('find map'),
+      title: `${host.name}: find the multipath map and its paths`,
+      why: 'The PBD\'s SCSIid names the LUN; multipath -l gives its map (dm-N), sysfs the paths under it and their sizes.',
+      destructive: false,
+      action: { kind: 'shell', host, command: `${DM(wwid)}; multipath -l ${wwid}; pvscan >/dev/null 2>&1; ${SIZES}; ${MAP_SIZE}` },
+      check: 'a map with its paths',
+    },
+    {
+      id: id('rescan paths'),
+      title: `${host.name}: rescan each path`,
+      why: 'A path reads the LUN\'s new capacity only when rescanned; every path must agree before the map can grow.',
+      destructive: false,
+      action: {
+        kind: 'shell', host,
+        command: `${DM(wwid)}; old=$(( $(cat /sys/block/$dm/size) * 512 )); for p in /sys/block/$dm/slaves/*; do echo 1 > $p/device/rescan; done; ` +
+          'for i in $(seq 1 50); do grown=1; for p in /sys/block/$dm/slaves/*; do [ $(( $(cat $p/size) * 512 )) -gt $old ] || grown=0; done; [ $grown = 1 ] && break; sleep 0.2; done; ' +
+          `${SIZES}; [ $grown = 1 ] || { echo "a path still reports $old bytes: was the LUN grown on the array?" >&2; exit 1; }; ` +
+          '[ "$(cat /sys/block/$dm/slaves/*/size | sort -u | wc -l)" = 1 ] || { echo "the paths disagree on the size" >&2; exit 1; }',
+      },
+      check: 'every path reports the same, larger size',
+    },
+    {
+      id: id('resize map'),
+      title: `${host.name}: resize the map`,
+      why: 'multipathd takes the paths\' new size into the map the PV sits on.',
+      destructive: false,
+      action: {
+        kind: 'shell', host,
+        command: `${DM(wwid)}; r=$(multipathd -k"resize map ${wwid}"); echo "multipathd: $r"; [ "$r" = ok ] || exit 1; ${SIZES}; ${MAP_SIZE}; ` +
+          'm=$(cat /sys/block/$dm/size); for p in /sys/block/$dm/slaves/*; do [ "$(cat $p/size)" = "$m" ] || { echo "the map and $(basename $p) differ" >&2; exit 1; }; done',
+      },
+      check: 'the map is as large as its paths',
+    },
+  ];
+}
+
+export function planSrResize(model: PoolModel, srRef: Ref<'SR'>): Plan {
+  const sr = model.get('SR', srRef);
+  const target: ObjectRef = { kind: 'SR', name: sr?.name_label ?? '?', uuid: sr?.uuid ?? '' };
+  const base = { procedure: 'S4', title: 'Grow an FC SR online' };
+  const refuse = (refusal: string, facts: string[] = []): Plan => ({ ...base, target, summary: '', facts, steps: [], refusal });
+  if (!sr) return refuse('This SR is no longer in the pool.');
+  if (!isUuid(sr.uuid)) return refuse(`XAPI gave the SR a malformed uuid (${sr.uuid}).`);
+  if (sr.type !== 'lvmohba' && sr.type !== 'lvmoiscsi') return refuse(`${sr.name_label} is a ${sr.type} SR: this procedure grows a multipathed LUN (lvmohba, or lvmoiscsi).`);
+  const pbds = model.pbdsOf(srRef);
+  const facts = [`${sr.name_label}: physical_size ${sr.physical_size} bytes, ${pbds.length} PBD(s).`];
+  const ids = new Set(pbds.map((p) => p.record.device_config.SCSIid).filter(Boolean));
+  if (ids.size !== 1) return refuse(`The PBDs name ${ids.size === 0 ? 'no SCSIid' : `${ids.size} different SCSIids`}: one LUN is expected.`, facts);
+  const wwid = [...ids][0];
+  if (!WWID.test(wwid)) return refuse(`The SCSIid "${wwid}" is not a WWID (letters and digits): refusing to put it into a command.`, facts);
+  facts.push(`The LUN's WWID (PBD device_config.SCSIid): ${wwid}.`);
+  const unplugged = pbds.filter((p) => !p.record.currently_attached || !p.host || !model.isHostLive(p.host.ref));
+  if (unplugged.length) {
+    return refuse(`Every host with a PBD must take part; ${unplugged.map((p) => p.host?.record.name_label ?? '?').join(', ')} ${unplugged.length > 1 ? 'are' : 'is'} dead or unplugged. Plug or forget ${unplugged.length > 1 ? 'them' : 'it'} first.`, facts);
+  }
+  const master = model.master();
+  if (!master) return refuse('The pool has no known master.', facts);
+  const hosts = pbds.map((p) => p.host!).sort((a, b) => a.record.name_label.localeCompare(b.record.name_label, 'en', { numeric: true }));
+  facts.push(`Hosts with a PBD: ${hosts.map((h) => h.record.name_label).join(', ')}.`);
+  const m: HostTarget = { name: master.record.name_label, uuid: master.record.uuid, address: master.record.address };
+  const newer = /^(8|9)\./.test(master.record.software_version.product_version ?? '') && /xcp-ng/i.test(master.record.software_version.product_brand ?? '');
+  const pool = (c: string) => `pool:${m.name}:${c}`;
+  const before = sr.physical_size;
+  return {
+    ...base,
+    target,
+    summary: `For a LUN already grown on the array: on each of the ${hosts.length} hosts, rescan the paths of ${wwid} and resize its map; then pvresize once on ${m.name} and scan, so ${sr.name_label}'s physical_size grows (now ${before} bytes). Nothing is written to the VDIs; VMs keep running.`,
+    facts,
+    steps: [
+      ...hosts.flatMap((h) => hostSteps({ name: h.record.name_label, uuid: h.record.uuid, address: h.record.address }, wwid)),
+      {
+        id: pool('pvresize'),
+        title: `${m.name}: grow the PV`,
+        why: 'Every host sees the larger map; the PV (and with it the VG) takes the new size once, on the master.',
+        destructive: false,
+        action: { kind: 'shell', host: m, command: `pvresize ${newer ? "--config 'global{metadata_read_only=0}' " : ''}/dev/mapper/${wwid} && pvdisplay -C && vgdisplay -C` },
+      },
+      {
+        id: pool('SR.scan'),
+        title: `Scan ${sr.name_label}`,
+        why: 'XAPI reads the VG\'s new size into physical_size.',
+        destructive: false,
+        action: { kind: 'xapi', method: 'SR.scan', args: [srRef], xe: `xe sr-scan uuid=${sr.uuid}` },
+      },
+      {
+        id: pool('physical_size'),
+        title: `Read ${sr.name_label}'s physical_size back`,
+        why: 'The end state: larger than before. An unchanged size means the grow failed (see /var/log/SMlog on the master: "Failed to grow the PV, non-fatal").',
+        destructive: false,
+        action: { kind: 'xapi', method: 'SR.get_physical_size', args: [srRef], xe: `xe sr-param-get uuid=${sr.uuid} param-name=physical-size` },
+        expect: (v) => (Number(v) > before ? undefined : `physical_size is still ${Number(v)} bytes: the PV did not grow (see /var/log/SMlog on ${m.name})`),
+        check: `more than ${before} bytes`,
+      },
+    ],
+  };
+}

@@ -1,0 +1,86 @@
+// S4 against the simulator: the array grows the LUN behind Piet's FC SR (control API); the plan runs
+// on every one of Piet's 16 hosts over real SSH (multipath, sysfs rescans, multipathd, pvresize) and
+// the SR's physical_size read back through XAPI is the larger one. Without the array's growth the first
+// host's rescan finds nothing, and the plan stops there.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PoolConnection, type TlsTrust } from '../../../src/model/poolConnection';
+import type { PoolModel } from '../../../src/model/poolModel';
+import { runPlan, type Executors } from '../../../src/procedures/runner';
+import { sshExecutors } from '../../../src/procedures/sshExecutor';
+import { gridCell, parseSizes, planSrResize } from '../../../src/procedures/srResize';
+import { MemoryHostKeyStore } from '../../../src/ssh';
+import { control, poolNamed, startSimulator, until, type Simulator } from '../xapi/simulator';
+
+const noTls: TlsTrust = { pinned: () => undefined, confirm: async () => false, pin: async () => undefined };
+const TiB = 1024 ** 4;
+
+async function setup(t: { after(fn: () => unknown): void }) {
+  const sim: Simulator = await startSimulator({ dom0: true });
+  const piet = poolNamed(sim, 'Piet');
+  const conn = new PoolConnection({ name: 'Piet', url: piet.url, username: 'root', password: async () => piet.password, tls: noTls }, { eventTimeoutSeconds: 1 });
+  await conn.connect();
+  const model = (conn.state as { model: PoolModel }).model;
+  const ssh = sshExecutors(async (host) => {
+    const h = piet.hosts.find((x) => x.address === host.address)!;
+    return {
+      host: host.address, port: sim.fleet.dom0!.port, auth: { username: 'root', agent: false, password: async () => piet.password },
+      hostKeys: { store: new MemoryHostKeyStore(), knownHostsFiles: [], confirm: async ({ key }) => key.fingerprint === h.ssh!.hostKeySha256 },
+    };
+  });
+  t.after(async () => { ssh.close(); await conn.disconnect(); await sim.stop(); });
+  const executors: Executors = { xapi: (method, args) => conn.call(method, args), shell: ssh.shell };
+  const fc = model.all('SR').find((s) => s.record.name_label === 'Compellent FC piet-1')!;
+  const lines: string[] = [];
+  return { sim, conn, model, executors, fc, lines, console: { line: (l: string) => void lines.push(l) } };
+}
+
+test('S4: a LUN grown on the array grows the FC SR on all 16 hosts; physical_size reads the new size', { timeout: 120_000 }, async (t) => {
+  const s = await setup(t);
+  const before = s.fc.record.physical_size;
+  await control(s.sim, 'lun/grow', { sr: s.fc.record.uuid, size: before + TiB });
+  const plan = planSrResize(s.model, s.fc.ref);
+  assert.equal(plan.refusal, undefined, plan.refusal);
+  const hosts = new Set(plan.steps.map(gridCell).filter((c) => c && c.column === 'rescan paths').map((c) => c!.host));
+  assert.equal(hosts.size, 16, 'every host with a PBD takes part');
+  const cells: string[] = [];
+  const sizes: { name: string; bytes: number }[][] = [];
+  const run = await runPlan(plan, {
+    executors: s.executors, console: s.console, confirmer: { confirm: async () => true },
+    onStep: (step, status, output) => {
+      if (status !== 'running') cells.push(`${gridCell(step)?.host}/${gridCell(step)?.column}=${status}`);
+      if (status === 'done' && output) sizes.push(parseSizes(output));
+    },
+  });
+  assert.equal(run.status, 'done', `${run.message}\n${s.lines.slice(-30).join('\n')}`);
+  assert.equal(cells.length, 16 * 3 + 3);
+  assert.ok(cells.every((c) => c.endsWith('=done')));
+  // Before: paths and map at the old size; after the resize: all at the new one.
+  assert.ok(sizes[0].some((x) => x.name.startsWith('map ') && x.bytes === before), JSON.stringify(sizes[0]));
+  assert.ok(sizes[2].every((x) => x.bytes === before + TiB), JSON.stringify(sizes[2]));
+  const after = Number(await s.conn.call('SR.get_physical_size', [s.fc.ref]));
+  assert.equal(after, before + TiB);
+  await until('the tree model sees the larger SR', () => s.model.get('SR', s.fc.ref)?.physical_size === before + TiB);
+});
+
+test('S4 without the array\'s growth: the first host\'s rescan finds nothing and the plan stops there', { timeout: 60_000 }, async (t) => {
+  const s = await setup(t);
+  const before = s.fc.record.physical_size;
+  const plan = planSrResize(s.model, s.fc.ref);
+  const run = await runPlan(plan, { executors: s.executors, console: s.console, confirmer: { confirm: async () => true } });
+  assert.equal(run.status, 'failed');
+  assert.deepEqual(run.steps.slice(0, 3).map((x) => x.status), ['done', 'failed', 'not run']);
+  assert.match(run.steps[1].error ?? '', /was the LUN grown on the array/);
+  assert.ok(run.steps.slice(2).every((x) => x.status === 'not run'), 'no other host is touched');
+  assert.equal(Number(await s.conn.call('SR.get_physical_size', [s.fc.ref])), before);
+});
+
+test('S4 refuses an SR that is not a multipathed LUN, and a pool with a dead host holding a PBD', async (t) => {
+  const s = await setup(t);
+  const nfs = s.model.all('SR').find((x) => x.record.type === 'nfs')!;
+  assert.match(planSrResize(s.model, nfs.ref).refusal ?? '', /nfs SR/);
+  const victim = s.model.hosts().find((h) => !s.model.isMaster(h.ref))!;
+  await control(s.sim, 'host/down', { host: victim.record.uuid });
+  await until('dead', () => !s.model.isHostLive(victim.ref), 15_000);
+  assert.match(planSrResize(s.model, s.fc.ref).refusal ?? '', new RegExp(`${victim.record.name_label} is dead or unplugged`));
+});
