@@ -7,7 +7,7 @@ import type { PoolModel } from '../model/poolModel';
 import { planDeadHostVms, planForgetHost } from '../procedures/deadHost';
 import { Journal } from '../procedures/journal';
 import { actionText, preview, type Plan } from '../procedures/plan';
-import { runPlan, type Executors, type RunResult } from '../procedures/runner';
+import { runPlan, type Executors, type RunOptions, type RunResult } from '../procedures/runner';
 import { sshExecutors, type SshExecutors } from '../procedures/sshExecutor';
 import { sshOptions, type ShellCommandDeps } from './shellCommands';
 import { ProcedureTerminal } from '../terminals/procedureTerminal';
@@ -33,6 +33,8 @@ export interface RunHooks {
   started?(): void;
   /** SSH connections the caller keeps across several plans (closed by the caller, not here). */
   ssh?: SshExecutors;
+  /** Each step as it starts and ends. */
+  onStep?: RunOptions['onStep'];
 }
 
 /** Preview → "Run" → per-step confirmations → terminal → journal. Undefined when refused or not started. */
@@ -80,6 +82,7 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
         return undefined;
       },
       executors: hooks.wrap ? hooks.wrap(executors) : executors,
+      onStep: hooks.onStep,
       confirmer: {
         confirm: async (step) => {
           const o = step.confirmObject ?? plan.target;

@@ -7,13 +7,14 @@ import type { PoolModel } from '../model/poolModel';
 import type { ByteSource, HostTarget } from '../procedures/plan';
 import { planDestroyVdi, planImportTarget, planRawWrite } from '../procedures/rawImport';
 import { planSrRepair } from '../procedures/srRepair';
+import { gridCell, HOST_STEPS, parseSizes, planSrResize, POOL_STEPS } from '../procedures/srResize';
 import type { Executors } from '../procedures/runner';
 import { sourceSize, sshExecutors, type SshExecutors } from '../procedures/sshExecutor';
 import type { TreeNode } from '../tree/nodes';
 import { lvDevicePath } from '../tree/storagePaths';
 import { describeError } from '../xapi/errors';
 import type { Ref } from '../xapi/records';
-import { initialDd, reduceDd, type DdState, type DdToView } from '../webviews/protocol';
+import { formatBytesShort, initialDd, initialResize, reduceDd, reduceResize, type DdState, type DdToView, type ResizeState, type ResizeToView } from '../webviews/protocol';
 import { ProgressPanel } from '../webviews/progressPanel';
 import { runWithConfirmation, type ProcedureCommandDeps } from './procedureCommands';
 import { sshOptions } from './shellCommands';
@@ -138,6 +139,45 @@ async function writeWithProgress(deps: StorageCommandDeps, ssh: SshExecutors, po
   }
 }
 
+/** S4 with the resize webview: a host × step grid filled from the run's step events. */
+async function growWithGrid(deps: StorageCommandDeps, pool: string, model: PoolModel, srRef: Ref<'SR'>): Promise<void> {
+  const plan = planSrResize(model, srRef);
+  const sr = model.get('SR', srRef)!;
+  const cancel = new AbortController();
+  let panel: ProgressPanel<ResizeState, ResizeToView> | undefined;
+  const sizes = new Map<string, Map<string, { before?: number; after?: number }>>();
+  const result = await runWithConfirmation(deps, pool, plan, {
+    signal: cancel.signal,
+    started: () => {
+      panel = new ProgressPanel<ResizeState, ResizeToView>({
+        viewType: 'xcpAdmin.srResize', title: `Grow ${sr.name_label}`, extensionUri: deps.extensionUri, script: 'resizeGrid.js',
+        initial: initialResize(), reduce: reduceResize, snapshot: (state) => ({ kind: 'snapshot', state }), onCancel: () => cancel.abort(),
+      });
+      const hostRows = [...new Set(plan.steps.filter((st) => st.id.startsWith('host:')).map((st) => gridCell(st)!.host))];
+      const poolRow = `once, on ${gridCell(plan.steps[plan.steps.length - 1])?.host ?? 'the master'}`;
+      panel.post({ kind: 'start', sr: { name: sr.name_label, uuid: sr.uuid, before: sr.physical_size }, hosts: [...hostRows, poolRow], steps: [...HOST_STEPS, ...POOL_STEPS] });
+      for (const h of hostRows) for (const c of POOL_STEPS) panel.post({ kind: 'cell', host: h, step: c, cell: { status: 'skipped' } });
+      for (const c of HOST_STEPS) panel.post({ kind: 'cell', host: poolRow, step: c, cell: { status: 'skipped' } });
+    },
+    onStep: (step, status, output) => {
+      const cell = gridCell(step);
+      if (!cell || !panel) return;
+      const row = step.id.startsWith('pool:') ? `once, on ${cell.host}` : cell.host;
+      const found = parseSizes(output ?? '');
+      if (found.length && status === 'done') {
+        const m = sizes.get(row) ?? new Map<string, { before?: number; after?: number }>();
+        for (const f of found) m.set(f.name, { ...m.get(f.name), [cell.column === 'find map' ? 'before' : 'after']: f.bytes });
+        sizes.set(row, m);
+        panel.post({ kind: 'sizes', host: row, sizes: [...m].map(([name, v]) => ({ name, ...v })) });
+      }
+      const detail = status === 'failed' ? (output ?? '').trim().split('\n').pop() : cell.column === 'physical_size' && status === 'done' ? formatBytesShort(Number(output)) : undefined;
+      panel.post({ kind: 'cell', host: row, step: cell.column, cell: { status: status === 'running' ? 'running' : status === 'done' ? 'done' : status === 'not run' ? 'pending' : 'failed', detail } });
+      if (cell.column === 'physical_size' && status === 'done') panel.post({ kind: 'verdict', ok: true, message: `${sr.name_label} grew to ${formatBytesShort(Number(output))} (physical_size, read back from XAPI).`, after: Number(output) });
+    },
+  });
+  if (result && result.status !== 'done') panel?.post({ kind: 'verdict', ok: false, message: result.message });
+}
+
 async function readSize(ssh: SshExecutors, source: ByteSource): Promise<number | undefined> {
   try {
     return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Reading the size of the image…' }, () => sourceSize(ssh, source));
@@ -198,6 +238,17 @@ export function registerStorageCommands(deps: StorageCommandDeps): vscode.Dispos
       const scanError = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Scanning the SR to see what fails…' }, () =>
         connection.call('SR.scan', [node.ref]).then(() => undefined, (err: unknown) => describeError(err)));
       await runWithConfirmation(deps, t.pool, planSrRepair(t.model, node.ref, scanError, await deps.journal.entries()));
+    }),
+    vscode.commands.registerCommand('xcpAdmin.sr.growOnline', async (node?: TreeNode) => {
+      const t = connectedModel(deps, node, 'sr');
+      if (!t || node?.kind !== 'sr') return;
+      const sr = t.model.get('SR', node.ref);
+      if (!sr) return;
+      const grown = 'It was grown';
+      const ok = await vscode.window.showWarningMessage(`Has the LUN behind ${sr.name_label} been grown on the storage array?`,
+        { modal: true, detail: 'This procedure makes the hosts see a size the array already has; it cannot grow the LUN itself.' }, grown);
+      if (ok !== grown) return;
+      await growWithGrid(deps, t.pool, t.model, node.ref);
     }),
     vscode.commands.registerCommand('xcpAdmin.vdi.writeRawImage', async (node?: TreeNode) => {
       const t = connectedModel(deps, node, 'vdi');
