@@ -159,9 +159,11 @@ function buildPool(spec: PoolSpec, poolIndex: number, net: number, rng: () => nu
   const at = (minutes: number) => new Date(BASE_TIME + minutes * 60_000);
 
   // Networks first: PIFs and hosts point at them.
+  // With iSCSI storage, eth1 carries it on its own range (the seed's separate storage network).
+  const iscsi = spec.shared.some((x) => x.kind === 'iscsi');
   const networks = [0, 1].map((n) =>
     pool.create('network', {
-      name_label: `Pool-wide network associated with eth${n}`,
+      name_label: n === 1 && iscsi ? 'iSCSI storage' : `Pool-wide network associated with eth${n}`,
       bridge: `xenbr${n}`,
       other_config: {},
     }),
@@ -202,17 +204,19 @@ function buildPool(spec: PoolSpec, poolIndex: number, net: number, rng: () => nu
     });
     hosts.push(host);
 
-    // PIFs: eth0 carries management (the host's simulated address), eth1 is unconfigured.
+    // PIFs: eth0 carries management (the host's simulated address); eth1 carries iSCSI where the pool has
+    // it (10.99.0.x, a label: nothing connects there), else it is unconfigured.
     for (let n = 0; n < 2; n++) {
+      const storage = n === 1 && iscsi;
       const pif = pool.create('PIF', {
         device: `eth${n}`,
         network: networks[n].ref,
         host: host.ref,
         MAC: mac(rng),
         management: n === 0,
-        ip_configuration_mode: n === 0 ? 'Static' : 'None',
-        IP: n === 0 ? address : '',
-        netmask: n === 0 ? '255.255.255.0' : '',
+        ip_configuration_mode: n === 0 || storage ? 'Static' : 'None',
+        IP: n === 0 ? address : storage ? `10.99.0.${100 + h}` : '',
+        netmask: n === 0 || storage ? '255.255.255.0' : '',
         gateway: n === 0 ? `127.${net}.${poolIndex}.254` : '',
         DNS: n === 0 ? `127.${net}.${poolIndex}.253` : '',
         ipv6_configuration_mode: n === 0 ? 'Static' : 'None',

@@ -9,6 +9,7 @@ import { guestKind } from '../procedures/guestTools';
 import { PRESENTED_VERSION, isOverridden } from '../procedures/versionOverride';
 import type { Ref } from '../xapi/records';
 import { formatBytes } from './format';
+import { storagePath } from './storageNetwork';
 import { lvDevicePath } from './storagePaths';
 
 export type FolderKind = 'hosts' | 'storage';
@@ -314,7 +315,8 @@ function srView(model: PoolModel, ref: Ref<'SR'>): NodeView | undefined {
     .filter(Boolean).join(' · ');
   const pbdLines = pbds.map((p) => {
     const dc = Object.entries(p.record.device_config).map(([k, v]) => `${k}=${v}`).join(', ');
-    return `- ${esc(p.host?.record.name_label ?? '?')}: ${p.record.currently_attached ? 'attached' : '**not attached**'}${dc ? ` — ${esc(dc)}` : ''}`;
+    const path = storagePath(model, sr.type, p.host?.ref, p.record.device_config);
+    return `- ${esc(p.host?.record.name_label ?? '?')}: ${p.record.currently_attached ? 'attached' : '**not attached**'}${dc ? ` — ${esc(dc)}` : ''}${path ? `\n  ${esc(path)}` : ''}`;
   });
   return {
     label: sr.name_label,

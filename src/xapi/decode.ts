@@ -43,7 +43,7 @@ export const SCHEMA: Schema = {
   VM_guest_metrics: { uuid: 's', PV_drivers_version: 'm', PV_drivers_up_to_date: 'b', os_version: 'm', networks: 'm' },
   PIF: {
     uuid: 's', device: 's', network: 'r', host: 'r', MAC: 's', IP: 's', netmask: 's', gateway: 's', DNS: 's',
-    IP_configuration_mode: 's', management: 'b', VLAN: 'i', ipv6_configuration_mode: 's', IPv6: 'a',
+    ip_configuration_mode: 's', management: 'b', VLAN: 'i', ipv6_configuration_mode: 's', IPv6: 'a',
     currently_attached: 'b',
   },
   network: { ...NAMED, bridge: 's', PIFs: 'a', other_config: 'm' },

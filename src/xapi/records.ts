@@ -72,7 +72,7 @@ export interface VmGuestMetricsRecord {
 }
 export interface PifRecord {
   uuid: Uuid; device: string; network: Ref<'network'>; host: Ref<'host'>; MAC: string; IP: string;
-  netmask: string; gateway: string; DNS: string; IP_configuration_mode: string; management: boolean;
+  netmask: string; gateway: string; DNS: string; ip_configuration_mode: string; management: boolean;
   VLAN: number; ipv6_configuration_mode: string; IPv6: string[]; currently_attached: boolean;
 }
 export interface NetworkRecord {

@@ -141,3 +141,18 @@ test('a silent master: the pool row says so and offers H4, the master\'s row is 
   assert.match(master.description!, /NOT ANSWERING/);
   assert.equal(hostViews.filter((v) => v.contextValue === 'host.live.slave').length, 7);
 });
+
+test('S5: an SR\'s tooltip says how each host reaches its storage: the iSCSI target through the storage network, the FC LUN', async (t) => {
+  const sim = await startSimulator();
+  const { registry } = await connectedFleet(sim);
+  t.after(async () => { registry.dispose(); await sim.stop(); });
+  const source = sourceOf(registry);
+  const generic = rootNodes(source).find((n) => n.pool === 'Generic')!;
+  const [, storage] = childNodes(generic, source);
+  const iscsi = childNodes(storage, source).map((n) => viewOf(n, source)!).find((v) => v.contextValue === 'sr.lvmoiscsi')!;
+  const text = iscsi.tooltip!.replace(/\\/g, '');
+  assert.match(text, /vms-gen-03: attached .*\n {2}iSCSI iqn\.2002-03\.com\.compellent:5000d31000sint at 10\.99\.0\.34:3260, 10\.99\.0\.35:3260 via eth1 \(network "iSCSI storage", 10\.99\.0\.103\/255\.255\.255\.0\)/);
+  const piet = rootNodes(source).find((n) => n.pool === 'Piet')!;
+  const fc = childNodes(childNodes(piet, source)[1], source).map((n) => viewOf(n, source)!).find((v) => v.contextValue === 'sr.lvmohba')!;
+  assert.match(fc.tooltip!.replace(/\\/g, ''), /Fibre Channel LUN [0-9a-z]+ \(multipath map \/dev\/mapper\/[0-9a-z]+\)/);
+});
