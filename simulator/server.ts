@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import { CallContext, XapiFailure, dispatch } from './api';
 import { Certificate } from './certificate';
 import { ControlHooks, handleControl } from './control';
+import { importBody, importTarget } from './importRaw';
 import { JsonRpcParseError, decodeJsonRequest, encodeJsonFailure, encodeJsonSuccessChunks } from './jsonrpc';
 import { SimState } from './state';
 import { XmlRpcParseError, decodeMethodCall, encodeFailure, encodeSuccessChunks } from './xmlrpc-wire';
@@ -77,6 +78,12 @@ export class FleetServer {
     const handler = (req: http.IncomingMessage, res: http.ServerResponse) => this.onRequest(req, res);
     const cert = this.opts.certificate;
     const server = cert ? https.createServer({ key: cert.key, cert: cert.cert }, handler) : http.createServer(handler);
+    // "Expect: 100-continue" (import_raw_vdi): a redirect or an error goes back before the body is sent.
+    server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
+      if (this.refuseBeforeBody(req, res)) return;
+      res.writeContinue();
+      this.onRequest(req, res);
+    });
     // event.from blocks for up to its timeout; the default request timeouts would cut it short.
     server.requestTimeout = 0;
     server.headersTimeout = 60_000;
@@ -149,8 +156,14 @@ export class FleetServer {
       return;
     }
     if (this.dropIfDown(address, res)) return;
+    if (req.method === 'PUT' && url.startsWith('/import_raw_vdi')) {
+      if (this.refuseBeforeBody(req, res)) return;
+      const target = importTarget(place, new URL(url, 'http://x/'), this.port);
+      importBody(this.sim, place, target.vdi!, req, res).catch(() => res.socket?.destroy());
+      return;
+    }
     if (req.method !== 'POST') {
-      // xapi serves other handlers on GET/PUT (import_raw_vdi, console …); none are simulated yet.
+      // xapi serves other handlers on GET/PUT (console, export …); only import_raw_vdi is simulated.
       this.send(res, 404, 'text/plain', 'not found\n');
       return;
     }
@@ -161,6 +174,25 @@ export class FleetServer {
         this.send(res, 500, 'text/plain', 'internal error\n');
       }),
     );
+  }
+
+  /** For import_raw_vdi: answers a redirect or an error (true) before any byte of the body is read. */
+  private refuseBeforeBody(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+    const address = req.socket.localAddress?.replace(/^::ffff:/, '') ?? '';
+    const place = this.sim.byAddress.get(address);
+    const url = req.url ?? '/';
+    if (!place || req.method !== 'PUT' || !url.startsWith('/import_raw_vdi')) return false;
+    if (this.dropIfDown(address, res)) return true;
+    const target = importTarget(place, new URL(url, 'http://x/'), this.port);
+    if (target.redirect) {
+      res.writeHead(302, { Location: target.redirect, 'Content-Length': 0, Connection: 'close' }).end();
+      return true;
+    }
+    if (target.error) {
+      res.writeHead(target.error.status, { 'Content-Type': 'text/plain', Connection: 'close' }).end(target.error.text);
+      return true;
+    }
+    return false;
   }
 
   /** True when the host is down and the request was dropped (reset) or parked unanswered (silent). */

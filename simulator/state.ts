@@ -283,6 +283,8 @@ export interface StorageHooks {
   destroyed(pool: PoolState, sr: XObject, vdi: XObject): void;
   /** The array grew the LUN behind an SR (hosts see it after a rescan). */
   growLun(srUuid: string, size: number): void;
+  /** Where import_raw_vdi's bytes go: the VDI's volume. */
+  rawWriter(pool: PoolState, vdi: XObject): import('node:stream').Writable;
 }
 
 /** The whole fleet: the pools, and which loopback address is which host. */

@@ -5,7 +5,7 @@
 
 import { spawn } from 'node:child_process';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, createWriteStream, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { join } from 'node:path';
 import { Server, utils, type Connection, type ParsedKey, type ServerChannel } from 'ssh2';
@@ -146,6 +146,15 @@ export async function startDom0s(sim: SimState, opts: { port?: number; authorize
     },
     growLun(srUuid, size) {
       luns.grow(srUuid, size);
+    },
+    rawWriter(pool, vdi) {
+      // An LV of an LVM SR is the shared file standing for it; a VDI on a file SR has its own file
+      // (xapi would write it as a VHD; the bytes are what matter here).
+      const sr = pool.getOf('SR', vdi.record.SR as string)!;
+      const file = LVM_SR_TYPES.includes(sr.record.type as string)
+        ? sandbox.lvFile(pool, [...pool.all('host')][0], sr.uuid, lvNameOf(vdi), vdi.record.physical_utilisation as number)
+        : sandbox.vdiFile(pool, sr.uuid, vdi.uuid);
+      return createWriteStream(file, { flags: 'r+' });
     },
     destroyed(pool, sr, vdi) {
       if (LVM_SR_TYPES.includes(sr.record.type as string)) sandbox.removeLv(pool, sr.uuid, lvNameOf(vdi));

@@ -76,6 +76,15 @@ export class Dom0Sandbox {
     return file;
   }
 
+  /** The file standing for a VDI of a file SR (NFS, ext), created empty on first use. */
+  vdiFile(pool: PoolState, srUuid: string, vdiUuid: string): string {
+    const dir = join(this.poolDir(pool), `sr-${srUuid}`);
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${vdiUuid}.img`);
+    if (!existsSync(file)) writeFileSync(file, '');
+    return file;
+  }
+
   /** The file of an LV, if it was ever touched (undefined otherwise). */
   existingLv(pool: PoolState, srUuid: string, lvName: string): string | undefined {
     const file = join(this.poolDir(pool), `VG_XenStorage-${srUuid}`, lvName);

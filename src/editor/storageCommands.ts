@@ -5,7 +5,9 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { PoolModel } from '../model/poolModel';
 import type { ByteSource, HostTarget } from '../procedures/plan';
-import { planDestroyVdi, planImportTarget, planRawWrite } from '../procedures/rawImport';
+import { planDestroyVdi, planHttpImport, planImportTarget, planRawWrite } from '../procedures/rawImport';
+import type { RelayProgress } from '../storage/relay';
+import { LVM_SR_TYPES } from '../tree/storagePaths';
 import { planSrRepair } from '../procedures/srRepair';
 import { gridCell, HOST_STEPS, parseSizes, planSrResize, POOL_STEPS } from '../procedures/srResize';
 import type { Executors } from '../procedures/runner';
@@ -64,6 +66,14 @@ async function pickSource(): Promise<ByteSource | undefined> {
   return { kind: 'ssh', host, path };
 }
 
+/** The dd relay into the LV (LVM SRs) or XAPI's import_raw_vdi (any SR, newer servers). */
+async function pickWay(srType: string): Promise<'relay' | 'http' | undefined> {
+  const http = { label: 'XAPI import_raw_vdi over HTTPS', detail: 'XenServer 6.1+ and XCP-ng; any SR type, the storage manager writes the bytes.', way: 'http' as const };
+  if (!LVM_SR_TYPES.includes(srType)) return (await vscode.window.showQuickPick([http], { title: 'How are the bytes written?' }))?.way;
+  const relay = { label: 'dd into the LV, relayed by XCP Admin', detail: 'As the runbook does it (XCP 1.x): raw VDIs on LVM SRs, SHA-256 of both ends compared.', way: 'relay' as const };
+  return (await vscode.window.showQuickPick([relay, http], { title: 'How are the bytes written?' }))?.way;
+}
+
 async function pickWriter(model: PoolModel, srRef: Ref<'SR'>): Promise<Ref<'host'> | undefined> {
   const hosts = model.pbdsOf(srRef).filter((p) => p.record.currently_attached && p.host && model.isHostLive(p.host.ref)).map((p) => p.host!);
   if (hosts.length === 0) {
@@ -86,24 +96,27 @@ async function waitForVdi(deps: ProcedureCommandDeps, pool: string, ref: Ref<'VD
 }
 
 /** The write (plan 2 of S2) with the dd webview following the relay and the checksums. */
-async function writeWithProgress(deps: StorageCommandDeps, ssh: SshExecutors, pool: string, model: PoolModel, vdiRef: Ref<'VDI'>, source: ByteSource, bytes: number, writer: Ref<'host'>): Promise<void> {
-  const plan = planRawWrite(model, vdiRef, source, bytes, writer);
+async function writeWithProgress(deps: StorageCommandDeps, ssh: SshExecutors, pool: string, model: PoolModel, vdiRef: Ref<'VDI'>, source: ByteSource, bytes: number, writer: Ref<'host'>, via: 'relay' | 'http'): Promise<void> {
+  const plan = via === 'relay' ? planRawWrite(model, vdiRef, source, bytes, writer) : planHttpImport(model, vdiRef, source, bytes, writer);
   const cancel = new AbortController();
   let panel: ProgressPanel<DdState, DdToView> | undefined;
+  /** The webview follows a stream (relay or upload) from start to end. */
+  const streamed = async <R>(action: { source: ByteSource; bytes: number }, to: string, signal: AbortSignal | undefined, onProgress: (p: RelayProgress) => void, run: (p: (x: RelayProgress) => void) => Promise<R>): Promise<R> => {
+    panel?.post({ kind: 'start', ends: { source: action.source.kind === 'ssh' ? `${action.source.host.name}:${action.source.path}` : `this machine: ${action.source.path}`, target: to, total: action.bytes } });
+    try {
+      return await run((p) => {
+        onProgress(p);
+        panel?.post({ kind: 'progress', bytes: p.bytes, elapsedMs: p.elapsedMs });
+      });
+    } catch (err) {
+      panel?.post(signal?.aborted ? { kind: 'phase', phase: 'cancelled' } : { kind: 'verdict', ok: false, message: `The copy failed: ${describeError(err)}` });
+      throw err;
+    }
+  };
   const wrap = (ex: Executors): Executors => ({
     ...ex,
-    relay: async (action, signal, onProgress) => {
-      panel?.post({ kind: 'start', ends: { source: action.source.kind === 'ssh' ? `${action.source.host.name}:${action.source.path}` : `this machine: ${action.source.path}`, target: `${action.target.host.name}:${action.target.device}`, total: action.bytes } });
-      try {
-        return await ex.relay!(action, signal, (p) => {
-          onProgress(p);
-          panel?.post({ kind: 'progress', bytes: p.bytes, elapsedMs: p.elapsedMs });
-        });
-      } catch (err) {
-        panel?.post(signal?.aborted ? { kind: 'phase', phase: 'cancelled' } : { kind: 'verdict', ok: false, message: `The copy failed: ${describeError(err)}` });
-        throw err;
-      }
-    },
+    relay: (action, signal, onProgress) => streamed(action, `${action.target.host.name}:${action.target.device}`, signal, onProgress, (p) => ex.relay!(action, signal, p)),
+    upload: (action, signal, onProgress) => streamed(action, `VDI ${action.vdi.name} (import_raw_vdi)`, signal, onProgress, (p) => ex.upload!(action, signal, p)),
     checksum: async (action, signal) => {
       panel?.post({ kind: 'phase', phase: 'verifying' });
       try {
@@ -219,14 +232,16 @@ export function registerStorageCommands(deps: StorageCommandDeps): vscode.Dispos
         if (bytes === undefined) return;
         const name = await vscode.window.showInputBox({ title: 'Name of the new VDI', value: basename(source.path), ignoreFocusOut: true });
         if (!name) return;
+        const via = await pickWay(t.model.get('SR', node.ref)?.type ?? '');
+        if (!via) return;
         const writer = await pickWriter(t.model, node.ref);
         if (!writer) return;
-        const created = await runWithConfirmation(deps, t.pool, planImportTarget(t.model, node.ref, name, bytes, source), { ssh });
+        const created = await runWithConfirmation(deps, t.pool, planImportTarget(t.model, node.ref, name, bytes, source, via), { ssh });
         if (created?.status !== 'done') return;
         const vdiRef = created.steps[0].output as Ref<'VDI'>;
         const model = await waitForVdi(deps, t.pool, vdiRef);
         if (!model) return void vscode.window.showErrorMessage(`The new VDI (${vdiRef}) did not show up in the pool; nothing was written.`);
-        await writeWithProgress(deps, ssh, t.pool, model, vdiRef, source, bytes, writer);
+        await writeWithProgress(deps, ssh, t.pool, model, vdiRef, source, bytes, writer, via);
       });
     }),
     vscode.commands.registerCommand('xcpAdmin.sr.repair', async (node?: TreeNode) => {
@@ -262,7 +277,9 @@ export function registerStorageCommands(deps: StorageCommandDeps): vscode.Dispos
         if (bytes === undefined) return;
         const writer = await pickWriter(t.model, vdi.SR);
         if (!writer) return;
-        await writeWithProgress(deps, ssh, t.pool, t.model, node.ref, source, bytes, writer);
+        const via = await pickWay(t.model.get('SR', vdi.SR)?.type ?? '');
+        if (!via) return;
+        await writeWithProgress(deps, ssh, t.pool, t.model, node.ref, source, bytes, writer, via);
       });
     }),
   ];

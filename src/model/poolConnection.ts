@@ -216,6 +216,13 @@ export class PoolConnection {
     }
   }
 
+  /** What an HTTP handler of XAPI (import_raw_vdi) needs: the master's URL, a session, the pins. */
+  async httpAccess(): Promise<{ baseUrl: URL; sessionRef: string; certificates: CertificatePolicy }> {
+    if (this.current.kind !== 'connected' || !this.session) throw new Error(`Pool ${this.name} is not connected: connect it, then run the procedure again.`);
+    const sessionRef = await this.session.login();
+    return { baseUrl: new URL(this.session.url), sessionRef, certificates: certificatePolicy(this.opts.tls, this.tuning.connectTimeoutMs) };
+  }
+
   /** Reconnects to the master at `address` (after H4, or when the probe found that it moved). */
   async follow(address: string): Promise<void> {
     this.followAddress = address;

@@ -50,6 +50,8 @@ export type StepAction =
   | { kind: 'shell'; host: HostTarget; command: string }
   /** Streams `bytes` bytes from the source into the target through the extension (the dd relay). */
   | { kind: 'relay'; source: ByteSource; target: ByteTarget; bytes: number }
+  /** Streams `bytes` bytes from the source into a VDI through XAPI's HTTP import_raw_vdi (any SR type). */
+  | { kind: 'upload'; source: ByteSource; vdi: { ref: string; uuid: string; name: string }; bytes: number }
   /** SHA-256 of the first `bytes` bytes at both ends, computed where they are; they must match. */
   | { kind: 'checksum'; source: ByteSource; target: ByteTarget; bytes: number };
 
@@ -100,6 +102,10 @@ export function actionText(a: StepAction): string {
       const from = a.source.kind === 'ssh' ? `ssh ${a.source.host.address} "dd if=${a.source.path} bs=4M"` : `cat ${a.source.path}`;
       return `${from} | ssh ${a.target.host.address} "dd of=${a.target.device} bs=4M"   (relayed by XCP Admin, ${a.bytes} bytes)`;
     }
+    case 'upload': {
+      const from = a.source.kind === 'ssh' ? `ssh ${a.source.host.address} "dd if=${a.source.path} bs=4M"` : `cat ${a.source.path}`;
+      return `${from} | curl -T - "https://<master>/import_raw_vdi?session_id=…&vdi=${a.vdi.uuid}&format=raw"   (by XCP Admin, ${a.bytes} bytes)`;
+    }
     case 'checksum':
       return `sha256sum of ${a.bytes} bytes: ${describeSource(a.source)} vs ${a.target.host.name}:${a.target.device}`;
   }
@@ -129,6 +135,7 @@ export function preview(plan: Plan): string {
       lines.push(`   - XAPI \`${s.action.method}\`${on}, as xe: \`${s.action.xe}\``);
     }
     else if (s.action.kind === 'shell') lines.push(`   - on ${s.action.host.name} (${s.action.host.address}): \`${s.action.command}\``);
+    else if (s.action.kind === 'upload') lines.push(`   - ${s.action.bytes} bytes from \`${describeSource(s.action.source)}\` through XCP Admin into VDI ${s.action.vdi.name} (${s.action.vdi.uuid}) with XAPI's HTTP import_raw_vdi`);
     else if (s.action.kind === 'relay') lines.push(`   - ${s.action.bytes} bytes from \`${describeSource(s.action.source)}\` through XCP Admin into \`${s.action.target.device}\` on ${s.action.target.host.name}`);
     else lines.push(`   - SHA-256 of the first ${s.action.bytes} bytes of \`${describeSource(s.action.source)}\` and of \`${s.action.target.device}\` on ${s.action.target.host.name}`);
     if (s.check) lines.push(`   - check: ${s.check}${s.waitMs ? ` (waits up to ${Math.round(s.waitMs / 1000)} s)` : ''}`);

@@ -21,14 +21,16 @@ export function importSize(bytes: number): number {
 }
 
 /** S2, step 1: the raw VDI the image goes into. */
-export function planImportTarget(model: PoolModel, srRef: Ref<'SR'>, name: string, sourceBytes: number, source: ByteSource): Plan {
+export function planImportTarget(model: PoolModel, srRef: Ref<'SR'>, name: string, sourceBytes: number, source: ByteSource, via: 'relay' | 'http' = 'relay'): Plan {
   const sr = model.get('SR', srRef);
   const target: ObjectRef = { kind: 'SR', name: sr?.name_label ?? '?', uuid: sr?.uuid ?? '' };
   const base = { procedure: 'S2', title: 'Import a raw disk image: create the target VDI' };
   const refuse = (refusal: string, facts: string[] = []): Plan => ({ ...base, target, summary: '', facts, steps: [], refusal });
   if (!sr) return refuse('This SR is no longer in the pool.');
   if (!isUuid(sr.uuid)) return refuse(`XAPI gave the SR a malformed uuid (${sr.uuid}).`);
-  if (!LVM_SR_TYPES.includes(sr.type)) return refuse(`${sr.name_label} is a ${sr.type} SR: the raw write goes into an LV, so it needs an LVM-based SR (lvm, lvmoiscsi, lvmohba).`);
+  const lvm = LVM_SR_TYPES.includes(sr.type);
+  if (via === 'relay' && !lvm) return refuse(`${sr.name_label} is a ${sr.type} SR: the dd relay writes into an LV, so it needs an LVM-based SR (lvm, lvmoiscsi, lvmohba). XAPI's import_raw_vdi works on any SR.`);
+  if (['iso', 'udev'].includes(sr.type)) return refuse(`${sr.name_label} is a ${sr.type} SR: it holds no disks to import into.`);
   if (!Number.isSafeInteger(sourceBytes) || sourceBytes <= 0) return refuse(`The source is ${sourceBytes} bytes long: nothing to import.`);
   const size = importSize(sourceBytes);
   const free = sr.physical_size - sr.physical_utilisation;
@@ -40,22 +42,22 @@ export function planImportTarget(model: PoolModel, srRef: Ref<'SR'>, name: strin
   return {
     ...base,
     target,
-    summary: `Creates a raw VDI "${name}" of ${size} bytes (${sourceBytes} rounded up to whole 4 MiB extents) in ${sr.name_label}, then scans the SR so every host sees it. Nothing is written yet.`,
+    summary: `Creates a${lvm ? ' raw' : ''} VDI "${name}" of ${size} bytes (${sourceBytes} rounded up to whole 4 MiB extents) in ${sr.name_label}, then scans the SR so every host sees it. Nothing is written yet.`,
     facts,
     steps: [
       {
         id: 'create',
-        title: `Create the raw VDI "${name}"`,
-        why: 'A raw VDI (sm_config type=raw) is a plain LV: the image\'s bytes go in as they are.',
+        title: `Create the${lvm ? ' raw' : ''} VDI "${name}"`,
+        why: lvm ? 'A raw VDI (sm_config type=raw) is a plain LV: the image\'s bytes go in as they are.' : `On a ${sr.type} SR the VDI is a VHD file; import_raw_vdi converts the raw bytes into it.`,
         destructive: false,
         action: {
           kind: 'xapi',
           method: 'VDI.create',
           args: [{
             name_label: name, name_description: `Imported from ${describeSource(source)} by XCP Admin`, SR: srRef, virtual_size: size,
-            type: 'user', sharable: false, read_only: false, other_config: {}, xenstore_data: {}, sm_config: { type: 'raw' }, tags: [],
+            type: 'user', sharable: false, read_only: false, other_config: {}, xenstore_data: {}, sm_config: lvm ? { type: 'raw' } : {}, tags: [],
           }],
-          xe: sh`xe vdi-create sr-uuid=${sr.uuid} name-label=${name} virtual-size=${size} type=user sm-config:type=raw`,
+          xe: lvm ? sh`xe vdi-create sr-uuid=${sr.uuid} name-label=${name} virtual-size=${size} type=user sm-config:type=raw` : sh`xe vdi-create sr-uuid=${sr.uuid} name-label=${name} virtual-size=${size} type=user`,
         },
         check: 'a VDI reference comes back',
       },
@@ -145,6 +147,54 @@ export function planRawWrite(model: PoolModel, vdiRef: Ref<'VDI'>, source: ByteS
       },
     ],
     journalExtra: { wrote: device, sr: sr.uuid, vdi: vdi.uuid, source: describeSource(source), bytes: sourceBytes },
+  };
+}
+
+/**
+ * S2 the XAPI way: the bytes into the VDI through HTTP import_raw_vdi (any SR type; the master may send
+ * them on to the host that sees the SR). For a raw VDI on an LVM SR the LV is checksummed afterwards,
+ * from `checker` (a host with the SR plugged); on a VHD-based SR the VDI's file is a VHD, so the check
+ * is the byte count and the server's answer.
+ */
+export function planHttpImport(model: PoolModel, vdiRef: Ref<'VDI'>, source: ByteSource, sourceBytes: number, checker?: Ref<'host'>): Plan {
+  const vdi = model.get('VDI', vdiRef);
+  const sr = vdi ? model.get('SR', vdi.SR) : undefined;
+  const target: ObjectRef = { kind: 'VDI', name: vdi?.name_label ?? '?', uuid: vdi?.uuid ?? '' };
+  const base = { procedure: 'S2', title: 'Import a raw disk image with import_raw_vdi' };
+  const refuse = (refusal: string, facts: string[] = []): Plan => ({ ...base, target, summary: '', facts, steps: [], refusal });
+  if (!vdi || !sr) return refuse('This VDI (or its SR) is no longer in the pool.');
+  if (!isUuid(vdi.uuid) || !isUuid(sr.uuid)) return refuse('XAPI gave a malformed uuid; refusing to write.');
+  const facts = [`${vdi.name_label}: ${vdi.virtual_size} bytes, in ${sr.name_label} (${sr.type}).`, `Source ${describeSource(source)}: ${sourceBytes} bytes.`];
+  if (vdi.virtual_size < sourceBytes) return refuse(`${vdi.name_label} holds ${vdi.virtual_size} bytes, the source has ${sourceBytes}: the image would be cut short.`, facts);
+  const attached = model.vmsUsing(vdiRef).find((vm) => vdi.VBDs.some((b) => { const vbd = model.get('VBD', b); return vbd?.VM === vm.ref && vbd.currently_attached; }));
+  if (attached) return refuse(`${vdi.name_label} is attached to ${attached.record.name_label}: shut the VM down (or detach the disk) first.`, facts);
+  const device = model.vdiFormat(vdiRef) === 'raw' ? lvDevicePath(sr, vdi, 'raw') : undefined;
+  const host = checker ? model.get('host', checker) : undefined;
+  const steps: Plan['steps'] = [{
+    id: 'copy',
+    title: `Send the image into ${vdi.name_label}`,
+    why: "XAPI's import_raw_vdi: the storage manager writes the bytes; no SSH to the pool, no LV handling.",
+    destructive: true,
+    confirmObject: { kind: 'VDI', name: `${vdi.name_label}${device ? ` — ${device}` : ''}`, uuid: vdi.uuid },
+    action: { kind: 'upload', source, vdi: { ref: vdiRef, uuid: vdi.uuid, name: vdi.name_label }, bytes: sourceBytes },
+    check: 'the server answers 200 after every byte',
+  }];
+  if (device && host) {
+    steps.push({
+      id: 'verify',
+      title: 'Compare checksums of both ends',
+      why: "The LV of a raw VDI holds the bytes as they are: they must equal the source's.",
+      destructive: false,
+      action: { kind: 'checksum', source, target: { host: { name: host.name_label, uuid: host.uuid, address: host.address }, device }, bytes: sourceBytes },
+    });
+  } else facts.push('The VDI is not a raw LV: the check is the byte count and the server\'s answer (the SR stores a VHD).');
+  return {
+    ...base,
+    target,
+    summary: `Streams ${sourceBytes} bytes from ${describeSource(source)} through XCP Admin into ${vdi.name_label} with XAPI's HTTP import_raw_vdi.`,
+    facts,
+    steps,
+    journalExtra: { wrote: device ?? `vdi:${vdi.uuid}`, sr: sr.uuid, vdi: vdi.uuid, source: describeSource(source), bytes: sourceBytes, via: 'import_raw_vdi' },
   };
 }
 

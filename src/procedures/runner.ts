@@ -13,7 +13,11 @@ export interface Executors {
   /** The dd relay (plans that write raw bytes); absent where no plan needs it. */
   relay?(action: RelayAction, signal: AbortSignal | undefined, onProgress: (p: RelayProgress) => void): Promise<RelayResult>;
   checksum?(action: ChecksumAction, signal: AbortSignal | undefined): Promise<{ source: string; target: string }>;
+  /** XAPI's HTTP import_raw_vdi; absent where no plan needs it. */
+  upload?(action: UploadAction, signal: AbortSignal | undefined, onProgress: (p: RelayProgress) => void): Promise<RelayResult>;
 }
+
+type UploadAction = Extract<StepAction, { kind: 'upload' }>;
 
 type RelayAction = Extract<StepAction, { kind: 'relay' }>;
 type ChecksumAction = Extract<StepAction, { kind: 'checksum' }>;
@@ -138,11 +142,13 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
         });
         record.output = tail(text || r.stdout + r.stderr);
         if (r.code !== 0) throw new Error(`exit status ${r.code ?? 'none (cancelled)'}${r.stderr ? `: ${r.stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`);
-      } else if (step.action.kind === 'relay') {
-        if (!opts.executors.relay) throw new Error('no relay here: this runner cannot stream bytes');
-        out.line(`$ ${actionText(step.action)}`);
+      } else if (step.action.kind === 'relay' || step.action.kind === 'upload') {
+        const action = step.action;
+        const stream = action.kind === 'relay' ? opts.executors.relay?.bind(undefined, action) : opts.executors.upload?.bind(undefined, action);
+        if (!stream) throw new Error('no relay here: this runner cannot stream bytes');
+        out.line(`$ ${actionText(action)}`);
         let shownTenth = 0;
-        const r = await opts.executors.relay(step.action, opts.signal, (p) => {
+        const r = await stream(opts.signal, (p) => {
           relayed = p.bytes;
           const tenth = Math.floor((p.bytes / Math.max(1, p.total)) * 10);
           if (tenth > shownTenth) {
@@ -152,7 +158,7 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
         });
         record.output = JSON.stringify(r);
         out.line(`${r.bytes} bytes in ${(r.elapsedMs / 1000).toFixed(1)} s, sha256 of the stream ${r.sha256}`);
-        if (r.bytes !== step.action.bytes) throw new Error(`${r.bytes} bytes went through, ${step.action.bytes} expected: the source ended early`);
+        if (r.bytes !== action.bytes) throw new Error(`${r.bytes} bytes went through, ${action.bytes} expected: the source ended early`);
       } else {
         if (!opts.executors.checksum) throw new Error('no checksum executor here');
         out.line(`$ ${actionText(step.action)}`);
@@ -173,7 +179,7 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
       opts.onStep?.(step, record.status, `${record.output ?? ''}\n${record.error}`);
       const leftBehind = step.action.kind === 'relay'
         ? ` ${relayed} of ${step.action.bytes} bytes had gone into ${step.action.target.device}: it holds a partial image.`
-        : '';
+        : step.action.kind === 'upload' ? ` ${relayed} of ${step.action.bytes} bytes had been sent to VDI ${step.action.vdi.name}: it holds a partial image.` : '';
       return finish(record.status, `step ${i + 1} (${step.title}) ${record.status === 'cancelled' ? 'was cancelled' : 'failed'};${leftBehind} ${stateNote()}`);
     } finally {
       record.ended = new Date().toISOString();

@@ -15,6 +15,8 @@ import type { Executors } from './runner';
 
 export interface SshExecutors {
   shell: Executors['shell'];
+  /** The source's bytes as a stream (dd over SSH, or a local file); `done` says how its end went. */
+  openSource(source: ByteSource, signal?: AbortSignal): Promise<{ stream: Readable; done: Promise<{ code: number | null; stderr: string } | undefined> }>;
   relay: NonNullable<Executors['relay']>;
   checksum: NonNullable<Executors['checksum']>;
   /** Closes every connection the run opened. */
@@ -39,6 +41,12 @@ export function sshExecutors(optionsFor: (host: HostTarget) => Promise<SshConnec
     if (r.code !== 0) throw new Error(`${host.name}: ${command.split(' ')[0]} failed (exit status ${r.code ?? 'none'}): ${r.stderr.trim().split('\n').slice(-2).join(' ')}`);
     return r.stdout;
   };
+  const openSource: SshExecutors['openSource'] = async (src, signal) => {
+    if (src.kind === 'local') return { stream: createReadStream(src.path, { highWaterMark: 4 * 1024 * 1024 }), done: Promise.resolve(undefined) };
+    const s = await execStream(await connectionTo(src.host), sh`dd if=${src.path} bs=${BLOCK} 2>/dev/null`, { signal });
+    s.stdin.end();
+    return { stream: s.stdout, done: s.done };
+  };
   const sha = (text: string) => {
     const m = /^([0-9a-f]{64})\b/.exec(text.trim());
     if (!m) throw new Error(`sha256sum printed no checksum: ${text.slice(0, 80)}`);
@@ -55,21 +63,15 @@ export function sshExecutors(optionsFor: (host: HostTarget) => Promise<SshConnec
       return { code: r.code, stdout: r.stdout, stderr: r.stderr };
     },
 
+    openSource,
+
     async relay(action, signal, onProgress) {
       const targetConn = await connectionTo(action.target.host);
-      const sourceConn = action.source.kind === 'ssh' ? await connectionTo(action.source.host) : undefined;
       // The target first: dd waits for its stdin; conv=fsync makes its exit mean "on the device".
       const target = await execStream(targetConn, sh`dd of=${action.target.device} bs=${BLOCK} conv=notrunc,fsync 2>&1`, { signal });
-      let source: Readable;
-      let sourceDone: Promise<{ code: number | null; stderr: string }> | undefined;
-      if (sourceConn && action.source.kind === 'ssh') {
-        const s = await execStream(sourceConn, sh`dd if=${action.source.path} bs=${BLOCK} 2>/dev/null`, { signal });
-        s.stdin.end();
-        source = s.stdout;
-        sourceDone = s.done;
-      } else {
-        source = createReadStream(action.source.path, { highWaterMark: 4 * 1024 * 1024 });
-      }
+      const opened = await openSource(action.source, signal);
+      const source = opened.stream;
+      const sourceDone = opened.done;
       let targetSays = '';
       target.stdout.on('data', (b: Buffer) => (targetSays += b.toString()));
       try {

@@ -2,6 +2,7 @@
 // sockets are checked against the pinned certificate before any request is written to them.
 
 import * as http from 'node:http';
+import type { Readable } from 'node:stream';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
@@ -141,6 +142,55 @@ export class Endpoint {
       });
       req.on('error', (err) => settle(err));
       req.end(payload);
+    });
+  }
+
+  /**
+   * PUT of a stream (XAPI's HTTP handlers, e.g. import_raw_vdi), with "Expect: 100-continue": the
+   * body starts once the server says so (or after a second, for servers that never do), so a redirect
+   * or a refusal comes back before any byte is sent. Backpressure from the socket reaches `body`.
+   */
+  putStream(path: string, body: Readable, length: number, options: { signal?: AbortSignal } = {}): Promise<HttpAnswer & { location?: string; bodySent: boolean }> {
+    const url = this.urlOf(path);
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      let bodySent = false;
+      const settle = (err: unknown, answer?: HttpAnswer & { location?: string }) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(fallback);
+        if (err) reject(options.signal?.aborted ? err : classifyNetworkError(err, url, this.idleTimeoutMs));
+        else resolve({ ...answer!, bodySent });
+      };
+      const req = (this.secure ? https : http).request({
+        protocol: this.url.protocol,
+        hostname: this.url.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: this.url.port || undefined,
+        path,
+        method: 'PUT',
+        agent: this.agent,
+        signal: options.signal,
+        headers: { 'Content-Length': length, Expect: '100-continue', 'User-Agent': 'XCP-Admin' },
+      }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => settle(null, {
+          status: res.statusCode ?? 0,
+          contentType: String(res.headers['content-type'] ?? ''),
+          body: Buffer.concat(chunks),
+          location: typeof res.headers.location === 'string' ? res.headers.location : undefined,
+        }));
+        res.on('error', (err) => settle(err));
+      });
+      const send = () => {
+        if (bodySent || settled) return;
+        bodySent = true;
+        body.pipe(req);
+        body.on('error', (err) => req.destroy(err));
+      };
+      const fallback = setTimeout(send, 1_000);
+      req.on('continue', send);
+      req.on('error', (err) => settle(err));
     });
   }
 

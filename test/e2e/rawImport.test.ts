@@ -55,6 +55,7 @@ test('S2 from the tree: the dd webview reaches 100% and shows the checksum verdi
     assert.ok(keyDialog.includes(src.ssh.hostKeySha256), 'the source host\'s key is shown before anything is sent');
     await quickInput(e2e, /SSH password for root@/, password);
     await quickInput(e2e, /Name of the new VDI/, 'legacy disk');
+    await quickInput(e2e, /How are the bytes written/, 'dd into the LV');
     await quickInput(e2e, /Which host writes into the LV/, undefined);
 
     await modalButton(e2e, /S2: Import a raw disk image: create the target VDI/, 'Run');

@@ -12,7 +12,8 @@ import { PoolConnection, type TlsTrust } from '../../../src/model/poolConnection
 import type { PoolModel } from '../../../src/model/poolModel';
 import { Journal } from '../../../src/procedures/journal';
 import type { ByteSource, HostTarget } from '../../../src/procedures/plan';
-import { planDestroyVdi, planImportTarget, planRawWrite } from '../../../src/procedures/rawImport';
+import { planDestroyVdi, planHttpImport, planImportTarget, planRawWrite } from '../../../src/procedures/rawImport';
+import { importRawVdi } from '../../../src/storage/importRawVdi';
 import { runPlan, type Executors } from '../../../src/procedures/runner';
 import { planSrRepair } from '../../../src/procedures/srRepair';
 import { sourceSize, sshExecutors } from '../../../src/procedures/sshExecutor';
@@ -196,4 +197,42 @@ test('S3: the SR a raw overwrite broke is repaired: exactly the bad LV removed (
   const master = s.model.master()!;
   const backup = await s.ssh.shell({ name: master.record.name_label, uuid: master.record.uuid, address: master.record.address }, `ls /etc/lvm/backup/VG_XenStorage-${s.fc.record.uuid}`, undefined, () => undefined);
   assert.equal(backup.code, 0, 'the metadata backup exists on the master');
+});
+
+test('S2 through XAPI\'s import_raw_vdi: into a VHD-based NFS SR, and into a local SR of a slave (the master redirects there)', async (t) => {
+  const s = await setup(t);
+  const sha = await makeImage(s, 8);
+  const bytes = await sourceSize(s.ssh, s.source);
+  const executors: Executors = {
+    ...s.executors,
+    upload: async (action, signal, onProgress) => {
+      const src = await s.ssh.openSource(action.source, signal);
+      const r = await importRawVdi({ ...(await s.conn.httpAccess()), vdiRef: action.vdi.ref, source: src.stream, bytes: action.bytes, onProgress, signal });
+      hosts.push(r.host);
+      return r;
+    },
+  };
+  const hosts: string[] = [];
+  for (const srName of ['NFS images', 'Local storage']) {
+    const sr = srName === 'NFS images'
+      ? s.model.all('SR').find((x) => x.record.name_label === srName)!
+      : s.model.localSrs(s.writer.ref)[0];
+    assert.match(planImportTarget(s.model, sr.ref, 'x', bytes, s.source).refusal ?? (sr.record.type === 'lvm' ? 'lvm' : ''), sr.record.type === 'nfs' ? /dd relay writes into an LV/ : /lvm/);
+    const created = await runPlan(planImportTarget(s.model, sr.ref, `via http to ${srName}`, bytes, s.source, 'http'), { executors, console: s.console, confirmer: yes });
+    assert.equal(created.status, 'done', created.message);
+    const vdiRef = created.steps[0].output as Ref<'VDI'>;
+    await until('the model has the VDI', () => s.model.get('VDI', vdiRef) !== undefined);
+    const plan = planHttpImport(s.model, vdiRef, s.source, bytes, s.writer.ref);
+    assert.equal(plan.refusal, undefined, plan.refusal);
+    const run = await runPlan(plan, { executors, console: s.console, confirmer: yes, journal: s.journal });
+    assert.equal(run.status, 'done', `${run.message}\n${s.lines.slice(-12).join('\n')}`);
+    assert.equal((JSON.parse(run.steps[0].output!) as { sha256: string }).sha256, sha);
+    if (sr.record.type === 'lvm') {
+      assert.equal((JSON.parse(run.steps[1].output!) as { target: string }).target, sha, 'the local LV holds the image');
+    } else {
+      assert.equal(run.steps.length, 1, 'no device checksum on a VHD-based SR');
+    }
+  }
+  const master = s.model.master()!.record.address;
+  assert.deepEqual(hosts, [master, s.writer.record.address], 'the NFS import went to the master; the local one was redirected to its host');
 });

@@ -1,0 +1,71 @@
+// XAPI's own way to put raw bytes into a VDI: HTTP PUT /import_raw_vdi?session_id=…&vdi=…&format=raw
+// (XenServer 6.1 and later, XCP-ng). No SSH and no LV handling, and it works on VHD-based SRs too:
+// the storage manager writes the bytes. The master may redirect to the host that sees the SR; the
+// redirect comes before the body (100-continue), so the same source stream goes to the next host.
+// No vscode import.
+
+import { createHash } from 'node:crypto';
+import { Transform, type Readable } from 'node:stream';
+import { Endpoint } from '../xapi/http';
+import { hostPortOf } from '../xapi/session';
+import type { CertificatePolicy } from '../xapi/tls';
+import type { RelayProgress, RelayResult } from './relay';
+
+const MAX_REDIRECTS = 3;
+
+export class ImportRawVdiError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+function explain(status: number, body: string, url: string): string {
+  if (status === 404) return `${url} has no import_raw_vdi handler (HTTP 404): XenServer 6.1+ and XCP-ng have it, XCP 1.x does not. Use the dd relay into the LV instead (LVM SRs, raw VDIs).`;
+  if (status === 401 || status === 403) return `The server refused the session for import_raw_vdi (HTTP ${status}): log in again and retry.`;
+  return `import_raw_vdi answered HTTP ${status}: ${body.trim().slice(0, 200) || 'no detail'}`;
+}
+
+export async function importRawVdi(opts: {
+  baseUrl: URL;
+  sessionRef: string;
+  vdiRef: string;
+  certificates?: CertificatePolicy;
+  source: Readable;
+  bytes: number;
+  onProgress?(p: RelayProgress): void;
+  signal?: AbortSignal;
+}): Promise<RelayResult & { host: string }> {
+  const hash = createHash('sha256');
+  const started = Date.now();
+  let sent = 0;
+  const meter = new Transform({
+    highWaterMark: 4 * 1024 * 1024,
+    transform(chunk: Buffer, _e, done) {
+      sent += chunk.length;
+      hash.update(chunk);
+      opts.onProgress?.({ bytes: sent, total: opts.bytes, elapsedMs: Date.now() - started });
+      done(null, chunk);
+    },
+  });
+  const body = opts.source.pipe(meter);
+  opts.source.on('error', (e) => meter.destroy(e));
+  let url = new URL(`/import_raw_vdi?session_id=${encodeURIComponent(opts.sessionRef)}&vdi=${encodeURIComponent(opts.vdiRef)}&format=raw`, opts.baseUrl);
+  for (let hop = 0; ; hop++) {
+    const pin = url.protocol === 'https:' ? await opts.certificates?.pinFor(hostPortOf(url)) : undefined;
+    const endpoint = new Endpoint({ url: new URL('/', url), pin, idleTimeoutMs: 120_000 });
+    try {
+      const answer = await endpoint.putStream(url.pathname + url.search, body, opts.bytes, { signal: opts.signal });
+      if (answer.status >= 300 && answer.status < 400 && answer.location && !answer.bodySent && hop < MAX_REDIRECTS) {
+        const next = new URL(answer.location, url);
+        if (next.protocol !== url.protocol) throw new ImportRawVdiError(answer.status, `import_raw_vdi redirected from ${url.protocol} to ${next.protocol}: refused.`);
+        url = next;
+        continue;
+      }
+      if (answer.status !== 200) throw new ImportRawVdiError(answer.status, explain(answer.status, answer.body.toString('utf8'), url.origin));
+      if (sent !== opts.bytes) throw new Error(`${sent} bytes sent, ${opts.bytes} expected: the source ended early`);
+      return { bytes: sent, sha256: hash.digest('hex'), elapsedMs: Date.now() - started, host: url.hostname };
+    } finally {
+      endpoint.destroy();
+    }
+  }
+}
