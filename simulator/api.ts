@@ -5,6 +5,7 @@ import { CLASSES, ClassName, NAME_LABEL_LOOKUP, NULL_REF, classFromLower, fields
 
 import { HostPlace, PoolState, Session, SimState, XObject } from './state';
 import { addVdi as addVdiTo, removeVdi as removeVdiFrom } from './vdis';
+import { createPbd, createVbd, destroyPbd, destroyVbd, forgetSr, introduceSr, rediscoverVolumes, unplugPbd } from './srLifecycle';
 import { XI4, XStruct, XValue } from './xmlrpc-wire';
 
 /** An XAPI error: the code first, then its parameters, as ErrorDescription carries them. */
@@ -163,6 +164,8 @@ METHODS.set('SR.scan', {
   write: true,
   run(ctx, pool, [, ref]) {
     const sr = objOf(pool, 'SR', ref);
+    if (!(sr.record.PBDs as string[]).some((p) => pool.getOf('PBD', p)?.record.currently_attached === true)) fail('SR_NOT_ATTACHED', sr.ref);
+    rediscoverVolumes(pool, sr);
     // With dom0s the volumes are files: the scan reads them (a VHD whose header a raw write destroyed
     // fails it, as LVHDSR's scan does). Without, the state is already current.
     const problem = ctx.sim.storage?.scan(pool, sr);
@@ -204,6 +207,113 @@ METHODS.set('VDI.destroy', {
   },
 });
 
+// ---- an SR's records apart from its disks (S3's forget and re-attach; srLifecycle.ts) -----------------
+
+function structOf(v: XValue): Record<string, XValue> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) ? (v as Record<string, XValue>) : {};
+}
+function stringMap(v: XValue): Record<string, string> {
+  return Object.fromEntries(Object.entries(structOf(v)).map(([k, x]) => [k, str(x)]));
+}
+/** An object the refusal-or-result helpers return, or the refusal raised as xapi would. */
+function orFail<T>(r: T | string[]): T {
+  if (Array.isArray(r)) fail(...(r as string[]));
+  return r as T;
+}
+
+METHODS.set('SR.forget', {
+  arity: 2,
+  write: true,
+  run(_c, pool, [, ref]) {
+    const refusal = forgetSr(pool, objOf(pool, 'SR', ref));
+    if (refusal) fail(...refusal);
+    return '';
+  },
+});
+
+METHODS.set('SR.introduce', {
+  arity: 8,
+  write: true,
+  run(_c, pool, [, uuid, name_label, name_description, type, content_type, shared, sm_config]) {
+    const sr = orFail(introduceSr(pool, { uuid: str(uuid), name_label: str(name_label), name_description: str(name_description), type: str(type), content_type: str(content_type), shared: shared === true, sm_config: stringMap(sm_config) }));
+    return sr.ref;
+  },
+});
+
+METHODS.set('PBD.create', {
+  arity: 2,
+  write: true,
+  run(_c, pool, [, recordValue]) {
+    const r = structOf(recordValue);
+    const pbd = orFail(createPbd(pool, objOf(pool, 'host', r.host), objOf(pool, 'SR', r.SR), stringMap(r.device_config), stringMap(r.other_config)));
+    return pbd.ref;
+  },
+});
+
+METHODS.set('PBD.plug', {
+  arity: 2,
+  write: true,
+  run(ctx, pool, [, ref]) {
+    const pbd = objOf(pool, 'PBD', ref);
+    const host = objOf(pool, 'host', pbd.record.host);
+    if (ctx.sim.isDown(host.record.address as string)) fail('HOST_OFFLINE', host.ref);
+    if (pbd.record.currently_attached !== true) pool.update(pbd, { currently_attached: true });
+    return '';
+  },
+});
+
+METHODS.set('PBD.unplug', {
+  arity: 2,
+  write: true,
+  run(_c, pool, [, ref]) {
+    const refusal = unplugPbd(pool, objOf(pool, 'PBD', ref));
+    if (refusal) fail(...refusal);
+    return '';
+  },
+});
+
+METHODS.set('PBD.destroy', {
+  arity: 2,
+  write: true,
+  run(_c, pool, [, ref]) {
+    const refusal = destroyPbd(pool, objOf(pool, 'PBD', ref));
+    if (refusal) fail(...refusal);
+    return '';
+  },
+});
+
+METHODS.set('pool.set_default_SR', {
+  arity: 3,
+  write: true,
+  run(_c, pool, [, ref, srRef]) {
+    const p = objOf(pool, 'pool', ref);
+    pool.update(p, { default_SR: srRef === NULL_REF ? NULL_REF : objOf(pool, 'SR', srRef).ref });
+    return '';
+  },
+});
+
+METHODS.set('VBD.create', {
+  arity: 2,
+  write: true,
+  run(_c, pool, [, recordValue]) {
+    const r = structOf(recordValue);
+    const empty = r.empty === true;
+    const vdi = empty ? undefined : objOf(pool, 'VDI', r.VDI);
+    const vbd = orFail(createVbd(pool, objOf(pool, 'VM', r.VM), vdi, { userdevice: str(r.userdevice), bootable: r.bootable === true, mode: str(r.mode) || 'RW', type: str(r.type) || 'Disk', unpluggable: r.unpluggable !== false, empty, other_config: stringMap(r.other_config) }));
+    return vbd.ref;
+  },
+});
+
+METHODS.set('VBD.destroy', {
+  arity: 2,
+  write: true,
+  run(_c, pool, [, ref]) {
+    const refusal = destroyVbd(pool, objOf(pool, 'VBD', ref));
+    if (refusal) fail(...refusal);
+    return '';
+  },
+});
+
 // ---- recovery after a dead host (xapi_vm.ml power_state_reset, xapi_host.ml destroy) ---------------
 
 function hostIsLive(pool: PoolState, host: XObject): boolean {
@@ -228,6 +338,28 @@ METHODS.set('VM.power_state_reset', {
     return '';
   },
 });
+
+for (const method of ['VM.clean_shutdown', 'VM.hard_shutdown']) {
+  METHODS.set(method, {
+    arity: 2,
+    write: true,
+    run(ctx, pool, [, ref]) {
+      const vm = objOf(pool, 'VM', ref);
+      if (vm.record.is_control_domain) fail('OPERATION_NOT_ALLOWED', 'This operation is not allowed on a control domain');
+      if (vm.record.power_state !== 'Running' && vm.record.power_state !== 'Paused') fail('VM_BAD_POWER_STATE', vm.ref, 'running', str(vm.record.power_state).toLowerCase());
+      const host = pool.getOf('host', vm.record.resident_on as string);
+      // The host that runs the VM stops it: a host that does not answer cannot.
+      if (host && ctx.sim.isDown(host.record.address as string)) fail('HOST_OFFLINE', host.ref);
+      for (const vbdRef of vm.record.VBDs as string[]) {
+        const vbd = pool.getOf('VBD', vbdRef);
+        if (vbd?.record.currently_attached) pool.update(vbd, { currently_attached: false });
+      }
+      if (host) pool.removeFromSet(host, 'resident_VMs', vm.ref);
+      pool.update(vm, { power_state: 'Halted', resident_on: NULL_REF, domid: -1 });
+      return '';
+    },
+  });
+}
 
 METHODS.set('host.destroy', {
   arity: 2,

@@ -6,11 +6,11 @@ import type { PoolState, XObject } from './state';
 const MiB = 1024 ** 2;
 
 /** Adds a VDI the way `xe vdi-create` would leave it: in the SR's VDIs, counted in its usage. */
-export function addVdi(pool: PoolState, sr: XObject, opts: { name_label: string; virtual_size: number; format: 'raw' | 'vhd'; name_description?: string }): XObject {
+export function addVdi(pool: PoolState, sr: XObject, opts: { name_label: string; virtual_size: number; format: 'raw' | 'vhd'; name_description?: string; uuid?: string }): XObject {
   const raw = opts.format === 'raw';
   const size = opts.virtual_size;
   const physical = raw || sr.record.type !== 'nfs' ? Math.ceil(size / (4 * MiB)) * 4 * MiB : 2 * MiB;
-  const uuid = pool.newUuid();
+  const uuid = opts.uuid ?? pool.newUuid();
   const vdi = pool.create(
     'VDI',
     {

@@ -47,10 +47,11 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
     return undefined;
   }
   const destructive = plan.steps.filter((s) => s.destructive).length;
+  const asks = plan.steps.filter((s) => s.destructive && !s.confirmedBy).length;
   const run = 'Run';
   const go = await vscode.window.showWarningMessage(
     `${plan.procedure}: ${plan.title} — ${plan.target.name}?`,
-    { modal: true, detail: `${plan.summary}\n\n${plan.steps.length} step(s), ${destructive} destructive (each asks again, naming its object). The full plan is open in the editor.` },
+    { modal: true, detail: `${plan.summary}\n\n${plan.steps.length} step(s), ${destructive} destructive (${asks === destructive ? 'each asks again, naming its object' : `${asks} confirmation(s) naming the object cover them`}). The full plan is open in the editor.` },
     run,
   );
   if (go !== run) return undefined;

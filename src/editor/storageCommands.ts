@@ -8,6 +8,7 @@ import type { ByteSource, HostTarget } from '../procedures/plan';
 import { planDestroyVdi, planHttpImport, planImportTarget, planRawWrite } from '../procedures/rawImport';
 import type { RelayProgress } from '../storage/relay';
 import { LVM_SR_TYPES } from '../tree/storagePaths';
+import { planSrReattach } from '../procedures/srReattach';
 import { planSrRepair } from '../procedures/srRepair';
 import { gridCell, HOST_STEPS, parseSizes, planSrResize, POOL_STEPS } from '../procedures/srResize';
 import type { Executors } from '../procedures/runner';
@@ -252,7 +253,20 @@ export function registerStorageCommands(deps: StorageCommandDeps): vscode.Dispos
       // The scan's own error names the LV it chokes on.
       const scanError = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Scanning the SR to see what fails…' }, () =>
         connection.call('SR.scan', [node.ref]).then(() => undefined, (err: unknown) => describeError(err)));
-      await runWithConfirmation(deps, t.pool, planSrRepair(t.model, node.ref, scanError, await deps.journal.entries()));
+      const repair = planSrRepair(t.model, node.ref, scanError, await deps.journal.entries());
+      const run = await runWithConfirmation(deps, t.pool, repair);
+      // The runbook's last resort when the scan still fails (or names no single culprit): forget and re-attach.
+      const stillFails = run?.status === 'failed' && run.steps.find((s) => s.status === 'failed')?.id === 'scan';
+      if (!stillFails && !(repair.refusal && scanError)) return;
+      const sr = t.model.get('SR', node.ref)?.name_label ?? 'the SR';
+      const reattach = 'Forget and Re-attach…';
+      const answer = await vscode.window.showWarningMessage(`The scan of ${sr} still fails.`, { modal: true, detail: `The runbook's last resort: forget ${sr} and attach it again under the same uuid, without formatting it. The plan shows every step first.` }, reattach);
+      if (answer === reattach) await vscode.commands.executeCommand('xcpAdmin.sr.reattach', node);
+    }),
+    vscode.commands.registerCommand('xcpAdmin.sr.reattach', async (node?: TreeNode) => {
+      const t = connectedModel(deps, node, 'sr');
+      if (!t || node?.kind !== 'sr') return;
+      await runWithConfirmation(deps, t.pool, planSrReattach(t.model, node.ref));
     }),
     vscode.commands.registerCommand('xcpAdmin.sr.growOnline', async (node?: TreeNode) => {
       const t = connectedModel(deps, node, 'sr');

@@ -33,11 +33,19 @@ export function describeSource(s: ByteSource): string {
   return s.kind === 'ssh' ? `${s.host.name}:${s.path}` : `this machine:${s.path}`;
 }
 
+/**
+ * An XAPI argument known only when the step runs: what an earlier XAPI step of the plan returned (the
+ * SR that SR.introduce made), or the ref of an object found by its uuid then (a VDI a scan brought back).
+ */
+export type LateArg = { $resultOf: string } | { $refOf: string; uuid: string };
+export const resultOf = (stepId: string): LateArg => ({ $resultOf: stepId });
+export const refOf = (cls: string, uuid: string): LateArg => ({ $refOf: cls, uuid });
+
 export type StepAction =
   | {
       kind: 'xapi';
       method: string;
-      /** The call's arguments after the session (refs, values). */
+      /** The call's arguments after the session (refs, values, LateArgs at any depth). */
       args: unknown[];
       /** The same call as an `xe` command line, for the terminal and the preview. */
       xe: string;
@@ -65,6 +73,8 @@ export interface Step {
   confirmObject?: ObjectRef;
   /** The confirmation wants the object's name typed in, not a click (irreversible steps). */
   typeToConfirm?: boolean;
+  /** A destructive step that the confirmation of an earlier step (this id) already covers: it does not ask again. */
+  confirmedBy?: string;
   action: StepAction;
   /** How to tell that it worked. */
   check?: string;
@@ -128,7 +138,9 @@ export function preview(plan: Plan): string {
   }
   lines.push('## Steps', '');
   plan.steps.forEach((s, i) => {
-    lines.push(`${i + 1}. **${s.title}**${s.destructive ? (s.typeToConfirm ? ' — ⚠ destructive, asks you to type the name' : ' — ⚠ destructive, asks for confirmation') : ''}`);
+    const coveredBy = s.confirmedBy ? plan.steps.findIndex((x) => x.id === s.confirmedBy) + 1 : 0;
+    const warning = !s.destructive ? '' : coveredBy ? ` — ⚠ destructive, under the confirmation of step ${coveredBy}` : s.typeToConfirm ? ' — ⚠ destructive, asks you to type the name' : ' — ⚠ destructive, asks for confirmation';
+    lines.push(`${i + 1}. **${s.title}**${warning}`);
     lines.push(`   - why: ${s.why}`);
     if (s.action.kind === 'xapi') {
       const on = s.action.on ? ` on ${s.action.on.host.name} (${s.action.on.host.address}, ${s.action.on.session} session)` : '';

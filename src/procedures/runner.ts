@@ -62,15 +62,33 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
   });
 
+type XapiAction = Extract<StepAction, { kind: 'xapi' }>;
+
+/** The step's arguments with every LateArg filled in: earlier steps' results, refs looked up by uuid now. */
+async function resolveArgs(value: unknown, action: XapiAction, results: ReadonlyMap<string, unknown>, opts: RunOptions): Promise<unknown> {
+  if (Array.isArray(value)) return Promise.all(value.map((v) => resolveArgs(v, action, results, opts)));
+  if (typeof value !== 'object' || value === null || value instanceof Date) return value;
+  const late = value as Partial<{ $resultOf: string; $refOf: string; uuid: string }>;
+  if (typeof late.$resultOf === 'string') {
+    if (!results.has(late.$resultOf)) throw new Error(`the plan uses the result of step "${late.$resultOf}", which has not run`);
+    return results.get(late.$resultOf);
+  }
+  if (typeof late.$refOf === 'string' && typeof late.uuid === 'string') return opts.executors.xapi(`${late.$refOf}.get_by_uuid`, [late.uuid], opts.signal, action.on);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = await resolveArgs(v, action, results, opts);
+  return out;
+}
+
 /** An XAPI step's call, repeated until `expect` passes or `waitMs` is over (then the last reason throws). */
-async function callUntilExpected(step: Step, opts: RunOptions): Promise<unknown> {
-  const action = step.action as Extract<Step['action'], { kind: 'xapi' }>;
+async function callUntilExpected(step: Step, opts: RunOptions, results: ReadonlyMap<string, unknown>): Promise<unknown> {
+  const action = step.action as XapiAction;
+  const args = (await resolveArgs(action.args, action, results, opts)) as unknown[];
   const deadline = Date.now() + (step.waitMs ?? 0);
   let waiting = false;
   for (;;) {
     let problem: string;
     try {
-      const value = await opts.executors.xapi(action.method, action.args, opts.signal, action.on);
+      const value = await opts.executors.xapi(action.method, args, opts.signal, action.on);
       const wrong = step.expect?.(value);
       if (wrong === undefined) return value;
       problem = wrong;
@@ -90,6 +108,8 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
   const started = new Date();
   const steps: JournalStep[] = plan.steps.map((s) => ({ id: s.id, title: s.title, status: 'not run' as StepStatus }));
   const { console: out } = opts;
+  /** What each XAPI step returned, by step id (for later steps' LateArgs). */
+  const results = new Map<string, unknown>();
   const finish = async (status: RunStatus, message: string): Promise<RunResult> => {
     out.line('');
     out.line(`${status === 'done' ? '✔' : '✖'} ${plan.procedure} ${status}: ${message}`);
@@ -116,7 +136,8 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
     }
     out.line('');
     out.line(`## ${i + 1}/${plan.steps.length} ${step.title}`);
-    if (step.destructive) {
+    const covered = step.confirmedBy !== undefined && steps.some((s) => s.id === step.confirmedBy && s.status === 'done');
+    if (step.destructive && !covered) {
       const ok = await opts.confirmer.confirm(step, plan);
       if (!ok) {
         record.status = 'declined';
@@ -129,7 +150,8 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
     try {
       if (step.action.kind === 'xapi') {
         out.line(`${step.action.on ? `[root@${step.action.on.host.name}]# ` : '$ '}${step.action.xe}`);
-        const value = await callUntilExpected(step, opts);
+        const value = await callUntilExpected(step, opts, results);
+        results.set(step.id, value);
         record.output = typeof value === 'string' ? value : JSON.stringify(value);
         if (record.output) out.line(opts.nameOf ? record.output.replace(/OpaqueRef:[0-9a-fA-F-]+/g, (r) => opts.nameOf!(r) ?? r) : record.output);
       } else if (step.action.kind === 'shell') {

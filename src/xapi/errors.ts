@@ -160,6 +160,10 @@ export function describeXapiError(err: XapiError): string {
       return say(`The storage repository ${p(params, 0)} is still plugged on hosts (it has PBDs). Unplug and destroy its PBDs first.`);
     case 'SR_NOT_EMPTY':
       return say('The storage repository still holds virtual disks. Remove or move them first.');
+    case 'SR_NOT_ATTACHED':
+      return say(`The storage repository ${p(params, 0)} is not plugged on any host. Plug its PBDs first (xe pbd-plug), the master's first.`);
+    case 'DEVICE_ALREADY_EXISTS':
+      return say(`The VM already has a disk in slot ${p(params, 0)}. Pick a free device number, or remove the slot that is there.`);
     case 'PBD_EXISTS':
       return say('A PBD for this SR already exists on that host.');
     case 'OPERATION_NOT_ALLOWED':
