@@ -4,7 +4,7 @@
 // is rescanned (`echo 1 > …/device/rescan`), then the map resized (`multipathd -k"resize map …"`),
 // then the PV (`pvresize`); SR.scan then reads the larger VG into physical_size. As on a real pool.
 
-import { mkdirSync, writeFileSync, watch, type FSWatcher } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import type { PoolState, XObject } from '../state';
 import type { Dom0Sandbox } from './sandbox';
@@ -110,9 +110,9 @@ export class Luns {
     for (const p of view.paths) {
       const dir = join(dm, 'slaves', p.name);
       mkdirSync(join(dir, 'device'), { recursive: true });
-      writeFileSync(join(dir, 'size'), `${p.size / SECTOR}\n`);
+      replaceFile(join(dir, 'size'), `${p.size / SECTOR}\n`);
     }
-    writeFileSync(join(dm, 'size'), `${view.mapSize / SECTOR}\n`);
+    replaceFile(join(dm, 'size'), `${view.mapSize / SECTOR}\n`);
   }
 
   /** A write into a path's device/rescan makes it read the array's size (the kernel re-reads the capacity). */
@@ -129,6 +129,13 @@ export class Luns {
       this.watchers.push(w);
     }
   }
+}
+
+/** Writes a sysfs-like file in one step: a reader sees the old value or the new one, never an empty file. */
+function replaceFile(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
 }
 
 export function gib(n: number): string {
