@@ -4,12 +4,11 @@
 // redirect comes before the body (100-continue), so the same source stream goes to the next host.
 // No vscode import.
 
-import { createHash } from 'node:crypto';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { Endpoint } from '../xapi/http';
 import { hostPortOf } from '../xapi/session';
 import type { CertificatePolicy } from '../xapi/tls';
-import type { RelayProgress, RelayResult } from './relay';
+import { StreamMeter, type RelayProgress, type RelayResult } from './relay';
 
 const MAX_REDIRECTS = 3;
 
@@ -35,18 +34,7 @@ export async function importRawVdi(opts: {
   onProgress?(p: RelayProgress): void;
   signal?: AbortSignal;
 }): Promise<RelayResult & { host: string }> {
-  const hash = createHash('sha256');
-  const started = Date.now();
-  let sent = 0;
-  const meter = new Transform({
-    highWaterMark: 4 * 1024 * 1024,
-    transform(chunk: Buffer, _e, done) {
-      sent += chunk.length;
-      hash.update(chunk);
-      opts.onProgress?.({ bytes: sent, total: opts.bytes, elapsedMs: Date.now() - started });
-      done(null, chunk);
-    },
-  });
+  const meter = new StreamMeter(opts.bytes, opts.onProgress);
   const body = opts.source.pipe(meter);
   opts.source.on('error', (e) => meter.destroy(e));
   let url = new URL(`/import_raw_vdi?session_id=${encodeURIComponent(opts.sessionRef)}&vdi=${encodeURIComponent(opts.vdiRef)}&format=raw`, opts.baseUrl);
@@ -62,8 +50,8 @@ export async function importRawVdi(opts: {
         continue;
       }
       if (answer.status !== 200) throw new ImportRawVdiError(answer.status, explain(answer.status, answer.body.toString('utf8'), url.origin));
-      if (sent !== opts.bytes) throw new Error(`${sent} bytes sent, ${opts.bytes} expected: the source ended early`);
-      return { bytes: sent, sha256: hash.digest('hex'), elapsedMs: Date.now() - started, host: url.hostname };
+      if (meter.bytes !== opts.bytes) throw new Error(`${meter.bytes} bytes sent, ${opts.bytes} expected: the source ended early`);
+      return { ...meter.result(), host: url.hostname };
     } finally {
       endpoint.destroy();
     }

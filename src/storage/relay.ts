@@ -26,20 +26,32 @@ export interface RelayOptions {
   onProgress?(p: RelayProgress): void;
 }
 
-export async function relayStream(source: Readable, target: Writable, opts: RelayOptions): Promise<RelayResult> {
-  const hash = createHash('sha256');
-  const started = Date.now();
-  let bytes = 0;
-  const meter = new Transform({
+/** A pass-through that counts and hashes the bytes and reports progress for each chunk. */
+export class StreamMeter extends Transform {
+  private readonly hash = createHash('sha256');
+  private readonly started = Date.now();
+  bytes = 0;
+
+  constructor(private readonly total: number, private readonly onProgress?: (p: RelayProgress) => void) {
     // A larger buffer than the default keeps both SSH windows busy without unbounded memory.
-    highWaterMark: 4 * 1024 * 1024,
-    transform(chunk: Buffer, _enc, done) {
-      bytes += chunk.length;
-      hash.update(chunk);
-      opts.onProgress?.({ bytes, total: opts.total, elapsedMs: Date.now() - started });
-      done(null, chunk);
-    },
-  });
+    super({ highWaterMark: 4 * 1024 * 1024 });
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: (err: null, chunk: Buffer) => void): void {
+    this.bytes += chunk.length;
+    this.hash.update(chunk);
+    this.onProgress?.({ bytes: this.bytes, total: this.total, elapsedMs: Date.now() - this.started });
+    done(null, chunk);
+  }
+
+  /** What went through, once the stream has ended. */
+  result(): RelayResult {
+    return { bytes: this.bytes, sha256: this.hash.digest('hex'), elapsedMs: Date.now() - this.started };
+  }
+}
+
+export async function relayStream(source: Readable, target: Writable, opts: RelayOptions): Promise<RelayResult> {
+  const meter = new StreamMeter(opts.total, opts.onProgress);
   await pipeline(source, meter, target, { signal: opts.signal });
-  return { bytes, sha256: hash.digest('hex'), elapsedMs: Date.now() - started };
+  return meter.result();
 }
