@@ -361,6 +361,118 @@ for (const method of ['VM.clean_shutdown', 'VM.hard_shutdown']) {
   });
 }
 
+// ---- a VM from a template and a disk (S2's last step; xapi_vm.ml, xapi_vm_helpers.ml) --------------
+
+function num(v: XValue): number {
+  return Number(typeof v === 'object' && v !== null && 'value' in v ? (v as { value: number }).value : v);
+}
+function haltedVm(pool: PoolState, ref: XValue): XObject {
+  const vm = objOf(pool, 'VM', ref);
+  if (vm.record.power_state !== 'Halted') fail('VM_BAD_POWER_STATE', vm.ref, 'halted', str(vm.record.power_state).toLowerCase());
+  return vm;
+}
+
+METHODS.set('VM.clone', {
+  arity: 3,
+  write: true,
+  run(_c, pool, [, ref, newName]) {
+    const src = haltedVm(pool, ref);
+    if ((src.record.VBDs as string[]).length) fail('INTERNAL_ERROR', 'the simulator clones only VMs and templates without disks');
+    const { uuid: _uuid, ...fields } = src.record;
+    const vm = pool.create('VM', { ...fields, name_label: str(newName), VBDs: [], VIFs: [], consoles: [], snapshots: [], children: [], parent: NULL_REF, metrics: NULL_REF, guest_metrics: NULL_REF });
+    return vm.ref;
+  },
+});
+
+METHODS.set('VM.remove_from_other_config', {
+  arity: 3,
+  write: true,
+  run(_c, pool, [, ref, key]) {
+    const vm = objOf(pool, 'VM', ref);
+    const { [str(key)]: _gone, ...rest } = vm.record.other_config as Record<string, XValue>;
+    pool.update(vm, { other_config: rest });
+    return '';
+  },
+});
+
+METHODS.set('VM.set_is_a_template', {
+  arity: 3,
+  write: true,
+  run(_c, pool, [, ref, value]) {
+    const vm = haltedVm(pool, ref);
+    pool.update(vm, { is_a_template: value === true });
+    return '';
+  },
+});
+
+METHODS.set('VM.set_memory_limits', {
+  arity: 6,
+  write: true,
+  run(_c, pool, [, ref, smin, smax, dmin, dmax]) {
+    const vm = haltedVm(pool, ref);
+    const [sMin, sMax, dMin, dMax] = [smin, smax, dmin, dmax].map(num);
+    if (![sMin, sMax, dMin, dMax].every(Number.isSafeInteger) || !(sMin <= dMin && dMin <= dMax && dMax <= sMax)) fail('MEMORY_CONSTRAINT_VIOLATION', 'Memory limits must satisfy: static_min <= dynamic_min <= dynamic_max <= static_max');
+    pool.update(vm, { memory_static_min: sMin, memory_static_max: sMax, memory_dynamic_min: dMin, memory_dynamic_max: dMax, memory_target: dMax });
+    return '';
+  },
+});
+
+METHODS.set('VM.set_VCPUs_max', {
+  arity: 3,
+  write: true,
+  run(_c, pool, [, ref, value]) {
+    const vm = haltedVm(pool, ref);
+    const n = num(value);
+    if (!Number.isInteger(n) || n < 1) fail('VALUE_NOT_SUPPORTED', 'VCPUs_max', str(value), 'must be a positive integer');
+    if (n < (vm.record.VCPUs_at_startup as number)) fail('VALUE_NOT_SUPPORTED', 'VCPUs_max', String(n), 'VCPUs_max must be greater than or equal to VCPUs_at_startup');
+    pool.update(vm, { VCPUs_max: n });
+    return '';
+  },
+});
+
+METHODS.set('VM.set_VCPUs_at_startup', {
+  arity: 3,
+  write: true,
+  run(_c, pool, [, ref, value]) {
+    const vm = haltedVm(pool, ref);
+    const n = num(value);
+    if (!Number.isInteger(n) || n < 1 || n > (vm.record.VCPUs_max as number)) fail('VALUE_NOT_SUPPORTED', 'VCPUs_at_startup', str(value), 'VCPUs_at_startup must be between 1 and VCPUs_max');
+    pool.update(vm, { VCPUs_at_startup: n });
+    return '';
+  },
+});
+
+for (const field of ['HVM_boot_policy', 'PV_bootloader']) {
+  METHODS.set(`VM.set_${field}`, {
+    arity: 3,
+    write: true,
+    run(_c, pool, [, ref, value]) {
+      pool.update(objOf(pool, 'VM', ref), { [field]: str(value) });
+      return '';
+    },
+  });
+}
+
+METHODS.set('VM.start', {
+  arity: 4,
+  write: true,
+  run(ctx, pool, [, ref]) {
+    const vm = objOf(pool, 'VM', ref);
+    if (vm.record.is_a_template) fail('VM_IS_TEMPLATE', vm.ref, 'start');
+    haltedVm(pool, ref);
+    const vbds = (vm.record.VBDs as string[]).map((r) => pool.getOf('VBD', r)).filter((b): b is XObject => !!b && b.record.empty !== true);
+    const srs = [...new Set(vbds.map((b) => pool.getOf('VDI', b.record.VDI as string)?.record.SR as string))];
+    // The first live host that has every SR of the VM's disks plugged (xapi's host choice, simplified).
+    const sees = (host: XObject, sr: string) => (host.record.PBDs as string[]).some((p) => { const pbd = pool.getOf('PBD', p); return pbd?.record.SR === sr && pbd.record.currently_attached === true; });
+    const host = [...pool.all('host')].find((h) => hostIsLive(pool, h) && !ctx.sim.isDown(h.record.address as string) && srs.every((sr) => sees(h, sr)));
+    if (!host) fail('VM_REQUIRES_SR', vm.ref, srs[0] ?? NULL_REF);
+    for (const b of vbds) pool.update(b, { currently_attached: true });
+    pool.addToSet(host, 'resident_VMs', vm.ref);
+    pool.update(vm, { power_state: 'Running', resident_on: host.ref, domid: 100 + pool.count('VM') });
+    return '';
+  },
+});
+
 METHODS.set('host.destroy', {
   arity: 2,
   write: true,

@@ -291,6 +291,18 @@ function buildPool(spec: PoolSpec, poolIndex: number, net: number, rng: () => nu
     other_config: { 'cpuid_feature_mask': 'ffffff7f-ffffffff-ffffffff-ffffffff', memory_ratio_hvm: '0.25', memory_ratio_pv: '0.25' },
   });
 
+  // The template every XCP pool ships for an OS it has no template for (the runbook's "Other").
+  pool.create('VM', {
+    name_label: 'Other install media',
+    name_description: 'For an operating system without a template of its own: install from media, or attach a disk you bring.',
+    is_a_template: true,
+    HVM_boot_policy: 'BIOS order',
+    HVM_boot_params: { order: 'cdn' },
+    memory_static_max: 256 * MiB, memory_dynamic_max: 256 * MiB, memory_dynamic_min: 256 * MiB, memory_static_min: 128 * MiB,
+    platform: { nx: 'false', acpi: 'true', apic: 'true', pae: 'true', viridian: 'true' },
+    other_config: { disks: '<provision><disk device="0" size="8589934592" sr="" bootable="true" type="system"/></provision>', 'install-methods': 'cdrom', default_template: 'true' },
+  });
+
   // VMs spread over the hosts (most running), each with a disk or two.
   const serviceCounters = new Map<string, number>();
   const vmDisks: { vm: XObject; host: XObject | undefined; running: boolean }[] = [];

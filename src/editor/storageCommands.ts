@@ -21,6 +21,7 @@ import { formatBytesShort, initialDd, initialResize, reduceDd, reduceResize, typ
 import { ProgressPanel } from '../webviews/progressPanel';
 import { runWithConfirmation, type ProcedureCommandDeps } from './procedureCommands';
 import { sshOptions } from './shellCommands';
+import { makeVmWithDisk } from './vmFromDiskCommand';
 
 export interface StorageCommandDeps extends ProcedureCommandDeps {
   extensionUri: vscode.Uri;
@@ -97,7 +98,8 @@ async function waitForVdi(deps: ProcedureCommandDeps, pool: string, ref: Ref<'VD
 }
 
 /** The write (plan 2 of S2) with the dd webview following the relay and the checksums. */
-async function writeWithProgress(deps: StorageCommandDeps, ssh: SshExecutors, pool: string, model: PoolModel, vdiRef: Ref<'VDI'>, source: ByteSource, bytes: number, writer: Ref<'host'>, via: 'relay' | 'http'): Promise<void> {
+/** The bytes into the VDI with the dd webview; true when every step (checksums included) passed. */
+async function writeWithProgress(deps: StorageCommandDeps, ssh: SshExecutors, pool: string, model: PoolModel, vdiRef: Ref<'VDI'>, source: ByteSource, bytes: number, writer: Ref<'host'>, via: 'relay' | 'http'): Promise<boolean> {
   const plan = via === 'relay' ? planRawWrite(model, vdiRef, source, bytes, writer) : planHttpImport(model, vdiRef, source, bytes, writer);
   const cancel = new AbortController();
   let panel: ProgressPanel<DdState, DdToView> | undefined;
@@ -151,6 +153,7 @@ async function writeWithProgress(deps: StorageCommandDeps, ssh: SshExecutors, po
     );
     if (answer === destroy) await runWithConfirmation(deps, pool, planDestroyVdi(model, vdiRef, `The import ${result.status === 'cancelled' ? 'was cancelled' : 'failed'}.`));
   }
+  return result?.status === 'done';
 }
 
 /** S4 with the resize webview: a host × step grid filled from the run's step events. */
@@ -242,8 +245,15 @@ export function registerStorageCommands(deps: StorageCommandDeps): vscode.Dispos
         const vdiRef = created.steps[0].output as Ref<'VDI'>;
         const model = await waitForVdi(deps, t.pool, vdiRef);
         if (!model) return void vscode.window.showErrorMessage(`The new VDI (${vdiRef}) did not show up in the pool; nothing was written.`);
-        await writeWithProgress(deps, ssh, t.pool, model, vdiRef, source, bytes, writer, via);
+        if (!(await writeWithProgress(deps, ssh, t.pool, model, vdiRef, source, bytes, writer, via))) return;
+        const make = 'Make a VM…';
+        const answer = await vscode.window.showInformationMessage(`${name} is imported. Make a VM with it as its boot disk (PV, pygrub)?`, make);
+        if (answer === make) await makeVmWithDisk(deps, t.pool, model, vdiRef);
       });
+    }),
+    vscode.commands.registerCommand('xcpAdmin.vdi.makeVm', async (node?: TreeNode) => {
+      const t = connectedModel(deps, node, 'vdi');
+      if (t && node?.kind === 'vdi') await makeVmWithDisk(deps, t.pool, t.model, node.ref);
     }),
     vscode.commands.registerCommand('xcpAdmin.sr.repair', async (node?: TreeNode) => {
       const t = connectedModel(deps, node, 'sr');

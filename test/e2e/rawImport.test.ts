@@ -91,6 +91,30 @@ test('S2 from the tree: the dd webview reaches 100% and shows the checksum verdi
     const made2 = Object.values(vdis).find((v) => v.name_label === 'legacy disk');
     assert.equal(made2?.sm_config.type, 'raw');
     assert.equal(Number(made2?.virtual_size), 16 * 1024 * 1024);
+
+    // The optional last step: a VM with this disk, made and started from the notification's button.
+    const toast = e2e.page.locator('.notification-toast').filter({ hasText: 'Make a VM with it' });
+    await e2e.until(() => toast.isVisible(), 'the offer to make a VM', T);
+    await toast.getByRole('button', { name: 'Make a VM…' }).click();
+    await quickInput(e2e, /Make a VM with this disk: its name/, undefined);
+    await quickInput(e2e, /Memory \(MiB\)/, '512');
+    await quickInput(e2e, /vCPUs/, undefined);
+    await quickInput(e2e, /start it once made/, 'Make it and start it');
+    await modalButton(e2e, /S2: Make a VM with this disk/, 'Run');
+    await e2e.until(async () => /S2 done: all 11 steps done/.test(await e2e.terminalText()), 'the VM is made and started', T);
+    const vms = await x.allRecords<{ name_label: string; power_state: string; resident_on: string; PV_bootloader: string; is_a_template: boolean }>('VM');
+    const vm = Object.values(vms).find((v) => v.name_label === 'legacy disk' && !v.is_a_template);
+    assert.equal(vm?.power_state, 'Running');
+    assert.equal(vm?.PV_bootloader, 'pygrub');
+    const hosts = await x.allRecords<{ name_label: string }>('host');
+    const hostName = hosts[vm!.resident_on].name_label;
+    // The tree shows it running under its host.
+    await e2e.collapse(storage);
+    const hostsFolder = await e2e.expand(await e2e.until(() => e2e.childRow(piet, 'Hosts'), 'Piet → Hosts', T), T);
+    const host = await e2e.expand(await e2e.until(() => e2e.childRow(hostsFolder, new RegExp(`^${hostName}`)), hostName, T), T);
+    const row = await e2e.until(() => e2e.childRow(host, 'legacy disk'), 'the new VM under its host', T);
+    assert.match((await e2e.rowText(row)).all, /Running/);
+    t.diagnostic(`screenshot: ${await e2e.screenshot('vm-from-disk-running')}`);
     await x.logout();
   });
 });

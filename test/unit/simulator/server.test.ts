@@ -277,7 +277,7 @@ test('scale knob: the Piet pool takes the asked sizes', () => {
   const piet = fleet.pools[0];
   assert.equal(piet.count('host'), 40);
   assert.equal(piet.count('VDI'), 900);
-  assert.equal(piet.count('VM'), 300 + 40); // plus one control domain per host
+  assert.equal(piet.count('VM'), 300 + 40 + 1); // plus one control domain per host and the "Other install media" template
   assert.equal(fleet.pools[1].count('host'), 8);
 });
 

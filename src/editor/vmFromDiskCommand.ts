@@ -1,0 +1,33 @@
+// S2's optional last step from the editor: ask for the new VM's name, memory, vCPUs and whether to
+// start it, then run the plan (vmFromDisk.ts). Offered after an import and on any VDI.
+
+import * as vscode from 'vscode';
+import type { PoolModel } from '../model/poolModel';
+import { checkVmOptions, planVmFromDisk, type VmFromDiskOptions } from '../procedures/vmFromDisk';
+import type { Ref } from '../xapi/records';
+import { runWithConfirmation, type ProcedureCommandDeps } from './procedureCommands';
+
+async function askNumber(title: string, value: number, check: (n: number) => string | undefined): Promise<number | undefined> {
+  const text = await vscode.window.showInputBox({ title, value: String(value), ignoreFocusOut: true, validateInput: (v) => (/^\d+$/.test(v.trim()) ? check(Number(v)) : 'A whole number.') });
+  return text === undefined ? undefined : Number(text.trim());
+}
+
+export async function askVmOptions(defaultName: string): Promise<VmFromDiskOptions | undefined> {
+  const base: VmFromDiskOptions = { name: defaultName, memoryMiB: 1024, vcpus: 1, start: false };
+  const name = await vscode.window.showInputBox({ title: 'Make a VM with this disk: its name', value: defaultName, ignoreFocusOut: true, validateInput: (v) => checkVmOptions({ ...base, name: v }) });
+  if (name === undefined) return undefined;
+  const memoryMiB = await askNumber('Memory (MiB)', base.memoryMiB, (n) => checkVmOptions({ ...base, name, memoryMiB: n }));
+  if (memoryMiB === undefined) return undefined;
+  const vcpus = await askNumber('vCPUs', base.vcpus, (n) => checkVmOptions({ ...base, name, memoryMiB, vcpus: n }));
+  if (vcpus === undefined) return undefined;
+  const start = await vscode.window.showQuickPick(
+    [{ label: 'Make it and start it', start: true }, { label: 'Make it, do not start it', start: false }],
+    { title: `${name}: start it once made?`, ignoreFocusOut: true },
+  );
+  return start ? { name, memoryMiB, vcpus, start: start.start } : undefined;
+}
+
+export async function makeVmWithDisk(deps: ProcedureCommandDeps, pool: string, model: PoolModel, vdiRef: Ref<'VDI'>): Promise<void> {
+  const options = await askVmOptions(model.get('VDI', vdiRef)?.name_label ?? 'imported disk');
+  if (options) await runWithConfirmation(deps, pool, planVmFromDisk(model, vdiRef, options));
+}
