@@ -97,8 +97,7 @@ async function waitForVdi(deps: ProcedureCommandDeps, pool: string, ref: Ref<'VD
   return undefined;
 }
 
-/** The write (plan 2 of S2) with the dd webview following the relay and the checksums. */
-/** The bytes into the VDI with the dd webview; true when every step (checksums included) passed. */
+/** The write (plan 2 of S2) with the dd webview following the stream and the checksums; true when every step passed. */
 async function writeWithProgress(deps: StorageCommandDeps, ssh: SshExecutors, pool: string, model: PoolModel, vdiRef: Ref<'VDI'>, source: ByteSource, bytes: number, writer: Ref<'host'>, via: 'relay' | 'http'): Promise<boolean> {
   const plan = via === 'relay' ? planRawWrite(model, vdiRef, source, bytes, writer) : planHttpImport(model, vdiRef, source, bytes, writer);
   const cancel = new AbortController();
@@ -106,6 +105,9 @@ async function writeWithProgress(deps: StorageCommandDeps, ssh: SshExecutors, po
   /** The webview follows a stream (relay or upload) from start to end. */
   const streamed = async <R>(action: { source: ByteSource; bytes: number }, to: string, signal: AbortSignal | undefined, onProgress: (p: RelayProgress) => void, run: (p: (x: RelayProgress) => void) => Promise<R>): Promise<R> => {
     panel?.post({ kind: 'start', ends: { source: action.source.kind === 'ssh' ? `${action.source.host.name}:${action.source.path}` : `this machine: ${action.source.path}`, target: to, total: action.bytes } });
+    // The clock goes on while no byte comes, so the view can show a stall.
+    const t0 = Date.now();
+    const clock = setInterval(() => panel?.post({ kind: 'tick', elapsedMs: Date.now() - t0 }), 1000);
     try {
       return await run((p) => {
         onProgress(p);
@@ -114,6 +116,8 @@ async function writeWithProgress(deps: StorageCommandDeps, ssh: SshExecutors, po
     } catch (err) {
       panel?.post(signal?.aborted ? { kind: 'phase', phase: 'cancelled' } : { kind: 'verdict', ok: false, message: `The copy failed: ${describeError(err)}` });
       throw err;
+    } finally {
+      clearInterval(clock);
     }
   };
   const wrap = (ex: Executors): Executors => ({

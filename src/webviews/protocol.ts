@@ -27,11 +27,15 @@ export interface DdState {
   samples: DdSample[];
   phase: 'waiting' | 'copying' | 'verifying' | 'done' | 'failed' | 'cancelled';
   verdict?: { ok: boolean; message: string; source?: string; target?: string };
+  /** elapsedMs when the byte count last grew (a stall is measured from it). */
+  lastByteMs?: number;
 }
 
 export type DdToView =
   | { kind: 'start'; ends: DdEnds }
   | { kind: 'progress'; bytes: number; elapsedMs: number }
+  /** The clock, every second while the stream runs: bytes or not, elapsed time goes on. */
+  | { kind: 'tick'; elapsedMs: number }
   | { kind: 'phase'; phase: DdState['phase'] }
   | { kind: 'verdict'; ok: boolean; message: string; source?: string; target?: string }
   | { kind: 'snapshot'; state: DdState };
@@ -53,8 +57,10 @@ export function reduceDd(state: DdState, msg: DdToView): DdState {
     case 'progress': {
       let samples = [...state.samples, { t: msg.elapsedMs, bytes: msg.bytes }];
       if (samples.length > MAX_SAMPLES) samples = samples.filter((_, i) => i % 2 === 0 || i === samples.length - 1);
-      return { ...state, bytes: msg.bytes, elapsedMs: msg.elapsedMs, samples };
+      return { ...state, bytes: msg.bytes, elapsedMs: Math.max(state.elapsedMs, msg.elapsedMs), samples, lastByteMs: msg.bytes > state.bytes ? msg.elapsedMs : state.lastByteMs };
     }
+    case 'tick':
+      return state.phase === 'copying' ? { ...state, elapsedMs: Math.max(state.elapsedMs, msg.elapsedMs) } : state;
     case 'phase':
       return { ...state, phase: msg.phase };
     case 'verdict':
@@ -67,6 +73,7 @@ export function currentRate(state: DdState, windowMs = 3000): number {
   const s = state.samples;
   if (s.length < 2) return 0;
   const last = s[s.length - 1];
+  if (state.elapsedMs - last.t > windowMs) return 0; // nothing came in the window: the stream stands still
   const first = s.find((x) => x.t >= last.t - windowMs) ?? s[0];
   const dt = last.t - first.t;
   return dt > 0 ? ((last.bytes - first.bytes) * 1000) / dt : 0;
@@ -78,6 +85,16 @@ export function etaSeconds(state: DdState): number | undefined {
   const rate = currentRate(state);
   if (!total || rate <= 0 || state.bytes >= total) return undefined;
   return (total - state.bytes) / rate;
+}
+
+/** No byte for this long while copying is worth telling the admin. */
+export const STALL_AFTER_MS = 10_000;
+
+/** Seconds without a byte while copying, once that is STALL_AFTER_MS or more; else undefined. */
+export function stalledSeconds(state: DdState): number | undefined {
+  if (state.phase !== 'copying') return undefined;
+  const idle = state.elapsedMs - (state.lastByteMs ?? 0);
+  return idle >= STALL_AFTER_MS ? Math.floor(idle / 1000) : undefined;
 }
 
 // ---- the FC SR resize (S4) ----

@@ -3,7 +3,7 @@
 // theme's CSS variables; state kept with setState, so the view survives being hidden.
 
 import { provideVSCodeDesignSystem, vsCodeButton, vsCodeDivider, vsCodeProgressRing, vsCodeTag } from '@vscode/webview-ui-toolkit';
-import { currentRate, etaSeconds, formatBytesShort, initialDd, reduceDd, type DdState, type DdToView } from '../protocol';
+import { currentRate, etaSeconds, formatBytesShort, initialDd, reduceDd, stalledSeconds, type DdState, type DdToView } from '../protocol';
 import { el, vscodeApi } from './vscodeApi';
 
 provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDivider(), vsCodeProgressRing(), vsCodeTag());
@@ -29,10 +29,11 @@ const stats = el('dl', { class: 'stats' });
 const canvas = document.createElement('canvas');
 canvas.className = 'graph';
 canvas.height = 120;
+const stall = el('div', { class: 'stall', id: 'stall', role: 'status' });
 const verdict = el('div', { class: 'verdict', id: 'verdict' });
 const cancel = el('vscode-button', { appearance: 'secondary', id: 'cancel' }, 'Cancel');
 cancel.addEventListener('click', () => vscode.postMessage({ kind: 'cancel' }));
-app.append(title, ends, el('vscode-divider'), percent, bar, stats, canvas, verdict, el('div', { class: 'actions' }, cancel));
+app.append(title, ends, el('vscode-divider'), percent, bar, stats, canvas, stall, verdict, el('div', { class: 'actions' }, cancel));
 
 function pair(dl: HTMLElement, rows: [string, string][]): void {
   dl.replaceChildren(...rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', { 'data-key': k }, v)]));
@@ -90,6 +91,8 @@ function render(): void {
     ['Elapsed', clock(state.elapsedMs / 1000)],
     ['Phase', state.phase],
   ]);
+  const stalled = stalledSeconds(state);
+  stall.textContent = stalled === undefined ? '' : `No bytes for ${stalled} s: the source or the target may be stuck (network, a hung dd, a full or inactive LV). Cancel stops both ends.`;
   verdict.replaceChildren();
   verdict.className = 'verdict';
   if (state.phase === 'verifying') verdict.append(el('vscode-progress-ring'), ' Comparing the checksums of both ends…');

@@ -1,7 +1,7 @@
 // The webviews' state (shared reducers) and the throttle that keeps a fast relay from flooding a view.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { currentRate, etaSeconds, initialDd, MAX_SAMPLES, reduceDd, reduceResize, initialResize } from '../../../src/webviews/protocol';
+import { currentRate, etaSeconds, initialDd, MAX_SAMPLES, reduceDd, reduceResize, initialResize, stalledSeconds } from '../../../src/webviews/protocol';
 import { Throttle } from '../../../src/webviews/throttle';
 
 test('the dd state: progress, rate over the last seconds, ETA, verdict; samples stay bounded', () => {
@@ -17,6 +17,28 @@ test('the dd state: progress, rate over the last seconds, ETA, verdict; samples 
   s = reduceDd(s, { kind: 'verdict', ok: true, message: 'ok', source: 'aa', target: 'aa' });
   assert.equal(s.phase, 'done');
   assert.deepEqual(reduceDd(initialDd(), { kind: 'snapshot', state: s }), s, 'a snapshot restores a view exactly');
+});
+
+test('a stream that stops is flagged as stalled after 10 s without a byte, its rate drops to 0, and it recovers', () => {
+  let s = reduceDd(initialDd(), { kind: 'start', ends: { source: 'a:/x', target: 'b:/dev/y', total: 100 * 1048576 } });
+  for (let i = 1; i <= 20; i++) s = reduceDd(s, { kind: 'progress', bytes: i * 1048576, elapsedMs: i * 100 });
+  assert.equal(stalledSeconds(s), undefined);
+  for (let sec = 3; sec <= 11; sec++) s = reduceDd(s, { kind: 'tick', elapsedMs: sec * 1000 });
+  assert.equal(s.elapsedMs, 11_000, 'elapsed time goes on without bytes');
+  assert.equal(stalledSeconds(s), undefined, 'not yet: 9 s without a byte');
+  assert.equal(currentRate(s), 0, 'no byte in the last seconds: the rate reads 0');
+  assert.equal(etaSeconds(s), undefined);
+  s = reduceDd(s, { kind: 'tick', elapsedMs: 12_500 });
+  assert.equal(stalledSeconds(s), 10);
+  // The same count again is no progress; a larger one ends the stall.
+  s = reduceDd(s, { kind: 'progress', bytes: 20 * 1048576, elapsedMs: 13_000 });
+  assert.equal(stalledSeconds(s), 11);
+  s = reduceDd(s, { kind: 'progress', bytes: 21 * 1048576, elapsedMs: 13_100 });
+  assert.equal(stalledSeconds(s), undefined);
+  s = reduceDd(s, { kind: 'verdict', ok: false, message: 'cancelled' });
+  s = reduceDd(s, { kind: 'tick', elapsedMs: 60_000 });
+  assert.equal(stalledSeconds(s), undefined, 'a finished stream is never stalled');
+  assert.equal(s.elapsedMs, 13_100, 'and its clock stops');
 });
 
 test('the resize grid: cells fill per host and step, sizes per host, the verdict with physical_size', () => {
