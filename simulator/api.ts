@@ -5,7 +5,7 @@ import { CLASSES, ClassName, NAME_LABEL_LOOKUP, NULL_REF, classFromLower, fields
 
 import { HostPlace, PoolState, Session, SimState, XObject } from './state';
 import { addVdi as addVdiTo, removeVdi as removeVdiFrom } from './vdis';
-import { createPbd, createVbd, destroyPbd, destroyVbd, forgetSr, introduceSr, rediscoverVolumes, unplugPbd } from './srLifecycle';
+import { createPbd, createVbd, destroyPbd, destroyPbdRecord, destroyVbd, forgetSr, introduceSr, rediscoverVolumes, unplugPbd } from './srLifecycle';
 import { XI4, XStruct, XValue } from './xmlrpc-wire';
 
 /** An XAPI error: the code first, then its parameters, as ErrorDescription carries them. */
@@ -484,10 +484,7 @@ METHODS.set('host.destroy', {
     if (regular.length > 0) fail('HOST_HAS_RESIDENT_VMS', host.ref);
     for (const pbdRef of host.record.PBDs as string[]) {
       const pbd = pool.getOf('PBD', pbdRef);
-      if (!pbd) continue;
-      const sr = pool.getOf('SR', pbd.record.SR as string);
-      if (sr) pool.removeFromSet(sr, 'PBDs', pbd.ref);
-      pool.destroy(pbd);
+      if (pbd) destroyPbdRecord(pool, pbd);
     }
     for (const vmRef of host.record.resident_VMs as string[]) {
       const dom0 = pool.getOf('VM', vmRef);

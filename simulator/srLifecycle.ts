@@ -5,7 +5,7 @@
 
 import { NULL_REF } from './schema';
 import type { PoolState, XObject } from './state';
-import { addVdi, removeVdi } from './vdis';
+import { addVdi, dropVbd, removeVdi } from './vdis';
 
 interface Volume {
   uuid: string;
@@ -110,7 +110,8 @@ export function destroyPbd(pool: PoolState, pbd: XObject): Refusal | undefined {
   return undefined;
 }
 
-function destroyPbdRecord(pool: PoolState, pbd: XObject): void {
+/** A PBD's record gone, and its ref out of its SR's and host's lists (no unplug: the caller checked). */
+export function destroyPbdRecord(pool: PoolState, pbd: XObject): void {
   const sr = pool.getOf('SR', pbd.record.SR as string);
   if (sr) pool.removeFromSet(sr, 'PBDs', pbd.ref);
   const host = pool.getOf('host', pbd.record.host as string);
@@ -131,10 +132,6 @@ export function createVbd(pool: PoolState, vm: XObject, vdi: XObject | undefined
 /** VBD.destroy: refused while attached to a running VM. */
 export function destroyVbd(pool: PoolState, vbd: XObject): Refusal | undefined {
   if (vbd.record.currently_attached === true) return ['OPERATION_NOT_ALLOWED', 'VBD is currently attached'];
-  const vm = pool.getOf('VM', vbd.record.VM as string);
-  if (vm) pool.removeFromSet(vm, 'VBDs', vbd.ref);
-  const vdi = pool.getOf('VDI', vbd.record.VDI as string);
-  if (vdi) pool.removeFromSet(vdi, 'VBDs', vbd.ref);
-  pool.destroy(vbd);
+  dropVbd(pool, vbd);
   return undefined;
 }

@@ -36,10 +36,7 @@ export function addVdi(pool: PoolState, sr: XObject, opts: { name_label: string;
 export function removeVdi(pool: PoolState, vdi: XObject): void {
   for (const vbdRef of vdi.record.VBDs as string[]) {
     const vbd = pool.getOf('VBD', vbdRef);
-    if (!vbd) continue;
-    const vm = pool.getOf('VM', vbd.record.VM as string);
-    if (vm) pool.removeFromSet(vm, 'VBDs', vbd.ref);
-    pool.destroy(vbd);
+    if (vbd) dropVbd(pool, vbd);
   }
   const sr = pool.getOf('SR', vdi.record.SR as string);
   if (sr) {
@@ -52,3 +49,11 @@ export function removeVdi(pool: PoolState, vdi: XObject): void {
   pool.destroy(vdi);
 }
 
+/** A VBD's record gone, and its ref out of its VM's and VDI's lists. */
+export function dropVbd(pool: PoolState, vbd: XObject): void {
+  const vm = pool.getOf('VM', vbd.record.VM as string);
+  if (vm) pool.removeFromSet(vm, 'VBDs', vbd.ref);
+  const vdi = pool.getOf('VDI', vbd.record.VDI as string);
+  if (vdi) pool.removeFromSet(vdi, 'VBDs', vbd.ref);
+  pool.destroy(vbd);
+}

@@ -6,24 +6,17 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PoolConnection, type TlsTrust } from '../../../src/model/poolConnection';
-import type { PoolModel } from '../../../src/model/poolModel';
 import { Journal } from '../../../src/procedures/journal';
 import { preview } from '../../../src/procedures/plan';
 import { runPlan, type Executors } from '../../../src/procedures/runner';
 import { diskSlotsOf, planSrReattach } from '../../../src/procedures/srReattach';
-import { control, poolNamed, startSimulator, until } from '../xapi/simulator';
-
-const noTls: TlsTrust = { pinned: () => undefined, confirm: async () => false, pin: async () => undefined };
+import { connectPool, control, startSimulator, until } from '../xapi/simulator';
 
 test('S3 fallback: an FC SR forgotten and attached again on 16 hosts keeps its VDIs, the VMs get their disks back', async (t) => {
   const sim = await startSimulator();
-  const piet = poolNamed(sim, 'Piet');
-  const conn = new PoolConnection({ name: 'Piet', url: piet.url, username: 'root', password: async () => piet.password, tls: noTls }, { eventTimeoutSeconds: 1 });
-  await conn.connect();
+  const { conn, model } = await connectPool(sim, 'Piet');
   const dir = mkdtempSync(join(tmpdir(), 'xcp-journal-'));
   t.after(async () => { await conn.disconnect(); await sim.stop(); rmSync(dir, { recursive: true, force: true }); });
-  const model = (conn.state as { model: PoolModel }).model;
   const sr = model.all('SR').find((s) => s.record.name_label === 'Compellent FC piet-1')!;
   const before = {
     uuid: sr.record.uuid,
@@ -88,11 +81,8 @@ test('S3 fallback: an FC SR forgotten and attached again on 16 hosts keeps its V
 
 test('S3 fallback refused while a host with a PBD is dead (its PBD could not be plugged again)', async (t) => {
   const sim = await startSimulator();
-  const generic = poolNamed(sim, 'Generic');
-  const conn = new PoolConnection({ name: 'Generic', url: generic.url, username: 'root', password: async () => generic.password, tls: noTls }, { eventTimeoutSeconds: 1 });
-  await conn.connect();
+  const { pool: generic, conn, model } = await connectPool(sim, 'Generic');
   t.after(async () => { await conn.disconnect(); await sim.stop(); });
-  const model = (conn.state as { model: PoolModel }).model;
   const sr = model.sharedSrs()[0];
   const slave = generic.hosts.find((h) => h.address !== new URL(generic.url).hostname)!;
   await control(sim, 'host/down', { host: slave.uuid });

@@ -3,22 +3,15 @@
 // same disk is refused for a second VM.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PoolConnection, type TlsTrust } from '../../../src/model/poolConnection';
-import type { PoolModel } from '../../../src/model/poolModel';
 import { runPlan, type Executors } from '../../../src/procedures/runner';
 import { planVmFromDisk } from '../../../src/procedures/vmFromDisk';
 import type { Ref } from '../../../src/xapi/records';
-import { poolNamed, startSimulator } from '../xapi/simulator';
-
-const noTls: TlsTrust = { pinned: () => undefined, confirm: async () => false, pin: async () => undefined };
+import { connectPool, startSimulator } from '../xapi/simulator';
 
 test('S2 last step: a VM made with the imported disk boots PV from it and runs; the disk is not given to a second VM', async (t) => {
   const sim = await startSimulator();
-  const piet = poolNamed(sim, 'Piet');
-  const conn = new PoolConnection({ name: 'Piet', url: piet.url, username: 'root', password: async () => piet.password, tls: noTls }, { eventTimeoutSeconds: 1 });
-  await conn.connect();
+  const { conn, model } = await connectPool(sim, 'Piet');
   t.after(async () => { await conn.disconnect(); await sim.stop(); });
-  const model = (conn.state as { model: PoolModel }).model;
   const fc = model.all('SR').find((s) => s.record.name_label === 'Compellent FC piet-1')!;
   const vdiRef = (await conn.call('VDI.create', [{ name_label: 'rooier.img', name_description: '', SR: fc.ref, virtual_size: String(4 * 1024 ** 3), type: 'user', sharable: false, read_only: false, other_config: {}, sm_config: { type: 'raw' }, xenstore_data: {}, tags: [] }])) as Ref<'VDI'>;
   for (let i = 0; i < 100 && !model.get('VDI', vdiRef); i++) await new Promise((r) => setTimeout(r, 50));
