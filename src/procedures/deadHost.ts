@@ -4,7 +4,7 @@
 
 import type { PoolModel } from '../model/poolModel';
 import { isUuid, type Ref } from '../xapi/records';
-import type { ObjectRef, Plan, Step } from './plan';
+import { refusedPlan, type ObjectRef, type Plan, type Step } from './plan';
 
 function hostFacts(model: PoolModel, host: Ref<'host'>): { target: ObjectRef; facts: string[]; live: boolean; refusal?: string } | { refusal: string } {
   const rec = model.get('host', host);
@@ -37,7 +37,7 @@ export function planDeadHostVms(model: PoolModel, host: Ref<'host'>, onlyVm?: Re
   const f = hostFacts(model, host);
   const hostName = model.get('host', host)?.name_label ?? '?';
   const base = { procedure: 'H6', title: 'Declare the VMs of a dead host halted' };
-  if (!('target' in f)) return { ...base, target: { kind: 'host', name: hostName, uuid: model.get('host', host)?.uuid ?? '' }, summary: '', facts: [], steps: [], refusal: f.refusal };
+  if (!('target' in f)) return refusedPlan(base, { kind: 'host', name: hostName, uuid: model.get('host', host)?.uuid ?? '' }, f.refusal);
   const vms = model.residentVms(host).filter((v) => !onlyVm || v.ref === onlyVm);
   const plan: Plan = {
     ...base,
@@ -57,7 +57,7 @@ export function planForgetHost(model: PoolModel, host: Ref<'host'>): Plan {
   const rec = model.get('host', host);
   const hostName = rec?.name_label ?? '?';
   const base = { procedure: 'H5', title: 'Forget a dead host' };
-  if (!('target' in f)) return { ...base, target: { kind: 'host', name: hostName, uuid: rec?.uuid ?? '' }, summary: '', facts: [], steps: [], refusal: f.refusal };
+  if (!('target' in f)) return refusedPlan(base, { kind: 'host', name: hostName, uuid: rec?.uuid ?? '' }, f.refusal);
   const vms = model.residentVms(host);
   const plan: Plan = {
     ...base,

@@ -12,7 +12,7 @@
 import type { PoolModel } from '../model/poolModel';
 import { isUuid, type Ref } from '../xapi/records';
 import { sh } from '../shell/quote';
-import type { HostTarget, ObjectRef, Plan, Step } from './plan';
+import { refusedPlan, type HostTarget, type ObjectRef, type Plan, type Step } from './plan';
 import { PRESENTED_VERSION } from './versionOverride';
 
 export const GUEST_ATTRS_SCRIPT = '/usr/sbin/xe-update-guest-attrs';
@@ -79,7 +79,7 @@ export function planGuestTools(model: PoolModel, ref: Ref<'VM'>, force?: GuestKi
   const vm = model.get('VM', ref);
   const target: ObjectRef = { kind: 'VM', name: vm?.name_label ?? '?', uuid: vm?.uuid ?? '' };
   const base = { procedure: 'H3', title: `Guest tools report ${PRESENTED_VERSION}` };
-  const refuse = (refusal: string, facts: string[] = []): Plan => ({ ...base, target, summary: '', facts, steps: [], refusal });
+  const refuse = (refusal: string, facts: string[] = []): Plan => refusedPlan(base, target, refusal, facts);
   if (!vm) return refuse('This VM is no longer in the pool.');
   if (!isUuid(vm.uuid)) return refuse(`XAPI gave the VM a malformed uuid (${vm.uuid}); refusing to act on it.`);
   const gm = model.get('VM_guest_metrics', vm.guest_metrics);

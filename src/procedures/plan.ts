@@ -101,6 +101,11 @@ export interface Plan {
   journalExtra?: Record<string, unknown>;
 }
 
+/** A plan that must not run: who it was for, why not, and the facts that say so. */
+export function refusedPlan(base: { procedure: string; title: string }, target: ObjectRef, refusal: string, facts: string[] = []): Plan {
+  return { ...base, target, summary: '', facts, steps: [], refusal };
+}
+
 /** The action as one command line an admin would recognise (the runbook's form). */
 export function actionText(a: StepAction): string {
   switch (a.kind) {

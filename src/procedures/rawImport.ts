@@ -11,7 +11,7 @@ import type { PoolModel } from '../model/poolModel';
 import { isUuid, type Ref } from '../xapi/records';
 import { lvDevicePath, LVM_SR_TYPES } from '../tree/storagePaths';
 import { sh } from '../shell/quote';
-import { describeSource, type ByteSource, type HostTarget, type ObjectRef, type Plan } from './plan';
+import { describeSource, refusedPlan, type ByteSource, type HostTarget, type ObjectRef, type Plan } from './plan';
 
 const EXTENT = 4 * 1024 * 1024;
 
@@ -25,7 +25,7 @@ export function planImportTarget(model: PoolModel, srRef: Ref<'SR'>, name: strin
   const sr = model.get('SR', srRef);
   const target: ObjectRef = { kind: 'SR', name: sr?.name_label ?? '?', uuid: sr?.uuid ?? '' };
   const base = { procedure: 'S2', title: 'Import a raw disk image: create the target VDI' };
-  const refuse = (refusal: string, facts: string[] = []): Plan => ({ ...base, target, summary: '', facts, steps: [], refusal });
+  const refuse = (refusal: string, facts: string[] = []): Plan => refusedPlan(base, target, refusal, facts);
   if (!sr) return refuse('This SR is no longer in the pool.');
   if (!isUuid(sr.uuid)) return refuse(`XAPI gave the SR a malformed uuid (${sr.uuid}).`);
   const lvm = LVM_SR_TYPES.includes(sr.type);
@@ -79,7 +79,7 @@ export function planRawWrite(model: PoolModel, vdiRef: Ref<'VDI'>, source: ByteS
   const writer = model.get('host', writerRef);
   const target: ObjectRef = { kind: 'VDI', name: vdi?.name_label ?? '?', uuid: vdi?.uuid ?? '' };
   const base = { procedure: 'S2', title: 'Import a raw disk image: write the bytes' };
-  const refuse = (refusal: string, facts: string[] = []): Plan => ({ ...base, target, summary: '', facts, steps: [], refusal });
+  const refuse = (refusal: string, facts: string[] = []): Plan => refusedPlan(base, target, refusal, facts);
   if (!vdi || !sr) return refuse('This VDI (or its SR) is no longer in the pool.');
   if (!writer) return refuse('The writing host is no longer in the pool.');
   if (!isUuid(vdi.uuid) || !isUuid(sr.uuid) || !isUuid(writer.uuid)) return refuse('XAPI gave a malformed uuid; refusing to write.');
@@ -161,7 +161,7 @@ export function planHttpImport(model: PoolModel, vdiRef: Ref<'VDI'>, source: Byt
   const sr = vdi ? model.get('SR', vdi.SR) : undefined;
   const target: ObjectRef = { kind: 'VDI', name: vdi?.name_label ?? '?', uuid: vdi?.uuid ?? '' };
   const base = { procedure: 'S2', title: 'Import a raw disk image with import_raw_vdi' };
-  const refuse = (refusal: string, facts: string[] = []): Plan => ({ ...base, target, summary: '', facts, steps: [], refusal });
+  const refuse = (refusal: string, facts: string[] = []): Plan => refusedPlan(base, target, refusal, facts);
   if (!vdi || !sr) return refuse('This VDI (or its SR) is no longer in the pool.');
   if (!isUuid(vdi.uuid) || !isUuid(sr.uuid)) return refuse('XAPI gave a malformed uuid; refusing to write.');
   const facts = [`${vdi.name_label}: ${vdi.virtual_size} bytes, in ${sr.name_label} (${sr.type}).`, `Source ${describeSource(source)}: ${sourceBytes} bytes.`];
@@ -203,7 +203,7 @@ export function planDestroyVdi(model: PoolModel, vdiRef: Ref<'VDI'>, why: string
   const vdi = model.get('VDI', vdiRef);
   const target: ObjectRef = { kind: 'VDI', name: vdi?.name_label ?? '?', uuid: vdi?.uuid ?? '' };
   const base = { procedure: 'S2', title: 'Destroy the half-written VDI' };
-  if (!vdi) return { ...base, target, summary: '', facts: [], steps: [], refusal: 'The VDI is gone already.' };
+  if (!vdi) return refusedPlan(base, target, 'The VDI is gone already.');
   return {
     ...base,
     target,

@@ -7,7 +7,7 @@
 import type { PoolModel } from '../model/poolModel';
 import { isUuid, type Ref } from '../xapi/records';
 import { quote } from '../shell/quote';
-import { refOf, resultOf, type ObjectRef, type Plan, type Step } from './plan';
+import { refOf, refusedPlan, resultOf, type ObjectRef, type Plan, type Step } from './plan';
 
 /** device_config keys whose values are secrets: shown and journaled masked, passed as they are. */
 const SECRET_KEY = /password|secret/i;
@@ -46,7 +46,7 @@ export function planSrReattach(model: PoolModel, srRef: Ref<'SR'>): Plan {
   const sr = model.get('SR', srRef);
   const target: ObjectRef = { kind: 'SR', name: sr?.name_label ?? '?', uuid: sr?.uuid ?? '' };
   const base = { procedure: 'S3b', title: 'Forget an SR and attach it again, without formatting' };
-  const refuse = (refusal: string, facts: string[] = []): Plan => ({ ...base, target, summary: '', facts, steps: [], refusal });
+  const refuse = (refusal: string, facts: string[] = []): Plan => refusedPlan(base, target, refusal, facts);
   if (!sr) return refuse('This SR is no longer in the pool.');
   if (!isUuid(sr.uuid)) return refuse(`XAPI gave the SR a malformed uuid (${sr.uuid}): it could not be introduced again under it.`);
   if (sr.content_type === 'iso' || sr.type === 'udev') return refuse(`${sr.name_label} is a ${sr.type} SR of removable or ISO media: it holds no VM disks to keep; re-create it instead.`);

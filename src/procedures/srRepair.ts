@@ -8,7 +8,7 @@ import { isUuid, type Ref } from '../xapi/records';
 import { lvDevicePath, LVM_SR_TYPES, volumeGroupOf } from '../tree/storagePaths';
 import { sh } from '../shell/quote';
 import type { JournalEntry } from './journal';
-import type { HostTarget, ObjectRef, Plan } from './plan';
+import { refusedPlan, type HostTarget, type ObjectRef, type Plan } from './plan';
 
 const UUID_IN_TEXT = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
@@ -28,7 +28,7 @@ export function planSrRepair(model: PoolModel, srRef: Ref<'SR'>, scanError: stri
   const sr = model.get('SR', srRef);
   const target: ObjectRef = { kind: 'SR', name: sr?.name_label ?? '?', uuid: sr?.uuid ?? '' };
   const base = { procedure: 'S3', title: 'Repair an SR broken by a raw overwrite' };
-  const refuse = (refusal: string, facts: string[] = []): Plan => ({ ...base, target, summary: '', facts, steps: [], refusal });
+  const refuse = (refusal: string, facts: string[] = []): Plan => refusedPlan(base, target, refusal, facts);
   if (!sr) return refuse('This SR is no longer in the pool.');
   if (!isUuid(sr.uuid)) return refuse(`XAPI gave the SR a malformed uuid (${sr.uuid}).`);
   if (!LVM_SR_TYPES.includes(sr.type)) return refuse(`${sr.name_label} is a ${sr.type} SR; this repair is for LVM-based SRs.`);

@@ -7,7 +7,7 @@
 
 import type { PoolModel } from '../model/poolModel';
 import { isUuid, type Ref } from '../xapi/records';
-import type { HostTarget, ObjectRef, Plan, Step } from './plan';
+import { refusedPlan, type HostTarget, type ObjectRef, type Plan, type Step } from './plan';
 
 /** The grid's columns: per host, then once for the pool. */
 export const HOST_STEPS = ['find map', 'rescan paths', 'resize map'] as const;
@@ -79,7 +79,7 @@ export function planSrResize(model: PoolModel, srRef: Ref<'SR'>): Plan {
   const sr = model.get('SR', srRef);
   const target: ObjectRef = { kind: 'SR', name: sr?.name_label ?? '?', uuid: sr?.uuid ?? '' };
   const base = { procedure: 'S4', title: 'Grow an FC SR online' };
-  const refuse = (refusal: string, facts: string[] = []): Plan => ({ ...base, target, summary: '', facts, steps: [], refusal });
+  const refuse = (refusal: string, facts: string[] = []): Plan => refusedPlan(base, target, refusal, facts);
   if (!sr) return refuse('This SR is no longer in the pool.');
   if (!isUuid(sr.uuid)) return refuse(`XAPI gave the SR a malformed uuid (${sr.uuid}).`);
   if (sr.type !== 'lvmohba' && sr.type !== 'lvmoiscsi') return refuse(`${sr.name_label} is a ${sr.type} SR: this procedure grows a multipathed LUN (lvmohba, or lvmoiscsi).`);

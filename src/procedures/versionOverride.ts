@@ -11,7 +11,7 @@
 import type { PoolModel } from '../model/poolModel';
 import { isUuid, type Ref } from '../xapi/records';
 import { sh } from '../shell/quote';
-import type { HostTarget, ObjectRef, Plan, Step } from './plan';
+import { refusedPlan, type HostTarget, type ObjectRef, type Plan, type Step } from './plan';
 
 export const PRESENTED_VERSION = '6.0.99';
 export const XAPI_BINARY = '/opt/xensource/bin/xapi';
@@ -69,7 +69,7 @@ function restartAndVerify(host: HostTarget, ref: Ref<'host'>, want: string | { n
 export function planVersionOverride(model: PoolModel, ref: Ref<'host'>, method: OverrideMethod): Plan {
   const base = { procedure: 'H2', title: `Present as XenServer ${PRESENTED_VERSION} to XenCenter (${method === 'file' ? 'override file' : 'binary patch'})` };
   const t = hostTarget(model, ref);
-  if ('refusal' in t) return { ...base, target: t.target, summary: '', facts: [], steps: [], refusal: t.refusal };
+  if ('refusal' in t) return refusedPlan(base, t.target, t.refusal);
   const { host, target, version } = t;
   const facts = [`${host.name} reports product_version ${version || '(none)'} (host.software_version, read from the pool master).`];
   const plan: Plan = { ...base, target, summary: '', facts, steps: [] };
@@ -121,10 +121,10 @@ export function planVersionOverride(model: PoolModel, ref: Ref<'host'>, method: 
 export function planUndoVersionOverride(model: PoolModel, ref: Ref<'host'>): Plan {
   const base = { procedure: 'H2', title: 'Undo the version override' };
   const t = hostTarget(model, ref);
-  if ('refusal' in t) return { ...base, target: t.target, summary: '', facts: [], steps: [], refusal: t.refusal };
+  if ('refusal' in t) return refusedPlan(base, t.target, t.refusal);
   const { host, target, version } = t;
   const facts = [`${host.name} reports product_version ${version || '(none)'}.`];
-  if (version !== PRESENTED_VERSION) return { ...base, target, summary: '', facts, steps: [], refusal: `${host.name} does not report ${PRESENTED_VERSION}: there is no override to undo.` };
+  if (version !== PRESENTED_VERSION) return refusedPlan(base, target, `${host.name} does not report ${PRESENTED_VERSION}: there is no override to undo.`, facts);
   return {
     ...base,
     target,

@@ -5,7 +5,7 @@
 import type { PoolModel } from '../model/poolModel';
 import { isUuid, type Ref } from '../xapi/records';
 import { quote } from '../shell/quote';
-import { resultOf, type Plan, type Step } from './plan';
+import { refusedPlan, resultOf, type Plan, type Step } from './plan';
 
 export const OTHER_TEMPLATE = 'Other install media';
 const MiB = 1024 * 1024;
@@ -29,7 +29,7 @@ export function planVmFromDisk(model: PoolModel, vdiRef: Ref<'VDI'>, o: VmFromDi
   const vdi = model.get('VDI', vdiRef);
   const base = { procedure: 'S2', title: 'Make a VM with this disk' };
   const target = { kind: 'VDI' as const, name: vdi?.name_label ?? '?', uuid: vdi?.uuid ?? '' };
-  const refuse = (refusal: string, facts: string[] = []): Plan => ({ ...base, target, summary: '', facts, steps: [], refusal });
+  const refuse = (refusal: string, facts: string[] = []): Plan => refusedPlan(base, target, refusal, facts);
   if (!vdi) return refuse('This VDI is no longer in the pool.');
   if (!isUuid(vdi.uuid)) return refuse(`XAPI gave the VDI a malformed uuid (${vdi.uuid}).`);
   const bad = checkVmOptions(o);
