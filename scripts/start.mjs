@@ -5,6 +5,8 @@
 //   npm start -- --port 8080       code-server's port (default: 8080 if free, else any free port)
 //   npm start -- --no-build        skip `npm run build`
 //   npm start -- --fresh           forget the previous session's user data (.code-server/run/start/)
+//   npm start -- --tls             serve the pools over https, as real pools are (their certificate
+//                                  is pinned for the demo through xcpAdmin.demo.simulatorCertificates)
 //   npm start -- --hosts 40 …      any other argument goes to the simulator
 //
 // Ctrl-C stops everything it started (each piece runs in its own process group).
@@ -85,6 +87,7 @@ try {
   if (port === undefined) port = (await wb.portIsFree(8080)) ? 8080 : await wb.freePort();
   workbench = await wb.startWorkbench({
     pools: simulator.info.pools,
+    certificates: wb.simulatorCertificates(simulator.info),
     runDir,
     port,
     onOutput: (s) => appendFileSync(logFile, s),

@@ -43,7 +43,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   const state = buildFleet({ seed: opts.seed, net: opts.net, scale: opts.scale });
   let certificate = opts.tls ? await makeSelfSignedCertificate() : undefined;
   const fleet: { current?: FleetDescription } = {};
-  const server = new FleetServer(state, { fleet: () => fleet.current! }, { port: opts.port ?? 0, certificate, log: opts.log });
+  const server = new FleetServer(state, {
+    fleet: () => fleet.current!,
+    rotateCertificate: certificate ? () => sim.rotateCertificate() : undefined,
+  }, { port: opts.port ?? 0, certificate, log: opts.log });
   await server.start();
   let dom0: Dom0Fleet | undefined;
   try {

@@ -36,7 +36,10 @@ export class FleetServer {
 
   constructor(
     private readonly sim: SimState,
-    private readonly hooks: Pick<ControlHooks, 'fleet'>,
+    private readonly hooks: Pick<ControlHooks, 'fleet'> & {
+      /** A new self-signed certificate for every host (https only): POST /control/tls/rotate. */
+      rotateCertificate?(): Promise<{ fingerprint256: string }>;
+    },
     private readonly opts: ServerOptions,
   ) {}
 
@@ -148,6 +151,16 @@ export class FleetServer {
       res.writeHead(404).end();
       return;
     }
+    if (req.method === 'POST' && /^\/control\/tls\/rotate\/?$/.test(url)) {
+      // Async (openssl runs), so it is answered here rather than by the synchronous control router.
+      const rotate = this.hooks.rotateCertificate;
+      if (!rotate) return this.send(res, 409, 'application/json', JSON.stringify({ error: 'the simulator was started without --tls' }));
+      rotate().then(
+        (fp) => this.send(res, 200, 'application/json', JSON.stringify(fp)),
+        (e: Error) => this.send(res, 500, 'application/json', JSON.stringify({ error: e.message })),
+      );
+      return;
+    }
     if (url.startsWith('/control/') || url === '/control') {
       this.readBody(req, res, (body) => {
         const reply = handleControl(this.sim, { ...this.hooks, hostDown: (a) => this.hostDown(a), hostUp: (a) => this.hostUp(a) }, req.method ?? 'GET', url, body);
@@ -159,7 +172,13 @@ export class FleetServer {
     if (req.method === 'PUT' && url.startsWith('/import_raw_vdi')) {
       if (this.refuseBeforeBody(req, res)) return;
       const target = importTarget(place, new URL(url, 'http://x/'), this.port);
-      importBody(this.sim, place, target.vdi!, req, res).catch(() => res.socket?.destroy());
+      // An upload is in flight too: a host going down cuts it, as a dead host's connections are cut.
+      const flight: InFlight = { abort: new AbortController(), res };
+      flight.abort.signal.addEventListener('abort', () => res.socket?.destroy(), { once: true });
+      let set = this.inFlight.get(address);
+      if (!set) this.inFlight.set(address, (set = new Set()));
+      set.add(flight);
+      importBody(this.sim, place, target.vdi!, req, res).catch(() => res.socket?.destroy()).finally(() => set!.delete(flight));
       return;
     }
     if (req.method !== 'POST') {

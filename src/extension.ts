@@ -2,7 +2,7 @@
 
 import * as vscode from 'vscode';
 import { PoolRegistry } from './model/poolRegistry';
-import { importDemoPasswords } from './editor/demoPasswords';
+import { importDemoCertificates, importDemoPasswords } from './editor/demoSimulator';
 import { registerPoolCommands } from './editor/poolCommands';
 import { registerShellCommands } from './editor/shellCommands';
 import { registerMasterCommands } from './editor/masterCommands';
@@ -36,7 +36,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const { entries, problems } = readPoolEntries();
     for (const p of problems) log.warn(p);
     if (problems.length) void vscode.window.showWarningMessage(`XCP Admin: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more, see the XCP Admin output)` : ''}`);
-    await importDemoPasswords(entries, passwords, (line) => log.warn(line));
+    await Promise.all([
+      importDemoPasswords(entries, passwords, (line) => log.warn(line)),
+      importDemoCertificates(tls, (line) => log.warn(line)),
+    ]);
     log.info(`connecting ${entries.length} pools (${Math.round(performance.now() - activatedAt)} ms after activation)`);
     registry.setEntries(entries);
   };

@@ -9,7 +9,7 @@ import { Journal } from '../procedures/journal';
 import { actionText, preview, type Plan } from '../procedures/plan';
 import { runPlan, type Executors, type RunOptions, type RunResult } from '../procedures/runner';
 import { sshExecutors, type SshExecutors } from '../procedures/sshExecutor';
-import { importRawVdi } from '../storage/importRawVdi';
+import { uploadFromSource } from '../procedures/uploadFromSource';
 import { sshOptions, type ShellCommandDeps } from './shellCommands';
 import { ProcedureTerminal } from '../terminals/procedureTerminal';
 import type { TreeNode } from '../tree/nodes';
@@ -67,10 +67,7 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
     shell: ssh.shell,
     relay: ssh.relay,
     checksum: ssh.checksum,
-    upload: async (action, signal, onProgress) => {
-      const src = await ssh.openSource(action.source, signal);
-      return importRawVdi({ ...(await connection.httpAccess()), vdiRef: action.vdi.ref, source: src.stream, bytes: action.bytes, onProgress, signal });
-    },
+    upload: async (action, signal, onProgress) => uploadFromSource(ssh.openSource, await connection.httpAccess(), action, signal, onProgress),
   };
   let result: RunResult;
   try {

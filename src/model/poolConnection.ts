@@ -3,6 +3,7 @@
 // Failures are classified and carry a sentence the admin can act on. No vscode import.
 
 import { EventWatcher, type WatcherStatus } from '../xapi/eventWatcher';
+import { isLoopbackHost } from '../xapi/loopback';
 import { MissingPasswordError, TransportError, XapiError, describeError, describeXapiError } from '../xapi/errors';
 import { XapiSession } from '../xapi/session';
 import { fetchPeerCertificate, untrustedError, type CertificatePolicy } from '../xapi/tls';
@@ -73,6 +74,9 @@ export function normalizePoolUrl(input: string): URL {
     throw new Error(`"${input}": XAPI is reached over https:// (or http:// for a local simulator), not ${url.protocol}//.`);
   }
   if (!url.hostname) throw new Error(`"${input}" has no host name.`);
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw new Error(`"${input}": plain http would send the password in clear. Use https:// (every XAPI host serves it; you confirm its certificate on first contact). http:// is accepted only for loopback addresses, such as the built-in simulator.`);
+  }
   url.pathname = '/';
   url.search = '';
   url.hash = '';
@@ -217,10 +221,11 @@ export class PoolConnection {
   }
 
   /** What an HTTP handler of XAPI (import_raw_vdi) needs: the master's URL, a session, the pins. */
-  async httpAccess(): Promise<{ baseUrl: URL; sessionRef: string; certificates: CertificatePolicy }> {
+  async httpAccess(): Promise<{ baseUrl: URL; sessionRef: string; certificates: CertificatePolicy; members: string[] }> {
     if (this.current.kind !== 'connected' || !this.session) throw new Error(`Pool ${this.name} is not connected: connect it, then run the procedure again.`);
+    const members = this.current.model.all('host').map((h) => String(h.record.address)).filter((a) => a !== '');
     const sessionRef = await this.session.login();
-    return { baseUrl: new URL(this.session.url), sessionRef, certificates: certificatePolicy(this.opts.tls, this.tuning.connectTimeoutMs) };
+    return { baseUrl: new URL(this.session.url), sessionRef, certificates: certificatePolicy(this.opts.tls, this.tuning.connectTimeoutMs), members };
   }
 
   /** Reconnects to the master at `address` (after H4, or when the probe found that it moved). */

@@ -5,7 +5,7 @@
 // No vscode import.
 
 import type { Readable } from 'node:stream';
-import { Endpoint } from '../xapi/http';
+import { Endpoint, UploadError } from '../xapi/http';
 import { hostPortOf } from '../xapi/session';
 import type { CertificatePolicy } from '../xapi/tls';
 import { StreamMeter, type RelayProgress, type RelayResult } from './relay';
@@ -29,10 +29,14 @@ export async function importRawVdi(opts: {
   sessionRef: string;
   vdiRef: string;
   certificates?: CertificatePolicy;
+  /** Addresses of the pool's hosts: the only places a redirect (which carries the session id) may lead. */
+  members: readonly string[];
   source: Readable;
   bytes: number;
   onProgress?(p: RelayProgress): void;
   signal?: AbortSignal;
+  /** Longest silence on the upload (no byte accepted, no answer); default 120 s. */
+  idleTimeoutMs?: number;
 }): Promise<RelayResult & { host: string }> {
   const meter = new StreamMeter(opts.bytes, opts.onProgress);
   const body = opts.source.pipe(meter);
@@ -40,20 +44,37 @@ export async function importRawVdi(opts: {
   let url = new URL(`/import_raw_vdi?session_id=${encodeURIComponent(opts.sessionRef)}&vdi=${encodeURIComponent(opts.vdiRef)}&format=raw`, opts.baseUrl);
   for (let hop = 0; ; hop++) {
     const pin = url.protocol === 'https:' ? await opts.certificates?.pinFor(hostPortOf(url)) : undefined;
-    const endpoint = new Endpoint({ url: new URL('/', url), pin, idleTimeoutMs: 120_000 });
+    const endpoint = new Endpoint({ url: new URL('/', url), pin, idleTimeoutMs: opts.idleTimeoutMs ?? 120_000 });
     try {
-      const answer = await endpoint.putStream(url.pathname + url.search, body, opts.bytes, { signal: opts.signal });
+      const answer = await endpoint.putStream(url.pathname + url.search, body, opts.bytes, { signal: opts.signal, idleTimeoutMs: opts.idleTimeoutMs });
       if (answer.status >= 300 && answer.status < 400 && answer.location && !answer.bodySent && hop < MAX_REDIRECTS) {
-        const next = new URL(answer.location, url);
-        if (next.protocol !== url.protocol) throw new ImportRawVdiError(answer.status, `import_raw_vdi redirected from ${url.protocol} to ${next.protocol}: refused.`);
-        url = next;
+        url = checkedRedirect(url, answer.location, answer.status, opts.members);
         continue;
       }
       if (answer.status !== 200) throw new ImportRawVdiError(answer.status, explain(answer.status, answer.body.toString('utf8'), url.origin));
-      if (meter.bytes !== opts.bytes) throw new Error(`${meter.bytes} bytes sent, ${opts.bytes} expected: the source ended early`);
+      if (meter.bytes !== opts.bytes) throw new UploadError('source', meter.bytes, `the source ended after ${meter.bytes} of ${opts.bytes} bytes`);
       return { ...meter.result(), host: url.hostname };
     } finally {
       endpoint.destroy();
     }
   }
+}
+
+/**
+ * The next URL of a redirect, which carries the session id: only to a host of this pool, over the same
+ * scheme (https, so the host's pinned certificate is checked before the id goes out).
+ */
+function checkedRedirect(from: URL, location: string, status: number, members: readonly string[]): URL {
+  let next: URL;
+  try {
+    next = new URL(location, from);
+  } catch {
+    throw new ImportRawVdiError(status, `import_raw_vdi redirected to an unreadable address (${JSON.stringify(location.slice(0, 200))}): refused.`);
+  }
+  if (next.protocol !== from.protocol) throw new ImportRawVdiError(status, `import_raw_vdi redirected from ${from.protocol} to ${next.protocol}: refused, the session id would travel unprotected.`);
+  const host = next.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (!members.includes(host)) {
+    throw new ImportRawVdiError(status, `import_raw_vdi redirected to ${next.host}, which is not a host of this pool: refused, the redirect carries the session id. Nothing was written.`);
+  }
+  return next;
 }

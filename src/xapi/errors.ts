@@ -183,6 +183,20 @@ export function describeXapiError(err: XapiError): string {
   return say(`XAPI refused the call ${err.method} with ${code}.`);
 }
 
+/**
+ * A short, safe description of a value that is not what XAPI should have sent (never recursive: an
+ * answer nested 100,000 deep must not overflow the stack while being described).
+ */
+export function describeUnexpected(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
+  if (Array.isArray(v)) return `an array of ${v.length} item${v.length === 1 ? '' : 's'}`;
+  if (v && typeof v === 'object') {
+    const keys = Object.keys(v);
+    return keys.length ? `a struct with ${keys.slice(0, 5).map((k) => JSON.stringify(k.slice(0, 30))).join(', ')}${keys.length > 5 ? ', …' : ''}` : 'an empty struct';
+  }
+  return String(v);
+}
+
 /** The password getter gave nothing (none stored): the admin must enter it. */
 export class MissingPasswordError extends Error {
   override readonly name = 'MissingPasswordError';

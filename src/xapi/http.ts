@@ -1,5 +1,13 @@
 // One XAPI host's HTTP(S) endpoint: a keep-alive agent of its own (never the global one) whose
 // sockets are checked against the pinned certificate before any request is written to them.
+//
+// Requests are made with `new http.ClientRequest`, not `http.request` / `https.request`: inside VS Code
+// those two are patched by the editor's proxy support (`http.proxySupport`, on by default), which
+// replaces the request's agent with its own, so our pinned-socket hand-over would never run and the
+// default CA check would refuse every self-signed XAPI certificate. The patch does not touch the
+// ClientRequest class. As a second lock, a request whose socket is not one this endpoint opened and
+// checked is destroyed before a byte of it is written (see `guardSocket`). XAPI traffic therefore goes
+// straight to the pool, never through the editor's HTTP proxy.
 
 import * as http from 'node:http';
 import type { Readable } from 'node:stream';
@@ -7,6 +15,7 @@ import * as https from 'node:https';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { TransportError, classifyNetworkError } from './errors';
+import { isLoopbackHost } from './loopback';
 import { certificateChangedError, formatHostPort, isIp, sameFingerprint } from './tls';
 import type { CallOptions } from './transport';
 
@@ -63,6 +72,8 @@ export class Endpoint {
   readonly secure: boolean;
   private readonly agent: http.Agent;
   private readonly idleTimeoutMs: number;
+  /** Sockets this endpoint opened and checked (pin, or plain loopback): the only ones a request may use. */
+  private readonly checked = new WeakSet<net.Socket>();
 
   constructor(opts: EndpointOptions) {
     this.url = opts.url;
@@ -77,17 +88,43 @@ export class Endpoint {
 
     const pin = opts.pin;
     if (this.secure && !pin) throw new Error(`no pinned certificate for ${this.hostPort}: ask CertificatePolicy.pinFor first`);
+    if (!this.secure && !isLoopbackHost(host)) throw plainHttpRefused(opts.url.href);
+    const checked = (done: Done): Done => (err, socket) => {
+      if (socket) this.checked.add(socket);
+      done(err, socket);
+    };
     const agent = this.secure ? new https.Agent({ keepAlive: true, maxSockets: 16 }) : new http.Agent({ keepAlive: true, maxSockets: 16 });
     // Over TLS the socket goes to the HTTP request only after the fingerprint check (see tls.ts for why
     // verification is off at the TLS level and where the trust decision is made instead).
     (agent as unknown as { createConnection: unknown }).createConnection = (_options: unknown, done: Done) =>
       this.secure
-        ? handOver(tls.connect({ host, port, servername: isIp(host) ? undefined : host, rejectUnauthorized: false }), 'secureConnect', hostPort, connectTimeoutMs, done, (socket) => {
+        ? handOver(tls.connect({ host, port, servername: isIp(host) ? undefined : host, rejectUnauthorized: false }), 'secureConnect', hostPort, connectTimeoutMs, checked(done), (socket) => {
             const presented = (socket as tls.TLSSocket).getPeerCertificate()?.fingerprint256 ?? '';
             return sameFingerprint(presented, pin!) ? undefined : certificateChangedError(hostPort, href, pin!, presented || '(none)');
           })
-        : handOver(net.connect({ host, port }), 'connect', hostPort, connectTimeoutMs, done);
+        : handOver(net.connect({ host, port }), 'connect', hostPort, connectTimeoutMs, checked(done));
     this.agent = agent;
+  }
+
+  /**
+   * A request on this endpoint's agent, made without the (possibly patched) `http(s).request`; it is
+   * destroyed, unwritten, if it ever gets a socket this endpoint did not open and check.
+   */
+  private request(options: http.RequestOptions, onResponse: (res: http.IncomingMessage) => void): http.ClientRequest {
+    const req = new http.ClientRequest({
+      ...options,
+      protocol: this.url.protocol,
+      hostname: this.url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: this.url.port || undefined,
+      agent: this.agent,
+    }, onResponse);
+    req.once('socket', (socket) => {
+      // 'socket' comes before the request's first byte is flushed: a foreign socket gets nothing.
+      if (!this.checked.has(socket)) {
+        req.destroy(new TransportError('other', `XCP Admin did not send the request to ${this.urlOf(options.path ?? '/')}: it was given a connection XCP Admin had not opened and checked itself (an HTTP proxy or another extension took over the request).`, this.urlOf(options.path ?? '/')));
+      }
+    });
+    return req;
   }
 
   /** Absolute URL of `path` on this endpoint (for messages). */
@@ -107,14 +144,10 @@ export class Endpoint {
         if (err) reject(classifyNetworkError(err, url, idleTimeoutMs));
         else resolve(answer!);
       };
-      const req = (this.secure ? https : http).request(
+      const req = this.request(
         {
-          protocol: this.url.protocol,
-          hostname: this.url.hostname.replace(/^\[(.*)\]$/, '$1'),
-          port: this.url.port || undefined,
           path,
           method: 'POST',
-          agent: this.agent,
           signal: options.signal,
           headers: {
             'Content-Type': contentType,
@@ -150,25 +183,26 @@ export class Endpoint {
    * body starts once the server says so (or after a second, for servers that never do), so a redirect
    * or a refusal comes back before any byte is sent. Backpressure from the socket reaches `body`.
    */
-  putStream(path: string, body: Readable, length: number, options: { signal?: AbortSignal } = {}): Promise<HttpAnswer & { location?: string; bodySent: boolean }> {
+  putStream(path: string, body: Readable, length: number, options: { signal?: AbortSignal; idleTimeoutMs?: number } = {}): Promise<HttpAnswer & { location?: string; bodySent: boolean }> {
     const url = this.urlOf(path);
+    const idleTimeoutMs = options.idleTimeoutMs ?? this.idleTimeoutMs;
     return new Promise((resolve, reject) => {
       let settled = false;
       let bodySent = false;
+      let sent = 0;
       const settle = (err: unknown, answer?: HttpAnswer & { location?: string }) => {
         if (settled) return;
         settled = true;
         clearTimeout(fallback);
-        if (err) reject(options.signal?.aborted ? err : classifyNetworkError(err, url, this.idleTimeoutMs));
+        body.off('data', count);
+        body.off('end', ended);
+        body.off('error', failed);
+        if (err) reject(options.signal?.aborted || err instanceof UploadError ? err : new UploadError('target', sent, classifyNetworkError(err, url, idleTimeoutMs).message, err));
         else resolve({ ...answer!, bodySent });
       };
-      const req = (this.secure ? https : http).request({
-        protocol: this.url.protocol,
-        hostname: this.url.hostname.replace(/^\[(.*)\]$/, '$1'),
-        port: this.url.port || undefined,
+      const req = this.request({
         path,
         method: 'PUT',
-        agent: this.agent,
         signal: options.signal,
         headers: { 'Content-Length': length, Expect: '100-continue', 'User-Agent': 'XCP-Admin' },
       }, (res) => {
@@ -182,13 +216,34 @@ export class Endpoint {
         }));
         res.on('error', (err) => settle(err));
       });
+      // The source's failures and short ends stop the upload at once, named as the source's: the server
+      // would otherwise wait for the missing bytes until its own timeout.
+      const count = (c: Buffer) => { sent += c.length; };
+      const ended = () => {
+        if (sent < length) {
+          const err = new UploadError('source', sent, `the source ended after ${sent} of ${length} bytes`);
+          req.destroy(err);
+          settle(err);
+        }
+      };
+      const failed = (err: Error) => {
+        const e = new UploadError('source', sent, `reading the source failed after ${sent} of ${length} bytes: ${err.message}`, err);
+        req.destroy(e);
+        settle(e);
+      };
+      // Listening from the start: a source that fails before the server said "continue" is reported too.
+      body.once('error', failed);
       const send = () => {
         if (bodySent || settled) return;
         bodySent = true;
+        body.on('data', count);
+        body.once('end', ended);
         body.pipe(req);
-        body.on('error', (err) => req.destroy(err));
       };
       const fallback = setTimeout(send, 1_000);
+      req.setTimeout(idleTimeoutMs, () => {
+        req.destroy(Object.assign(new Error(`no progress for ${Math.round(idleTimeoutMs / 1000)} s`), { code: 'ETIMEDOUT' }));
+      });
       req.on('continue', send);
       req.on('error', (err) => settle(err));
     });
@@ -198,6 +253,28 @@ export class Endpoint {
   destroy(): void {
     this.agent.destroy();
   }
+}
+
+/** An upload (PUT of a stream) that stopped: which end failed, and how many bytes had gone out. */
+export class UploadError extends Error {
+  override readonly name = 'UploadError';
+  constructor(
+    readonly end: 'source' | 'target',
+    readonly bytesSent: number,
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(end === 'target' ? `the target failed after ${bytesSent} bytes had been sent: ${message}` : message);
+  }
+}
+
+/** An `http://` URL to a host that is not on loopback: passwords and session ids would cross the wire in clear. */
+export function plainHttpRefused(url: string): TransportError {
+  return new TransportError(
+    'other',
+    `XCP Admin does not send XAPI credentials over plain http to ${url}: use https:// (every XAPI host serves it; the certificate is confirmed on first contact). Plain http is accepted only for loopback addresses, such as the built-in simulator.`,
+    url,
+  );
 }
 
 /** "The server at X did not answer like XAPI": for HTTP errors, HTML pages, bodies that do not parse. */

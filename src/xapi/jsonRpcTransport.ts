@@ -3,7 +3,7 @@
 // A server without JSON-RPC answers something else than `Content-Type: application/json` (an XML-RPC
 // error, a 404 page): that raises UnsupportedTransportError, on which `auto` falls back to XML-RPC.
 
-import { UnsupportedTransportError, XapiError } from './errors';
+import { UnsupportedTransportError, XapiError, describeUnexpected } from './errors';
 import { Endpoint, excerpt, notXapi } from './http';
 import type { CallOptions, Transport } from './transport';
 
@@ -35,10 +35,10 @@ export function createJsonRpcTransport(endpoint: Endpoint, path = '/jsonrpc'): T
     const error = parsed.error;
     if (error !== undefined && error !== null) {
       if (typeof error === 'object' && typeof error.message === 'string') {
-        const data = Array.isArray(error.data) ? error.data.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))) : [];
+        const data = Array.isArray(error.data) ? error.data.map((x) => (typeof x === 'string' ? x : typeof x === 'number' || typeof x === 'boolean' ? String(x) : describeUnexpected(x))) : [];
         throw new XapiError(error.message, data, method);
       }
-      throw notXapi(url, `a JSON-RPC error without an XAPI code: ${JSON.stringify(error).slice(0, 200)}`);
+      throw notXapi(url, `a JSON-RPC error without an XAPI code: ${describeUnexpected(error)}`);
     }
     if (!('result' in parsed)) throw notXapi(url, 'a JSON answer with neither result nor error');
     if (answer.status !== 200) throw notXapi(url, `HTTP ${answer.status} with a JSON-RPC result`);

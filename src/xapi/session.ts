@@ -3,7 +3,7 @@
 //
 // The password is never kept: `password()` is asked at each login (the editor reads SecretStorage).
 
-import { MissingPasswordError, XapiError } from './errors';
+import { MissingPasswordError, TransportError, XapiError, describeUnexpected } from './errors';
 import { Endpoint } from './http';
 import type { CertificatePolicy } from './tls';
 import { createTransport } from './autoTransport';
@@ -21,6 +21,8 @@ export interface SessionOptions {
   originator?: string;
   connectTimeoutMs?: number;
   idleTimeoutMs?: number;
+  /** Longest wait for the answer to a login (default 20 s): a host that accepts and never answers fails fast. */
+  loginTimeoutMs?: number;
   /** Called when login learned (from HOST_IS_SLAVE) that the master is another host. */
   onMasterMoved?(masterAddress: string): void;
   /**
@@ -37,6 +39,8 @@ export interface SessionCallOptions extends CallOptions {
 
 /** The API version we speak, sent to login (XAPI uses it only for logging). */
 const CLIENT_API_VERSION = '1.0';
+/** A login answers in well under a second on a healthy pool; a hung xapi should not keep the admin waiting. */
+const DEFAULT_LOGIN_TIMEOUT_MS = 20_000;
 /** A pool has one master; two hops cover a master that moved while we were redirected. */
 const MAX_REDIRECTS = 3;
 
@@ -172,15 +176,15 @@ export class XapiSession {
     }
   }
 
-  private async poolLogin(transport: Transport, password: string): Promise<unknown> {
+  private async poolLogin(transport: Transport, password: string, options: CallOptions): Promise<unknown> {
     try {
       return await transport('session.login_with_password', [
         this.opts.username, password, CLIENT_API_VERSION, this.opts.originator ?? 'XCP Admin',
-      ]);
+      ], options);
     } catch (err) {
       // XenServer < 6.2 knows no originator, < 4.1 no version: they want the two-parameter form.
       if (!(err instanceof XapiError) || err.code !== 'MESSAGE_PARAMETER_COUNT_MISMATCH') throw err;
-      return transport('session.login_with_password', [this.opts.username, password]);
+      return transport('session.login_with_password', [this.opts.username, password], options);
     }
   }
 
@@ -188,11 +192,20 @@ export class XapiSession {
     const password = await this.opts.password();
     if (password === undefined) throw new MissingPasswordError(`No password is stored for ${this.opts.username}@${this.baseUrl.host}.`);
     const transport = this.transport!;
-    const ref = this.opts.slaveLocal
-      ? await transport('session.slave_local_login_with_password', [this.opts.username, password])
-      : await this.poolLogin(transport, password);
+    const timeoutMs = this.opts.loginTimeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS;
+    let ref: unknown;
+    try {
+      ref = this.opts.slaveLocal
+        ? await transport('session.slave_local_login_with_password', [this.opts.username, password], { idleTimeoutMs: timeoutMs })
+        : await this.poolLogin(transport, password, { idleTimeoutMs: timeoutMs });
+    } catch (err) {
+      if (err instanceof TransportError && err.kind === 'timeout') {
+        throw new TransportError('timeout', `${this.baseUrl.host} accepted the connection but did not answer the login within ${Math.round(timeoutMs / 1000)} s: xapi on that host may be hung or still starting. Check it on the host's console (\`service xapi status\`), or give the address of another pool member.`, this.baseUrl.href, err);
+      }
+      throw err;
+    }
     if (typeof ref !== 'string' || !ref.startsWith('OpaqueRef:')) {
-      throw new XapiError('SESSION_AUTHENTICATION_FAILED', [this.opts.username, `login returned ${JSON.stringify(ref)?.slice(0, 60)} instead of a session reference`], 'session.login_with_password');
+      throw new XapiError('SESSION_AUTHENTICATION_FAILED', [this.opts.username, `login returned ${describeUnexpected(ref)} instead of a session reference`], 'session.login_with_password');
     }
     return ref;
   }

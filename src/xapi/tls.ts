@@ -50,8 +50,8 @@ export function certificateChangedError(hostPort: string, url: string, pinned: s
       `the host now presents ${normalizeFingerprint(presented)}. XCP Admin refused to connect, as this could be another ` +
       `machine posing as the host. If the certificate was renewed on purpose (reinstall, xe host-refresh-server-certificate), ` +
       `compare the new fingerprint with the one on the host's console ` +
-      `(openssl x509 -noout -fingerprint -sha256 -in /etc/xensource/xapi-ssl.pem), then forget the pinned certificate ` +
-      `(remove and add the pool again) to be asked again.`,
+      `(openssl x509 -noout -fingerprint -sha256 -in /etc/xensource/xapi-ssl.pem), then run "XCP Admin: Forget Pinned Certificates…" on the pool ` +
+      `and connect again to be asked about the new one.`,
     url,
   );
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import {
-  missingCodeServer, missingExtensionBuild, postToSimulator, repoRoot, startSimulatorProcess, startWorkbench,
+  missingCodeServer, missingExtensionBuild, postToSimulator, repoRoot, simulatorCertificates, startSimulatorProcess, startWorkbench,
   type PoolInfo, type SimulatorProcess, type Workbench, type WorkbenchOptions,
 } from './workbench';
 
@@ -19,6 +19,10 @@ export const artifactsDir = join(repoRoot, 'test', 'e2e', 'artifacts');
 export interface E2EOptions {
   /** Extra arguments for the simulator CLI. */
   simulatorArgs?: string[];
+  /** Serve the pools over https with a self-signed certificate, as real pools are (default true). */
+  tls?: boolean;
+  /** Start with the simulator's certificate pinned for every host, as if confirmed before (default true). */
+  tlsPins?: boolean;
   /** Rewrites the simulator's pools before they go into the settings (e.g. a wrong password). */
   pools?: (pools: PoolInfo[]) => PoolInfo[];
   /** Further workbench options (settings, passwords). */
@@ -62,9 +66,10 @@ export class E2E {
   readonly consoleErrors: string[] = [];
 
   async start(options: E2EOptions): Promise<void> {
-    this.simulator = await startSimulatorProcess(options.simulatorArgs ?? []);
+    this.simulator = await startSimulatorProcess([...(options.tls === false ? [] : ['--tls']), ...(options.simulatorArgs ?? [])]);
     this.pools = options.pools ? options.pools(this.simulator.info.pools) : this.simulator.info.pools;
-    this.workbench = await startWorkbench({ ...(options.workbench ?? {}), pools: this.pools });
+    const certificates = options.tlsPins === false ? undefined : simulatorCertificates(this.simulator.info);
+    this.workbench = await startWorkbench({ certificates, ...(options.workbench ?? {}), pools: this.pools });
     this.browser = await chromium.launch({
       executablePath: chromiumPath,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -77,6 +82,11 @@ export class E2E {
     await this.page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
     // The activity bar is there once the workbench has restored its parts.
     await this.page.locator('.part.activitybar').waitFor({ timeout: 30_000 });
+  }
+
+  /** The workbench's user settings as written for this test. */
+  userSettings(): Record<string, unknown> {
+    return JSON.parse(readFileSync(join(this.workbench.userDataDir, 'User', 'settings.json'), 'utf8')) as Record<string, unknown>;
   }
 
   async close(): Promise<void> {

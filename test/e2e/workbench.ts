@@ -48,6 +48,8 @@ export interface WorkbenchOptions {
   pools?: PoolInfo[];
   /** Passwords by pool name, overriding the pools' own (e.g. a wrong one for a test). */
   passwords?: Record<string, string>;
+  /** TLS fingerprints to pin, by host:port (`xcpAdmin.demo.simulatorCertificates`): pools that start trusted. */
+  certificates?: Record<string, string>;
   /** Further user settings. */
   settings?: Record<string, unknown>;
   /** Folder for user data, extensions and the workspace; default: a fresh one under .code-server/run/. */
@@ -221,6 +223,21 @@ export async function startSimulatorProcess(args: string[] = [], timeoutMs = 30_
   };
 }
 
+/**
+ * The simulator's certificate fingerprint for every host of every pool (`host:port` → SHA-256), as an
+ * admin who confirmed each would have them pinned; empty when it serves plain http.
+ */
+export function simulatorCertificates(info: SimulatorInfo): Record<string, string> {
+  const fingerprint = (info.tls as { fingerprint256?: string } | undefined)?.fingerprint256;
+  const out: Record<string, string> = {};
+  if (!fingerprint) return out;
+  for (const pool of info.pools) {
+    const port = new URL(pool.url).port;
+    for (const host of (pool.hosts as { address: string }[] | undefined) ?? []) out[`${host.address}:${port}`] = fingerprint;
+  }
+  return out;
+}
+
 // ---- code-server ----
 
 /** Copies the files a .vsix would hold into `<extensionsDir>/<publisher>.<name>-<version>`. */
@@ -258,7 +275,8 @@ export function workbenchSettings(opts: WorkbenchOptions): Record<string, unknow
     'git.openRepositoryInParentFolders': 'never',
     'git.enabled': false,
   };
-  if (opts.pools) {
+  if (opts.certificates && Object.keys(opts.certificates).length) settings['xcpAdmin.demo.simulatorCertificates'] = opts.certificates;
+  if (opts.pools?.length) {
     settings['xcpAdmin.pools'] = opts.pools.map((p) => {
       const entry: Record<string, unknown> = { name: p.name, url: p.url, username: p.username };
       if (p.transport) entry.transport = p.transport;
@@ -304,6 +322,7 @@ export async function startWorkbench(opts: WorkbenchOptions = {}): Promise<Workb
     try { previous = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>; } catch { /* JSONC or broken: start over */ }
   }
   delete previous['xcpAdmin.demo.simulatorPasswords'];
+  delete previous['xcpAdmin.demo.simulatorCertificates'];
   writeFileSync(settingsFile, JSON.stringify({ ...previous, ...workbenchSettings(opts) }, null, 2) + '\n');
   installUnpackedExtension(extensionsDir);
 

@@ -13,7 +13,7 @@ import type { PoolModel } from '../../../src/model/poolModel';
 import { Journal } from '../../../src/procedures/journal';
 import type { ByteSource, HostTarget } from '../../../src/procedures/plan';
 import { planDestroyVdi, planHttpImport, planImportTarget, planRawWrite } from '../../../src/procedures/rawImport';
-import { importRawVdi } from '../../../src/storage/importRawVdi';
+import { uploadFromSource } from '../../../src/procedures/uploadFromSource';
 import { runPlan, type Executors } from '../../../src/procedures/runner';
 import { planSrRepair } from '../../../src/procedures/srRepair';
 import { sourceSize, sshExecutors } from '../../../src/procedures/sshExecutor';
@@ -206,8 +206,7 @@ test('S2 through XAPI\'s import_raw_vdi: into a VHD-based NFS SR, and into a loc
   const executors: Executors = {
     ...s.executors,
     upload: async (action, signal, onProgress) => {
-      const src = await s.ssh.openSource(action.source, signal);
-      const r = await importRawVdi({ ...(await s.conn.httpAccess()), vdiRef: action.vdi.ref, source: src.stream, bytes: action.bytes, onProgress, signal });
+      const r = await uploadFromSource(s.ssh.openSource, await s.conn.httpAccess(), action, signal, onProgress);
       hosts.push(r.host);
       return r;
     },

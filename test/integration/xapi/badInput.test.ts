@@ -140,7 +140,7 @@ test('a server that hangs up mid-answer, and one that is not HTTP at all, fail c
 });
 
 test('a name that does not resolve fails as dns', async () => {
-  const f = await failureOf('http://no-such-host.invalid:8080/', 'xmlrpc');
+  const f = await failureOf('https://no-such-host.invalid:8443/', 'xmlrpc');
   assert.equal(f.failure, 'dns', f.message);
   assert.match(f.message, /no-such-host\.invalid does not resolve/);
 });

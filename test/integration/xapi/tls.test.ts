@@ -72,7 +72,7 @@ test('a changed certificate is refused: the message names the host, both fingerp
   assert.ok(s.message.includes(new URL(pool.url).host), 'names host:port');
   assert.ok(s.message.includes(normalizeFingerprint(pinned)), 'names the pinned fingerprint');
   assert.match(s.message, /now presents ([0-9A-F]{2}:){31}[0-9A-F]{2}/);
-  assert.match(s.message, /forget the pinned certificate/);
+  assert.match(s.message, /Forget Pinned Certificates/);
   assert.equal(trust.asked.length, 1, 'not asked again: refused');
   second.dispose();
 });
