@@ -2,8 +2,8 @@
 // by playwright-core. Each test gets its own simulator and workbench (fresh user data, fresh browser
 // context), so a test's faults and secrets never leak into another's.
 //
-// Missing tools (Chromium, code-server): with CI set the test fails loudly; otherwise it is skipped
-// with a message naming what to install.
+// Missing tools (Chromium, code-server) fail the test with a message naming what to install; the test
+// command (scripts/run-tests.mjs) installs code-server and checks the system packages before it starts.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -36,16 +36,12 @@ export function missingForE2E(): string | undefined {
 }
 
 /**
- * Starts everything for one test, or skips the test (fails it under CI) when a tool is missing.
+ * Starts everything for one test; a missing tool fails it, naming what to install.
  * Always `await e2e.close()` (in a finally or t.after).
  */
-export async function startE2E(t: TestContext, options: E2EOptions = {}): Promise<E2E | undefined> {
+export async function startE2E(_t: TestContext, options: E2EOptions = {}): Promise<E2E> {
   const missing = missingForE2E();
-  if (missing) {
-    if (process.env.CI) throw new Error(`e2e: ${missing}`);
-    t.skip(missing);
-    return undefined;
-  }
+  if (missing) throw new Error(`e2e: ${missing}`);
   const e2e = new E2E();
   try {
     await e2e.start(options);
@@ -320,12 +316,11 @@ export class E2E {
 }
 
 /**
- * Runs `fn` with a started E2E (or returns when the test was skipped), saves a screenshot
+ * Runs `fn` with a started E2E, saves a screenshot
  * `<name>-FAILED.png` when it throws, and always closes everything.
  */
 export async function withE2E(t: TestContext, name: string, options: E2EOptions, fn: (e2e: E2E) => Promise<void>): Promise<void> {
   const e2e = await startE2E(t, options);
-  if (!e2e) return;
   try {
     await fn(e2e);
   } catch (e) {
