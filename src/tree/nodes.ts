@@ -5,6 +5,7 @@
 import type { ConnectionState } from '../model/poolConnection';
 import type { Entry, ModelChange, PoolModel } from '../model/poolModel';
 import { describeProbe, type MasterProbe } from '../model/masterProbe';
+import { apiVersionOf, productOf } from '../model/release';
 import { guestKind } from '../procedures/guestTools';
 import { PRESENTED_VERSION, isOverridden } from '../procedures/versionOverride';
 import type { Ref } from '../xapi/records';
@@ -223,6 +224,7 @@ function poolView(pool: string, source: TreeSource): NodeView {
   const masterName = master?.record.name_label ?? '?';
   const description = [`master ${masterName}`, `${hosts.length} hosts`, dead ? `${dead} dead` : undefined].filter(Boolean).join(' · ');
   const poolRec = model.all('pool')[0]?.record;
+  const api = apiVersionOf(model);
   return {
     label: pool,
     description,
@@ -230,7 +232,8 @@ function poolView(pool: string, source: TreeSource): NodeView {
       `**${esc(pool)}** (XAPI name: ${esc(poolRec?.name_label ?? '')})`,
       `uuid: \`${poolRec?.uuid ?? ''}\``,
       `master: ${esc(masterName)} (${esc(s.masterAddress)})`,
-      `transport: ${s.transport === 'jsonrpc' ? 'JSON-RPC' : 'XML-RPC'} — ${esc(url)}`,
+      `product: ${esc(productOf(model) ?? 'unknown')} · API ${api ? `${api.major}.${api.minor}` : 'unknown'} · ${s.transport === 'jsonrpc' ? 'JSON-RPC' : 'XML-RPC'}`,
+      `url: ${esc(url)}`,
       `HA: ${poolRec?.ha_enabled ? 'enabled' : 'disabled'}`,
     ),
     contextValue: 'pool.connected',

@@ -28,15 +28,19 @@ async function connectedFleet(sim: Simulator, passwords: Record<string, string> 
 
 const labels = (nodes: TreeNode[], source: TreeSource) => nodes.map((n) => viewOf(n, source)?.label);
 
-test('the tree shows the seed\'s pools, Generic\'s hosts with the master marked, and an FC SR\'s VDIs', async (t) => {
+test('the tree shows the seed\'s pools and Lab, with product, API and transport; Generic\'s hosts with the master marked, and an FC SR\'s VDIs', async (t) => {
   const sim = await startSimulator();
   const { registry } = await connectedFleet(sim);
   t.after(async () => { registry.dispose(); await sim.stop(); });
   const source = sourceOf(registry);
 
-  assert.deepEqual(labels(rootNodes(source), source), ['Piet', 'Generic', 'BL0', 'Security']);
+  assert.deepEqual(labels(rootNodes(source), source), ['Piet', 'Generic', 'BL0', 'Security', 'Lab']);
   const generic = rootNodes(source)[1];
   assert.match(viewOf(generic, source)!.description!, /master vms-gen-05 · 8 hosts/);
+  // The pool row says what it runs and how the client talks to it: XCP 1.5 over XML-RPC, XCP-ng 8 over JSON-RPC.
+  const shown = (n: TreeNode) => viewOf(n, source)!.tooltip!.replace(/\\(.)/g, '$1'); // as the markdown renders
+  assert.match(shown(generic), /product: XCP 1\.4\.90 · API 1\.9 · XML-RPC/);
+  assert.match(shown(rootNodes(source)[4]), /product: XCP-ng 8\.3\.0 · API 2\.21 · JSON-RPC/);
   const [hosts] = childNodes(generic, source);
   const hostNodes = childNodes(hosts, source);
   assert.equal(hostNodes.length, 8);
