@@ -98,9 +98,10 @@ const RELEASE_OF_METHOD = new Map<string, string>(
   Object.entries(METHOD_RELEASES).flatMap(([release, methods]) => methods.map((m) => [m, release] as [string, string])),
 );
 
-/** The release a method appeared in ("rio" for the ones not listed). */
+/** The release a method appeared in ("rio" for the ones not listed); `Async.X` is X's. */
 export function releaseOfMethod(method: string): string {
-  return RELEASE_OF_METHOD.get(method) ?? 'rio';
+  const sync = method.startsWith('Async.') ? method.slice('Async.'.length) : method;
+  return RELEASE_OF_METHOD.get(sync) ?? 'rio';
 }
 
 function atOrBefore(release: string, api: [number, number]): boolean {
