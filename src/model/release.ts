@@ -41,3 +41,13 @@ export function productOf(model: PoolModel): string | undefined {
 export function hasImportRawVdi(model: PoolModel): boolean {
   return apiAtLeast(apiVersionOf(model), 1, 6);
 }
+
+/**
+ * The runbook's 6.0.99 presentation (H2, H3) is for XCP 1.x pools, which XenCenter judges by a
+ * XenServer version: a pool of API 2.x (XenServer 6.2+, XCP-ng) has nothing to present. Unknown
+ * (no API version read): treated as 1.x, as the runbook's pools are.
+ */
+export function needsXenCenterPresentation(model: PoolModel): boolean {
+  const v = apiVersionOf(model);
+  return v === undefined || v.major < 2;
+}

@@ -5,7 +5,7 @@
 import type { ConnectionState } from '../model/poolConnection';
 import type { Entry, ModelChange, PoolModel } from '../model/poolModel';
 import { describeProbe, type MasterProbe } from '../model/masterProbe';
-import { apiVersionOf, productOf } from '../model/release';
+import { apiVersionOf, needsXenCenterPresentation, productOf } from '../model/release';
 import { guestKind } from '../procedures/guestTools';
 import { PRESENTED_VERSION, isOverridden } from '../procedures/versionOverride';
 import type { Ref } from '../xapi/records';
@@ -283,8 +283,9 @@ function hostView(model: PoolModel, ref: Ref<'host'>, masterLost: MasterProbe | 
   const metrics = model.get('host_metrics', host.metrics);
   const vms = model.residentVms(ref);
   const version = versionOf(host.software_version);
-  const overridden = isOverridden(host.software_version);
-  const description = [host.address, master ? 'master' : undefined, overridden ? version : `${version} (not overridden)`, unreachable ? 'NOT ANSWERING' : live ? undefined : 'DEAD'].filter(Boolean).join(' · ');
+  // Only an XCP 1.x host needs to present 6.0.99 to XenCenter (H2); a later one is shown as it is.
+  const notPresented = needsXenCenterPresentation(model) && !isOverridden(host.software_version);
+  const description = [host.address, master ? 'master' : undefined, notPresented ? `${version} (not overridden)` : version, unreachable ? 'NOT ANSWERING' : live ? undefined : 'DEAD'].filter(Boolean).join(' · ');
   const sv = Object.entries(host.software_version).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`);
   return {
     label: host.name_label,
@@ -298,7 +299,7 @@ function hostView(model: PoolModel, ref: Ref<'host'>, masterLost: MasterProbe | 
       metrics ? `memory: ${formatBytes(metrics.memory_free)} free of ${formatBytes(metrics.memory_total)}` : undefined,
       `resident VMs: ${vms.length}${vms.length ? ` (${vms.slice(0, 8).map((v) => esc(v.record.name_label)).join(', ')}${vms.length > 8 ? ', …' : ''})` : ''}`,
       `software_version: ${esc(sv.join(', '))}`,
-      overridden ? undefined : `_XenCenter sees ${esc(version)}, not XenServer ${PRESENTED_VERSION}, and turns off dynamic memory, snapshots and live migration: "Present as XenServer ${PRESENTED_VERSION}" (H2) fixes it._`,
+      notPresented ? `_XenCenter sees ${esc(version)}, not XenServer ${PRESENTED_VERSION}, and turns off dynamic memory, snapshots and live migration: "Present as XenServer ${PRESENTED_VERSION}" (H2) fixes it._` : undefined,
     ),
     contextValue: `host.${live ? 'live' : 'dead'}.${master ? 'master' : 'slave'}`,
     icon: master ? 'star-full' : live ? 'server' : 'error',
@@ -475,7 +476,7 @@ function vmView(model: PoolModel, ref: Ref<'VM'>): NodeView | undefined {
   const kind = guestKind(gm?.os_version);
   const pv = gm?.PV_drivers_version;
   const tools = pv?.major !== undefined ? `${pv.major}.${pv.minor}.${pv.micro}` : undefined;
-  const oldTools = tools !== undefined && tools !== PRESENTED_VERSION;
+  const oldTools = tools !== undefined && tools !== PRESENTED_VERSION && needsXenCenterPresentation(model);
   const description = [vm.power_state, kind === 'unknown' ? undefined : kind, tools ? `tools ${tools}${oldTools ? ' (old)' : ''}` : 'no tools'].filter(Boolean).join(' · ');
   return {
     label: vm.name_label,
