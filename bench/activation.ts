@@ -2,7 +2,7 @@
 // (code-server + headless Chromium, the e2e harness) against the simulator's seed fleet:
 //   ui-visible   click on the activity-bar entry → every pool row shows its master (seen in the browser)
 //   ext-render   activation → every pool row drawn connected (the extension's own log line)
-//   peer         the same four pools connected and loaded by the same client in a bare node process
+//   peer         the same five pools connected and loaded by the same client in a bare node process
 //                (PoolRegistry, no editor, simulator in its own process as in the UI rounds): the share
 //                of the time that is XAPI and not VS Code
 // and the size of the bundle that activation loads. Prints one line:

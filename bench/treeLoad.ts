@@ -6,7 +6,9 @@
 //   floor-xml     raw HTTP POST of the same requests + a minimal tokenizer pass over the answers
 //   floor-json    raw HTTP POST of the same requests + JSON.parse
 // All variants fetch the classes in parallel, in the same process as the simulator (its answers are
-// cached after the first, so the server's share is the same small constant for everyone).
+// cached after the first, so the server's share is the same small constant for everyone). The scaled
+// pool (Piet) runs the simulator's `xcp-ng-8` release for the whole run (`releases: { Piet: … }`): an
+// XCP 1.5 pool has no JSON-RPC, and every variant must read the same pool from the same server.
 // Targets: ours-xmlrpc ≥ 3× faster than plain-xmlrpc; each of ours within 2× of its floor.
 
 import * as http from 'node:http';
@@ -74,7 +76,7 @@ function plainCall(client: xmlrpc.Client, method: string, params: unknown[]): Pr
 
 async function main(): Promise<void> {
   const t0 = Date.now();
-  const sim = await startSimulator({ scale: SCALE, seed: 1 });
+  const sim = await startSimulator({ scale: SCALE, seed: 1, releases: { Piet: 'xcp-ng-8' } });
   try {
     const pool: SimPool = poolNamed(sim, 'Piet');
     const url = new URL(pool.url);

@@ -104,7 +104,10 @@ console.log('');
 console.log(`    ${workbench.url}/?folder=${folder}`);
 console.log('');
 console.log('Simulated pools (passwords handed to the extension through xcpAdmin.demo.simulatorPasswords):');
-for (const p of simulator.info.pools) console.log(`    ${p.name.padEnd(10)} ${p.url}  user ${p.username}`);
+for (const p of simulator.info.pools) {
+  const release = p.release ? `  ${p.release.brand} ${p.release.version} (API ${p.release.api}, ${p.release.jsonRpc ? 'JSON-RPC' : 'XML-RPC only'})` : '';
+  console.log(`    ${p.name.padEnd(10)} ${p.url}  user ${p.username}${release}`);
+}
 if (simulator.info.control) console.log(`Simulator control API: ${simulator.info.control}`);
 console.log(`code-server log: ${logFile}`);
 console.log('Press Ctrl-C to stop.');

@@ -112,7 +112,7 @@ METHODS.set('session.get_uuid', {
   },
 });
 
-METHODS.set('system.listMethods', { arity: 0, open: true, run: () => [...METHODS.keys()].sort() });
+METHODS.set('system.listMethods', { arity: 0, open: true, run: (_c, pool) => methodNames().filter((m) => pool.release.has(m)) });
 
 // ---- generated getters per class -----------------------------------------------------------------
 
@@ -699,8 +699,10 @@ export function methodNames(): string[] {
 
 export async function dispatch(ctx: CallContext, method: string, params: XValue[]): Promise<XValue> {
   const def = METHODS.get(method);
-  if (!def) fail('MESSAGE_METHOD_UNKNOWN', method);
-  const [min, max] = typeof def.arity === 'number' ? [def.arity, def.arity] : def.arity;
+  // A call of a later release than the pool's is unknown there, as on the real thing (releases.ts).
+  const release = ctx.place.pool.release;
+  if (!def || !release.has(method)) fail('MESSAGE_METHOD_UNKNOWN', method);
+  const [min, max] = method === 'session.login_with_password' ? release.loginArity : typeof def.arity === 'number' ? [def.arity, def.arity] : def.arity;
   if (params.length < min || params.length > max) {
     fail('MESSAGE_PARAMETER_COUNT_MISMATCH', method, params.length < min ? min : max, params.length);
   }

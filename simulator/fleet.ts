@@ -1,10 +1,12 @@
-// The fleet of the seed runbook (four XCP 1.5 pools at a grid server park), generated from a seed so
-// that every run with the same --seed shows the same uuids, names and sizes.
+// The fleet of the seed runbook (four XCP 1.5 pools at a grid server park), plus a small current
+// XCP-ng 8 pool ("Lab") so that both wire formats and both API generations run; generated from a seed
+// so that every run with the same --seed shows the same uuids, names and sizes.
 //
 // Addresses: the runbook's own networks (172.21/16, 172.22.64/18) are real private ranges that must
 // never be contacted, so every simulated host lives on its own loopback address 127.N.P.H instead.
 // Storage targets (NFS server, iSCSI portal) are labels only, from 10.99.0.0/24; nothing connects there.
 
+import { RELEASES, XCP_1_5, XCP_NG_8, type ReleaseName, type ReleaseProfile } from './releases';
 import { NULL_REF } from './schema';
 import { PoolState, SimState, XObject } from './state';
 
@@ -56,11 +58,50 @@ const PE2950: Hardware = {
   model: 'PowerEdge 2950', cores: 8, threads: 8, sockets: 2, memGiB: 24,
   cpuModel: 'Intel(R) Xeon(R) CPU           E5430  @ 2.66GHz', speed: '2666.404', localDiskBytes: 1390 * GiB,
 };
+const R650: Hardware = {
+  model: 'PowerEdge R650', cores: 32, threads: 64, sockets: 2, memGiB: 256,
+  cpuModel: 'Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz', speed: '1995.312', localDiskBytes: 837 * GiB,
+};
+
+/** What the hosts and guests of a pool of one era say about themselves, apart from the release's versions. */
+interface Era {
+  hostDescription: string;
+  /** When its hosts started (records' dates): the runbook's spring 2012, or a recent install. */
+  baseTime: number;
+  linux: { description: string; os: Record<string, string> };
+  windows: { description: string; os: Record<string, string> };
+  /** Guest tools of a guest, `patched`: the seed's 6.0.99 edit (XCP 1.5) or simply current ones. */
+  tools(patched: boolean): { version: Record<string, string>; upToDate: boolean };
+}
+
+/** A fixed clock, so the same seed gives the same records; roughly when XCP 1.5 beta was current. */
+const BASE_TIME = Date.UTC(2012, 3, 2, 9, 0, 0);
+
+const XCP_1_5_ERA: Era = {
+  hostDescription: 'Default install of XCP',
+  baseTime: BASE_TIME,
+  linux: { description: 'Scientific Linux 5', os: { name: 'Scientific Linux SL release 5.7 (Boron)', uname: '2.6.18-274.el5xen', distro: 'slc', major: '5', minor: '7' } },
+  windows: { description: 'Windows Server 2008 R2', os: { name: 'Microsoft Windows Server 2008 R2 Standard|C:\\Windows|\\Device\\Harddisk0\\Partition2', distro: 'windows', major: '6', minor: '1' } },
+  tools: (patched) => ({
+    version: patched ? { major: '6', minor: '0', micro: '99', build: '53341' } : { major: '1', minor: '4', micro: '90', build: '53341' },
+    upToDate: patched,
+  }),
+};
+const XCP_NG_8_ERA: Era = {
+  hostDescription: 'Default install',
+  baseTime: Date.UTC(2025, 10, 3, 8, 0, 0),
+  linux: { description: 'Debian 12', os: { name: 'Debian GNU/Linux 12 (bookworm)', uname: '6.1.0-26-amd64', distro: 'debian', major: '12', minor: '7' } },
+  windows: { description: 'Windows Server 2022', os: { name: 'Microsoft Windows Server 2022 Standard|C:\\Windows|\\Device\\Harddisk0\\Partition2', distro: 'windows', major: '10', minor: '0' } },
+  tools: () => ({ version: { major: '8', minor: '4', micro: '0', build: '1' }, upToDate: true }),
+};
 
 type SharedSrKind = 'fc' | 'iscsi' | 'nfs';
 interface PoolSpec {
   name: string;
-  prefix: string; // vms-<prefix>-NN
+  prefix: string; // <hostPrefix>-<prefix>-NN
+  hostPrefix: string;
+  release: ReleaseProfile;
+  era: Era;
   hosts: number;
   master: number; // 1-based host index
   hw: Hardware;
@@ -78,7 +119,7 @@ export interface Scale {
 function specs(scale: Scale | undefined): PoolSpec[] {
   return [
     {
-      name: 'Piet', prefix: 'piet', hosts: scale?.hosts ?? 16, master: 1, hw: M610_12,
+      name: 'Piet', prefix: 'piet', hostPrefix: 'vms', release: XCP_1_5, era: XCP_1_5_ERA, hosts: scale?.hosts ?? 16, master: 1, hw: M610_12,
       shared: [
         { kind: 'fc', name: 'Compellent FC piet-1', size: 4 * TiB },
         { kind: 'fc', name: 'Compellent FC piet-2', size: 2 * TiB },
@@ -87,27 +128,38 @@ function specs(scale: Scale | undefined): PoolSpec[] {
       vms: scale?.vms ?? 96, vdis: scale?.vdis ?? 160,
     },
     {
-      name: 'Generic', prefix: 'gen', hosts: 8, master: 5, hw: PE2950,
+      name: 'Generic', prefix: 'gen', hostPrefix: 'vms', release: XCP_1_5, era: XCP_1_5_ERA, hosts: 8, master: 5, hw: PE2950,
       shared: [{ kind: 'iscsi', name: 'Compellent iSCSI Sint', size: 2 * TiB }],
       vms: 32, vdis: 56,
     },
     {
-      name: 'BL0', prefix: 'bl0', hosts: 5, master: 1, hw: M610_8,
+      name: 'BL0', prefix: 'bl0', hostPrefix: 'vms', release: XCP_1_5, era: XCP_1_5_ERA, hosts: 5, master: 1, hw: M610_8,
       shared: [{ kind: 'fc', name: 'Compellent FC bl0', size: 2 * TiB }],
       vms: 18, vdis: 30,
     },
     {
-      name: 'Security', prefix: 'sec', hosts: 2, master: 1, hw: PE2950,
+      name: 'Security', prefix: 'sec', hostPrefix: 'vms', release: XCP_1_5, era: XCP_1_5_ERA, hosts: 2, master: 1, hw: PE2950,
       shared: [{ kind: 'nfs', name: 'NFS security', size: 512 * GiB }],
       vms: 6, vdis: 10,
     },
   ];
 }
 
+/** The fifth pool: a current XCP-ng 8 (JSON-RPC, API 2.21), small, hosts on 127.N.5.x. */
+const LAB: PoolSpec = {
+  name: 'Lab', prefix: 'lab', hostPrefix: 'xcpng', release: XCP_NG_8, era: XCP_NG_8_ERA, hosts: 3, master: 1, hw: R650,
+  shared: [{ kind: 'nfs', name: 'NFS lab', size: 2 * TiB }],
+  vms: 8, vdis: 14,
+};
+/** Its own random sequence, so the seed pools' uuids, names and later uuids do not move. */
+const LAB_SEED_OFFSET = 0x1ab5eed;
+
 export interface FleetOptions {
   seed?: number;
   net?: number;
   scale?: Scale;
+  /** A pool (by name) that runs another release than its own, e.g. `{ Piet: 'xcp-ng-8' }`; see index.ts. */
+  releases?: Readonly<Record<string, ReleaseName>>;
 }
 
 const SERVICES = [
@@ -140,23 +192,29 @@ function hexDigits(rng: () => number, n: number): string {
   return s;
 }
 
-/** A fixed clock, so the same seed gives the same records; roughly when XCP 1.5 beta was current. */
-const BASE_TIME = Date.UTC(2012, 3, 2, 9, 0, 0);
-
 export function buildFleet(opts: FleetOptions = {}): SimState {
   const seed = opts.seed ?? 1;
   const net = opts.net ?? 77;
   const rng = makeRng(seed);
-  const pools = specs(opts.scale).map((spec, i) => buildPool(spec, i + 1, net, rng));
+  const withRelease = (spec: PoolSpec): PoolSpec => {
+    const name = opts.releases?.[spec.name];
+    return name ? { ...spec, release: RELEASES[name] } : spec;
+  };
+  for (const name of Object.keys(opts.releases ?? {})) {
+    if (![...specs(undefined), LAB].some((s) => s.name === name)) throw new Error(`no pool ${name} to give another release`);
+  }
+  const pools = specs(opts.scale).map((spec, i) => buildPool(withRelease(spec), i + 1, net, rng));
+  pools.push(buildPool(withRelease(LAB), pools.length + 1, net, makeRng((seed + LAB_SEED_OFFSET) >>> 0)));
   return new SimState(pools);
 }
 
 function buildPool(spec: PoolSpec, poolIndex: number, net: number, rng: () => number): PoolState {
   if (spec.hosts < 1 || spec.hosts > 250) throw new Error(`pool ${spec.name}: host count must be 1..250`);
   const password = `${spec.prefix}-${hexDigits(rng, 8)}`;
-  const pool = new PoolState(poolIndex, spec.name, 'root', password, () => uuidFrom(rng));
+  const pool = new PoolState(poolIndex, spec.name, 'root', password, () => uuidFrom(rng), spec.release);
+  const era = spec.era;
   const gib = (n: number) => n * GiB;
-  const at = (minutes: number) => new Date(BASE_TIME + minutes * 60_000);
+  const at = (minutes: number) => new Date(era.baseTime + minutes * 60_000);
 
   // Networks first: PIFs and hosts point at them.
   // With iSCSI storage, eth1 carries it on its own range (the seed's separate storage network).
@@ -171,7 +229,7 @@ function buildPool(spec: PoolSpec, poolIndex: number, net: number, rng: () => nu
 
   const hosts: XObject[] = [];
   for (let h = 1; h <= spec.hosts; h++) {
-    const name = `vms-${spec.prefix}-${two(h)}`;
+    const name = `${spec.hostPrefix}-${spec.prefix}-${two(h)}`;
     const address = `127.${net}.${poolIndex}.${h}`;
     const metrics = pool.create('host_metrics', {
       memory_total: gib(spec.hw.memGiB),
@@ -181,16 +239,14 @@ function buildPool(spec: PoolSpec, poolIndex: number, net: number, rng: () => nu
     });
     const host = pool.create('host', {
       name_label: name,
-      name_description: 'Default install of XCP',
+      name_description: era.hostDescription,
       hostname: name,
       address,
       metrics: metrics.ref,
-      software_version: {
-        product_version: '1.4.90', product_brand: 'XCP', build_number: '53341c', hostname: name,
-        date: '2012-03-28', linux: '2.6.32.12-0.7.1.xs1.4.90.530.170661xen', xapi: '1.3', xen: '4.1.2',
-        xencenter_min: '1.9', xencenter_max: '1.9', network_backend: 'openvswitch',
-        'xs:main': 'Base Pack, version 1.4.90, build 53341c',
-      },
+      API_version_major: spec.release.apiVersion.major,
+      API_version_minor: spec.release.apiVersion.minor,
+      API_version_vendor: spec.release.apiVersion.vendor,
+      software_version: spec.release.softwareVersion(name),
       cpu_info: {
         cpu_count: String(spec.hw.threads), socket_count: String(spec.hw.sockets), vendor: 'GenuineIntel',
         speed: spec.hw.speed, modelname: spec.hw.cpuModel, family: '6', model: '44', stepping: '2',
@@ -198,7 +254,7 @@ function buildPool(spec: PoolSpec, poolIndex: number, net: number, rng: () => nu
         features: '029ee3ff-bfebfbff-00000001-2c100800', features_after_reboot: '029ee3ff-bfebfbff-00000001-2c100800',
       },
       bios_strings: { 'bios-vendor': 'Dell Inc.', 'system-manufacturer': 'Dell Inc.', 'system-product-name': spec.hw.model },
-      other_config: { agent_start_time: String(BASE_TIME / 1000 + h * 60) + '.', iscsi_iqn: `iqn.2012-04.org.example:${hexDigits(rng, 8)}` },
+      other_config: { agent_start_time: String(era.baseTime / 1000 + h * 60) + '.', iscsi_iqn: `iqn.2012-04.org.example:${hexDigits(rng, 8)}` },
       capabilities: ['xen-3.0-x86_64', 'xen-3.0-x86_32p', 'hvm-3.0-x86_32', 'hvm-3.0-x86_32p', 'hvm-3.0-x86_64'],
       memory_overhead: 1124 * MiB,
     });
@@ -319,12 +375,11 @@ function buildPool(spec: PoolSpec, poolIndex: number, net: number, rng: () => nu
     let gm = NULL_REF;
     if (running || rng() < 0.5) {
       const patched = rng() < 0.5; // the seed's "XenTools 6.0.99" edit, done on some guests only
+      const tools = era.tools(patched);
       const g = pool.create('VM_guest_metrics', {
-        os_version: windows
-          ? { name: 'Microsoft Windows Server 2008 R2 Standard|C:\\Windows|\\Device\\Harddisk0\\Partition2', distro: 'windows', major: '6', minor: '1' }
-          : { name: 'Scientific Linux SL release 5.7 (Boron)', uname: '2.6.18-274.el5xen', distro: 'slc', major: '5', minor: '7' },
-        PV_drivers_version: patched ? { major: '6', minor: '0', micro: '99', build: '53341' } : { major: '1', minor: '4', micro: '90', build: '53341' },
-        PV_drivers_up_to_date: patched,
+        os_version: windows ? era.windows.os : era.linux.os,
+        PV_drivers_version: tools.version,
+        PV_drivers_up_to_date: tools.upToDate,
         // Guests live on loopback too (127.<net+11>.P.n): a test may SSH into a Linux guest (H3).
         networks: { '0/ip': `127.${net + 11}.${poolIndex}.${(i % 250) + 1}` },
         last_updated: at(100 + i),
@@ -333,7 +388,7 @@ function buildPool(spec: PoolSpec, poolIndex: number, net: number, rng: () => nu
     }
     const vm = pool.create('VM', {
       name_label: `${svc}-${two(nr)}`,
-      name_description: windows ? 'Windows Server 2008 R2' : 'Scientific Linux 5',
+      name_description: windows ? era.windows.description : era.linux.description,
       power_state: running ? 'Running' : 'Halted',
       resident_on: host ? host.ref : NULL_REF,
       domid: running ? i + 1 : -1,
@@ -345,7 +400,7 @@ function buildPool(spec: PoolSpec, poolIndex: number, net: number, rng: () => nu
       HVM_boot_params: windows ? { order: 'dc' } : {},
       platform: windows ? { acpi: 'true', apic: 'true', pae: 'true', viridian: 'true', nx: 'true' } : {},
       guest_metrics: gm,
-      other_config: { install_time: `2012-0${1 + (i % 3)}-1${i % 10}T10:00:00Z` },
+      other_config: { install_time: `${new Date(era.baseTime).getUTCFullYear()}-0${1 + (i % 3)}-1${i % 10}T10:00:00Z` },
     });
     if (host) {
       pool.addToSet(host, 'resident_VMs', vm.ref);
@@ -443,6 +498,8 @@ export interface FleetDescription {
     username: string;
     password: string;
     master: string;
+    /** The XAPI release the pool runs (releases.ts): what it reports and whether it has JSON-RPC. */
+    release: { name: ReleaseName; brand: string; version: string; api: string; jsonRpc: boolean };
     hosts: { name: string; uuid: string; address: string; ssh?: { port: number; hostKeySha256: string } }[];
     /** Running Linux guests reachable over SSH (root, the pool's password), with a dom0. */
     guests?: { name: string; uuid: string; address: string; ssh: { port: number; hostKeySha256: string } }[];
@@ -481,6 +538,10 @@ export function describeFleet(
       username: pool.username,
       password: pool.password,
       master: master.record.name_label as string,
+      release: {
+        name: pool.release.name, brand: pool.release.brand, version: pool.release.productVersion,
+        api: `${pool.release.apiVersion.major}.${pool.release.apiVersion.minor}`, jsonRpc: pool.release.jsonRpc,
+      },
       hosts,
       ...(dom0 ? {
         guests: dom0.guests.filter((g) => pool.byUuidOf('VM', g.uuid))

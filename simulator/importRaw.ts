@@ -20,7 +20,8 @@ export function importTarget(place: HostPlace, url: URL, port: number): ImportTa
   const pool = place.pool;
   const session = pool.sessions.get(url.searchParams.get('session_id') ?? '');
   if (!session) return { error: { status: 401, text: 'Unauthorised: no valid session_id\n' } };
-  const format = url.searchParams.get('format') ?? 'raw';
+  // xapi 1.x has no `format` yet: it ignores the parameter and writes the bytes as they come.
+  const format = pool.release.importRawVdi.knowsFormat ? url.searchParams.get('format') ?? 'raw' : 'raw';
   if (format !== 'raw') return { error: { status: 400, text: `unsupported format ${format}\n` } };
   const vdi = pool.getOf('VDI', url.searchParams.get('vdi') ?? '') ?? pool.byUuidOf('VDI', url.searchParams.get('vdi') ?? '');
   if (!vdi) return { error: { status: 404, text: 'VDI not found\n' } };

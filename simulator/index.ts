@@ -5,6 +5,7 @@ import { FleetDescription, Scale, buildFleet, describeFleet } from './fleet';
 import { FleetServer } from './server';
 import { SimState } from './state';
 import { startDom0s, type Dom0Fleet } from './dom0/dom0';
+import type { ReleaseName } from './releases';
 
 export interface SimulatorOptions {
   /** The one port every host listens on; 0 (default) picks a free one. */
@@ -17,6 +18,12 @@ export interface SimulatorOptions {
   net?: number;
   /** Size of the Piet pool, for benchmarks; the other pools keep their seed sizes. */
   scale?: Scale;
+  /**
+   * Pools (by name) that run another XAPI release than their own (releases.ts): the seed pools are
+   * `xcp-1.5` (XML-RPC only), Lab is `xcp-ng-8`. A benchmark that compares XML-RPC with JSON-RPC on the
+   * same big pool runs Piet as `{ Piet: 'xcp-ng-8' }`: same records, both wire formats.
+   */
+  releases?: Readonly<Record<string, ReleaseName>>;
   /** Serve a simulated dom0 over SSH for every host (default off here, on in `npm run simulator`). */
   dom0?: boolean;
   /** The SSH port of the dom0s (default: a free one, shared by every host address). */
@@ -40,7 +47,7 @@ export interface RunningSimulator {
 }
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
-  const state = buildFleet({ seed: opts.seed, net: opts.net, scale: opts.scale });
+  const state = buildFleet({ seed: opts.seed, net: opts.net, scale: opts.scale, releases: opts.releases });
   let certificate = opts.tls ? await makeSelfSignedCertificate() : undefined;
   const fleet: { current?: FleetDescription } = {};
   const server = new FleetServer(state, {
@@ -93,3 +100,5 @@ export { PoolState, SimState } from './state';
 export type { XObject, Session, LoggedEvent, EventOp, DownMode, HostPlace } from './state';
 export { addVdi, removeVdi } from './control';
 export { XapiFailure, methodNames } from './api';
+export { RELEASES, METHOD_RELEASES, releaseOfMethod } from './releases';
+export type { ReleaseName, ReleaseProfile } from './releases';

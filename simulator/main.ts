@@ -3,12 +3,13 @@
 
 import { readFileSync } from 'node:fs';
 import { startSimulator } from './index';
+import { isReleaseName, type ReleaseName } from './releases';
 
-const USAGE = `usage: node out/simulator/main.js [--port N] [--tls] [--seed N] [--net N] [--hosts N] [--vdis N] [--vms N] [--ssh-port N] [--authorized-key FILE] [--no-dom0] [--verbose]`;
+const USAGE = `usage: node out/simulator/main.js [--port N] [--tls] [--seed N] [--net N] [--hosts N] [--vdis N] [--vms N] [--ssh-port N] [--authorized-key FILE] [--no-dom0] [--release POOL=xcp-1.5|xcp-ng-8] [--verbose]`;
 
 function parseArgs(argv: string[]) {
-  const opts: { port: number; tls: boolean; seed: number; net: number; hosts?: number; vdis?: number; vms?: number; verbose: boolean; dom0: boolean; sshPort?: number; authorizedKeys: string[] } = {
-    port: 0, tls: false, seed: 1, net: 77, verbose: false, dom0: true, authorizedKeys: [],
+  const opts: { port: number; tls: boolean; seed: number; net: number; hosts?: number; vdis?: number; vms?: number; verbose: boolean; dom0: boolean; sshPort?: number; authorizedKeys: string[]; releases: Record<string, ReleaseName> } = {
+    port: 0, tls: false, seed: 1, net: 77, verbose: false, dom0: true, authorizedKeys: [], releases: {},
   };
   const int = (name: string, v: string | undefined, min: number, max: number): number => {
     const n = Number(v);
@@ -28,6 +29,12 @@ function parseArgs(argv: string[]) {
       case '--vdis': opts.vdis = int(flag, value(), 0, 10_000_000); break;
       case '--vms': opts.vms = int(flag, value(), 0, 1_000_000); break;
       case '--verbose': opts.verbose = true; break;
+      case '--release': {
+        const [pool, release] = String(value()).split('=');
+        if (!pool || !release || !isReleaseName(release)) throw new Error('--release needs POOL=xcp-1.5 or POOL=xcp-ng-8');
+        opts.releases[pool] = release;
+        break;
+      }
       case '--no-dom0': opts.dom0 = false; break;
       case '--ssh-port': opts.sshPort = int(flag, value(), 0, 65535); break;
       case '--authorized-key': opts.authorizedKeys.push(readFileSync(String(value()), 'utf8').trim()); break;
@@ -49,7 +56,7 @@ async function main(): Promise<void> {
   const scale = opts.hosts !== undefined || opts.vdis !== undefined || opts.vms !== undefined
     ? { hosts: opts.hosts, vdis: opts.vdis, vms: opts.vms } : undefined;
   const sim = await startSimulator({
-    port: opts.port, tls: opts.tls, seed: opts.seed, net: opts.net, scale, dom0: opts.dom0, sshPort: opts.sshPort, authorizedKeys: opts.authorizedKeys,
+    port: opts.port, tls: opts.tls, seed: opts.seed, net: opts.net, scale, dom0: opts.dom0, sshPort: opts.sshPort, authorizedKeys: opts.authorizedKeys, releases: opts.releases,
     log: opts.verbose ? (line) => process.stderr.write(line + '\n') : undefined,
   });
   process.stdout.write(JSON.stringify(sim.fleet) + '\n');

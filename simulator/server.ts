@@ -11,7 +11,7 @@ import { ControlHooks, handleControl } from './control';
 import { importBody, importTarget } from './importRaw';
 import { JsonRpcParseError, decodeJsonRequest, encodeJsonFailure, encodeJsonSuccessChunks } from './jsonrpc';
 import { SimState } from './state';
-import { XmlRpcParseError, decodeMethodCall, encodeFailure, encodeSuccessChunks } from './xmlrpc-wire';
+import { XmlRpcParseError, decodeMethodCall, encodeFailure, encodeFault, encodeSuccessChunks } from './xmlrpc-wire';
 
 const MAX_BODY = 64 * 1024 * 1024;
 
@@ -84,7 +84,8 @@ export class FleetServer {
     // "Expect: 100-continue" (import_raw_vdi): a redirect or an error goes back before the body is sent.
     server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
       if (this.refuseBeforeBody(req, res)) return;
-      res.writeContinue();
+      // xapi 1.x's HTTP server knows no 100-continue: the client sends the body when it tires of waiting.
+      if (this.placeOf(req)?.pool.release.importRawVdi.sendsContinue !== false) res.writeContinue();
       this.onRequest(req, res);
     });
     // event.from blocks for up to its timeout; the default request timeouts would cut it short.
@@ -186,13 +187,18 @@ export class FleetServer {
       this.send(res, 404, 'text/plain', 'not found\n');
       return;
     }
-    const jsonRpc = url === '/jsonrpc' || url.startsWith('/jsonrpc?');
+    // Without a JSON-RPC handler (XCP 1.x) /jsonrpc is served as XML-RPC, as every unknown path is.
+    const jsonRpc = place.pool.release.jsonRpc && (url === '/jsonrpc' || url.startsWith('/jsonrpc?'));
     this.readBody(req, res, (body) =>
       this.answer(address, jsonRpc, body, res).catch((e: Error) => {
         this.opts.log?.(`internal error: ${e.stack ?? e.message}`);
         this.send(res, 500, 'text/plain', 'internal error\n');
       }),
     );
+  }
+
+  private placeOf(req: http.IncomingMessage) {
+    return this.sim.byAddress.get(req.socket.localAddress?.replace(/^::ffff:/, '') ?? '');
   }
 
   /** For import_raw_vdi: answers a redirect or an error (true) before any byte of the body is read. */
@@ -273,7 +279,9 @@ export class FleetServer {
     try {
       call = decodeMethodCall(body);
     } catch (e) {
-      // xapi answers an unreadable call with a Failure rather than an HTTP error.
+      // xapi answers an unreadable call in XML-RPC rather than with an HTTP error; 1.x with a Fault
+      // (and so does its /jsonrpc, which is XML-RPC there: a JSON body gets this Fault).
+      if (ctx.place.pool.release.unreadableXml === 'fault') return encodeFault(1, 'Failed to parse supplied XML');
       const msg = e instanceof XmlRpcParseError ? e.message : String(e);
       return encodeFailure(['XMLRPC_UNMARSHAL_FAILURE', 'methodCall', msg]);
     }

@@ -5,6 +5,7 @@
 // blocked event.from calls. A later simulated dom0 (xe, lvremove, sr-scan …) acts on the same object.
 
 import { CLASSES, ClassName, NULL_REF, blank } from './schema';
+import type { ReleaseProfile } from './releases';
 import { Cached, XStruct, XValue } from './xmlrpc-wire';
 
 export type EventOp = 'add' | 'mod' | 'del';
@@ -74,6 +75,8 @@ export class PoolState {
     readonly username: string,
     public password: string,
     private readonly uuidSource: () => string,
+    /** The XAPI release this pool runs: its calls, wire formats and record fields (releases.ts). */
+    readonly release: ReleaseProfile,
   ) {
     this.objects = Object.fromEntries(CLASSES.map((c) => [c, new Map<string, XObject>()])) as Record<ClassName, Map<string, XObject>>;
   }
@@ -142,7 +145,7 @@ export class PoolState {
   create(cls: ClassName, fields: XStruct, ids?: { uuid?: string; ref?: string }): XObject {
     const uuid = ids?.uuid ?? (typeof fields.uuid === 'string' && fields.uuid ? fields.uuid : this.newUuid());
     const ref = ids?.ref ?? 'OpaqueRef:' + this.newUuid();
-    const record = { ...blank(cls), ...fields, uuid };
+    const record = this.withoutLaterFields(cls, { ...blank(cls), ...fields, uuid });
     const obj: XObject = { cls, ref, uuid, record, cached: new Cached(record) };
     this.objects[cls].set(ref, obj);
     this.byUuid.set(uuid, obj);
@@ -153,7 +156,7 @@ export class PoolState {
   /** Replaces some fields of an object (the record object itself is replaced, never mutated). */
   update(obj: XObject, changes: XStruct): void {
     if (this.objects[obj.cls].get(obj.ref) !== obj) throw new Error(`${obj.cls} ${obj.ref} is not in pool ${this.name}`);
-    obj.record = { ...obj.record, ...changes };
+    obj.record = this.withoutLaterFields(obj.cls, { ...obj.record, ...changes });
     obj.cached = new Cached(obj.record);
     this.changed(obj.cls, obj.ref, 'mod');
   }
@@ -162,6 +165,13 @@ export class PoolState {
     if (!this.objects[obj.cls].delete(obj.ref)) return;
     this.byUuid.delete(obj.uuid);
     this.changed(obj.cls, obj.ref, 'del');
+  }
+
+  /** A record as this pool's release has it: fields that came with a later release left out. */
+  private withoutLaterFields(cls: ClassName, record: XStruct): XStruct {
+    const later = this.release.missingFields.get(cls);
+    if (later) for (const f of later) delete record[f];
+    return record;
   }
 
   /** Adds `ref` to a set-valued field (SR.VDIs, VM.VBDs …), with the mod event that goes with it. */

@@ -176,6 +176,16 @@ export function encodeFailure(errorDescription: string[]): string {
   return out.join('');
 }
 
+/**
+ * An XML-RPC fault, as xapi 1.x answers a body it cannot parse (xen-api-libs xMLRPC.ml `To.fault`:
+ * faultCode as <i4>, faultString bare, no XML declaration).
+ */
+export function encodeFault(code: number, message: string): string {
+  return '<methodResponse><fault><value><struct><member><name>faultCode</name><value><i4>' + String(code) +
+    '</i4></value></member><member><name>faultString</name><value>' + escapeXml(message) +
+    '</value></member></struct></value></fault></methodResponse>';
+}
+
 /** A methodCall as clients send it (tests use this; int64 params should be passed as strings). */
 export function encodeMethodCall(method: string, params: XValue[]): string {
   const out: string[] = ['<?xml version="1.0"?><methodCall><methodName>', escapeXml(method), '</methodName><params>'];

@@ -4,6 +4,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { PoolModel } from '../model/poolModel';
+import { apiVersionOf, hasImportRawVdi } from '../model/release';
 import type { ByteSource, HostTarget } from '../procedures/plan';
 import { planDestroyVdi, planHttpImport, planImportTarget, planRawWrite } from '../procedures/rawImport';
 import type { RelayProgress } from '../storage/relay';
@@ -68,12 +69,20 @@ async function pickSource(): Promise<ByteSource | undefined> {
   return { kind: 'ssh', host, path };
 }
 
-/** The dd relay into the LV (LVM SRs) or XAPI's import_raw_vdi (any SR, newer servers). */
-async function pickWay(srType: string): Promise<'relay' | 'http' | undefined> {
-  const http = { label: 'XAPI import_raw_vdi over HTTPS', detail: 'XenServer 6.1+ and XCP-ng; any SR type, the storage manager writes the bytes.', way: 'http' as const };
-  if (!LVM_SR_TYPES.includes(srType)) return (await vscode.window.showQuickPick([http], { title: 'How are the bytes written?' }))?.way;
+/** The dd relay into the LV (LVM SRs) or XAPI's import_raw_vdi (any SR, where the pool's release has it). */
+async function pickWay(model: PoolModel, srType: string): Promise<'relay' | 'http' | undefined> {
+  const http = { label: 'XAPI import_raw_vdi over HTTPS', detail: 'XCP 1.x, XenServer 5.5+ and XCP-ng; any SR type, the storage manager writes the bytes.', way: 'http' as const };
+  const relayOnly = !hasImportRawVdi(model);
+  if (!LVM_SR_TYPES.includes(srType)) {
+    if (relayOnly) {
+      const api = apiVersionOf(model);
+      void vscode.window.showErrorMessage(`This pool (API ${api ? `${api.major}.${api.minor}` : 'version unknown'}) has no import_raw_vdi, and a ${srType} SR has no LV for the dd relay: XCP Admin cannot write this image here. Use an LVM-based SR (lvm, lvmoiscsi, lvmohba).`);
+      return undefined;
+    }
+    return (await vscode.window.showQuickPick([http], { title: 'How are the bytes written?' }))?.way;
+  }
   const relay = { label: 'dd into the LV, relayed by XCP Admin', detail: 'As the runbook does it (XCP 1.x): raw VDIs on LVM SRs, SHA-256 of both ends compared.', way: 'relay' as const };
-  return (await vscode.window.showQuickPick([relay, http], { title: 'How are the bytes written?' }))?.way;
+  return (await vscode.window.showQuickPick(relayOnly ? [relay] : [relay, http], { title: 'How are the bytes written?' }))?.way;
 }
 
 async function pickWriter(model: PoolModel, srRef: Ref<'SR'>): Promise<Ref<'host'> | undefined> {
@@ -240,7 +249,7 @@ export function registerStorageCommands(deps: StorageCommandDeps): vscode.Dispos
         if (bytes === undefined) return;
         const name = await vscode.window.showInputBox({ title: 'Name of the new VDI', value: basename(source.path), ignoreFocusOut: true });
         if (!name) return;
-        const via = await pickWay(t.model.get('SR', node.ref)?.type ?? '');
+        const via = await pickWay(t.model, t.model.get('SR', node.ref)?.type ?? '');
         if (!via) return;
         const writer = await pickWriter(t.model, node.ref);
         if (!writer) return;
@@ -305,7 +314,7 @@ export function registerStorageCommands(deps: StorageCommandDeps): vscode.Dispos
         if (bytes === undefined) return;
         const writer = await pickWriter(t.model, vdi.SR);
         if (!writer) return;
-        const via = await pickWay(t.model.get('SR', vdi.SR)?.type ?? '');
+        const via = await pickWay(t.model, t.model.get('SR', vdi.SR)?.type ?? '');
         if (!via) return;
         await writeWithProgress(deps, ssh, t.pool, t.model, node.ref, source, bytes, writer, via);
       });

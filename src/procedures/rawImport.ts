@@ -12,6 +12,7 @@ import { isUuid, type Ref } from '../xapi/records';
 import { lvDevicePath, LVM_SR_TYPES } from '../tree/storagePaths';
 import { sh } from '../shell/quote';
 import { describeSource, refusedPlan, type ByteSource, type HostTarget, type ObjectRef, type Plan } from './plan';
+import { apiVersionOf, hasImportRawVdi } from '../model/release';
 
 const EXTENT = 4 * 1024 * 1024;
 
@@ -166,6 +167,10 @@ export function planHttpImport(model: PoolModel, vdiRef: Ref<'VDI'>, source: Byt
   if (!isUuid(vdi.uuid) || !isUuid(sr.uuid)) return refuse('XAPI gave a malformed uuid; refusing to write.');
   const facts = [`${vdi.name_label}: ${vdi.virtual_size} bytes, in ${sr.name_label} (${sr.type}).`, `Source ${describeSource(source)}: ${sourceBytes} bytes.`];
   if (vdi.virtual_size < sourceBytes) return refuse(`${vdi.name_label} holds ${vdi.virtual_size} bytes, the source has ${sourceBytes}: the image would be cut short.`, facts);
+  if (!hasImportRawVdi(model)) {
+    const api = apiVersionOf(model);
+    return refuse(`This pool's XAPI (API ${api ? `${api.major}.${api.minor}` : 'version unknown'}) has no import_raw_vdi handler (it came with XenServer 5.5, API 1.6): use the dd relay into the LV.`, facts);
+  }
   const attached = model.vmsUsing(vdiRef).find((vm) => vdi.VBDs.some((b) => { const vbd = model.get('VBD', b); return vbd?.VM === vm.ref && vbd.currently_attached; }));
   if (attached) return refuse(`${vdi.name_label} is attached to ${attached.record.name_label}: shut the VM down (or detach the disk) first.`, facts);
   const device = model.vdiFormat(vdiRef) === 'raw' ? lvDevicePath(sr, vdi, 'raw') : undefined;

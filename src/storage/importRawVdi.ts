@@ -1,5 +1,5 @@
 // XAPI's own way to put raw bytes into a VDI: HTTP PUT /import_raw_vdi?session_id=…&vdi=…&format=raw
-// (XenServer 6.1 and later, XCP-ng). No SSH and no LV handling, and it works on VHD-based SRs too:
+// (XCP 1.x and XenServer 5.5 on, which ignore `format`; XCP-ng). No SSH and no LV handling, and it works on VHD-based SRs too:
 // the storage manager writes the bytes. The master may redirect to the host that sees the SR; the
 // redirect comes before the body (100-continue), so the same source stream goes to the next host.
 // No vscode import.
@@ -19,7 +19,7 @@ export class ImportRawVdiError extends Error {
 }
 
 function explain(status: number, body: string, url: string): string {
-  if (status === 404) return `${url} has no import_raw_vdi handler (HTTP 404): XenServer 6.1+ and XCP-ng have it, XCP 1.x does not. Use the dd relay into the LV instead (LVM SRs, raw VDIs).`;
+  if (status === 404) return `${url} has no import_raw_vdi handler (HTTP 404): XenServer 5.5 and later, XCP 1.x and XCP-ng have it, so this may not be a XAPI master. Use the dd relay into the LV instead (LVM SRs, raw VDIs).`;
   if (status === 401 || status === 403) return `The server refused the session for import_raw_vdi (HTTP ${status}): log in again and retry.`;
   return `import_raw_vdi answered HTTP ${status}: ${body.trim().slice(0, 200) || 'no detail'}`;
 }

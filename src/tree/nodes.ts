@@ -5,6 +5,7 @@
 import type { ConnectionState } from '../model/poolConnection';
 import type { Entry, ModelChange, PoolModel } from '../model/poolModel';
 import { describeProbe, type MasterProbe } from '../model/masterProbe';
+import { apiVersionOf, needsXenCenterPresentation, productOf } from '../model/release';
 import { guestKind } from '../procedures/guestTools';
 import { PRESENTED_VERSION, isOverridden } from '../procedures/versionOverride';
 import type { Ref } from '../xapi/records';
@@ -223,6 +224,7 @@ function poolView(pool: string, source: TreeSource): NodeView {
   const masterName = master?.record.name_label ?? '?';
   const description = [`master ${masterName}`, `${hosts.length} hosts`, dead ? `${dead} dead` : undefined].filter(Boolean).join(' · ');
   const poolRec = model.all('pool')[0]?.record;
+  const api = apiVersionOf(model);
   return {
     label: pool,
     description,
@@ -230,7 +232,8 @@ function poolView(pool: string, source: TreeSource): NodeView {
       `**${esc(pool)}** (XAPI name: ${esc(poolRec?.name_label ?? '')})`,
       `uuid: \`${poolRec?.uuid ?? ''}\``,
       `master: ${esc(masterName)} (${esc(s.masterAddress)})`,
-      `transport: ${s.transport === 'jsonrpc' ? 'JSON-RPC' : 'XML-RPC'} — ${esc(url)}`,
+      `product: ${esc(productOf(model) ?? 'unknown')} · API ${api ? `${api.major}.${api.minor}` : 'unknown'} · ${s.transport === 'jsonrpc' ? 'JSON-RPC' : 'XML-RPC'}`,
+      `url: ${esc(url)}`,
       `HA: ${poolRec?.ha_enabled ? 'enabled' : 'disabled'}`,
     ),
     contextValue: 'pool.connected',
@@ -280,8 +283,9 @@ function hostView(model: PoolModel, ref: Ref<'host'>, masterLost: MasterProbe | 
   const metrics = model.get('host_metrics', host.metrics);
   const vms = model.residentVms(ref);
   const version = versionOf(host.software_version);
-  const overridden = isOverridden(host.software_version);
-  const description = [host.address, master ? 'master' : undefined, overridden ? version : `${version} (not overridden)`, unreachable ? 'NOT ANSWERING' : live ? undefined : 'DEAD'].filter(Boolean).join(' · ');
+  // Only an XCP 1.x host needs to present 6.0.99 to XenCenter (H2); a later one is shown as it is.
+  const notPresented = needsXenCenterPresentation(model) && !isOverridden(host.software_version);
+  const description = [host.address, master ? 'master' : undefined, notPresented ? `${version} (not overridden)` : version, unreachable ? 'NOT ANSWERING' : live ? undefined : 'DEAD'].filter(Boolean).join(' · ');
   const sv = Object.entries(host.software_version).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`);
   return {
     label: host.name_label,
@@ -295,7 +299,7 @@ function hostView(model: PoolModel, ref: Ref<'host'>, masterLost: MasterProbe | 
       metrics ? `memory: ${formatBytes(metrics.memory_free)} free of ${formatBytes(metrics.memory_total)}` : undefined,
       `resident VMs: ${vms.length}${vms.length ? ` (${vms.slice(0, 8).map((v) => esc(v.record.name_label)).join(', ')}${vms.length > 8 ? ', …' : ''})` : ''}`,
       `software_version: ${esc(sv.join(', '))}`,
-      overridden ? undefined : `_XenCenter sees ${esc(version)}, not XenServer ${PRESENTED_VERSION}, and turns off dynamic memory, snapshots and live migration: "Present as XenServer ${PRESENTED_VERSION}" (H2) fixes it._`,
+      notPresented ? `_XenCenter sees ${esc(version)}, not XenServer ${PRESENTED_VERSION}, and turns off dynamic memory, snapshots and live migration: "Present as XenServer ${PRESENTED_VERSION}" (H2) fixes it._` : undefined,
     ),
     contextValue: `host.${live ? 'live' : 'dead'}.${master ? 'master' : 'slave'}`,
     icon: master ? 'star-full' : live ? 'server' : 'error',
@@ -472,7 +476,7 @@ function vmView(model: PoolModel, ref: Ref<'VM'>): NodeView | undefined {
   const kind = guestKind(gm?.os_version);
   const pv = gm?.PV_drivers_version;
   const tools = pv?.major !== undefined ? `${pv.major}.${pv.minor}.${pv.micro}` : undefined;
-  const oldTools = tools !== undefined && tools !== PRESENTED_VERSION;
+  const oldTools = tools !== undefined && tools !== PRESENTED_VERSION && needsXenCenterPresentation(model);
   const description = [vm.power_state, kind === 'unknown' ? undefined : kind, tools ? `tools ${tools}${oldTools ? ' (old)' : ''}` : 'no tools'].filter(Boolean).join(' · ');
   return {
     label: vm.name_label,

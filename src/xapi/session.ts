@@ -182,7 +182,8 @@ export class XapiSession {
         this.opts.username, password, CLIENT_API_VERSION, this.opts.originator ?? 'XCP Admin',
       ], options);
     } catch (err) {
-      // XenServer < 6.2 knows no originator, < 4.1 no version: they want the two-parameter form.
+      // xapi ignores extra parameters of a call whose last ones have defaults (1.9 takes the originator too);
+      // XenServer 4.0 knew neither version nor originator and wants the two-parameter form.
       if (!(err instanceof XapiError) || err.code !== 'MESSAGE_PARAMETER_COUNT_MISMATCH') throw err;
       return transport('session.login_with_password', [this.opts.username, password], options);
     }

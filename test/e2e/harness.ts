@@ -8,6 +8,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { decodeMethodResponse, encodeMethodCall, type XValue } from '../../simulator/xmlrpc-wire';
 import {
   missingCodeServer, missingExtensionBuild, postToSimulator, repoRoot, simulatorCertificates, startSimulatorProcess, startWorkbench,
   type PoolInfo, type SimulatorProcess, type Workbench, type WorkbenchOptions,
@@ -424,14 +425,19 @@ export function expectedContextMenu(view: string, viewItem: string): string[] {
     .map((e) => commandTitle(e.command) ?? e.command);
 }
 
-// ---- a minimal XAPI JSON-RPC client, so the tests read the simulator's state independently ----
+// ---- a minimal XAPI client, so the tests read the simulator's state independently ----
 
+/**
+ * JSON-RPC where the pool has it; XML-RPC (through the simulator's own wire module, not the
+ * extension's client) on the XCP 1.5 pools, which have no JSON-RPC. XML-RPC gives int64 values as strings.
+ */
 export class XapiJson {
   private session = '';
   private id = 0;
   constructor(private readonly pool: PoolInfo) {}
 
   private async rpc(method: string, params: unknown[]): Promise<unknown> {
+    if ((this.pool.release as { jsonRpc?: boolean } | undefined)?.jsonRpc === false) return this.xmlRpc(method, params);
     const url = this.pool.url.replace(/\/$/, '') + '/jsonrpc';
     const res = await postToSimulator(url, JSON.stringify({ jsonrpc: '2.0', method, params, id: ++this.id }));
     const body = JSON.parse(res.body) as { result?: unknown; error?: unknown };
@@ -443,6 +449,13 @@ export class XapiJson {
       return r.Value;
     }
     return body.result;
+  }
+
+  private async xmlRpc(method: string, params: unknown[]): Promise<unknown> {
+    const res = await postToSimulator(this.pool.url, encodeMethodCall(method, params as XValue[]), 'text/xml');
+    const r = decodeMethodResponse(res.body) as { Status?: string; Value?: unknown; ErrorDescription?: unknown };
+    if (r.Status !== 'Success') throw new Error(`${method}: ${JSON.stringify(r.ErrorDescription)}`);
+    return r.Value;
   }
 
   async login(password = this.pool.password ?? ''): Promise<void> {

@@ -10,7 +10,8 @@ import {
 import type { PoolInfo } from './workbench';
 import { CONTEXT_VALUES, srContextValue } from '../../src/tree/nodes';
 
-const POOLS = ['Piet', 'Generic', 'BL0', 'Security'];
+// The seed's four XCP 1.5 pools (XML-RPC) and Lab, an XCP-ng 8 pool (JSON-RPC).
+const POOLS = ['Piet', 'Generic', 'BL0', 'Security', 'Lab'];
 const SIZE = /\d+(\.\d+)?\s?(B|KiB|MiB|GiB|TiB|PiB|kB|KB|MB|GB|TB)\b/;
 const FORMAT = /\b(raw|vhd)\b/i;
 const T = 20_000; // how long the tree may take to show what XAPI knows
@@ -69,7 +70,7 @@ async function topLevelLabels(e2e: E2E): Promise<string[]> {
   return e2e.rows().and(e2e.page.locator('[aria-level="1"]')).locator('.label-name').allInnerTexts();
 }
 
-test('the tree lists the four pools, Generic\'s 8 hosts with its master, and the VDIs of an FC SR', { timeout: 180_000 }, async (t) => {
+test('the tree lists the five pools, Generic\'s 8 hosts with its master, Lab\'s 3 (over JSON-RPC), and the VDIs of an FC SR', { timeout: 180_000 }, async (t) => {
   await withE2E(t, 'tree-pools', {}, async (e2e) => {
     await e2e.openXcpAdminView();
     const expected = e2e.pools.map((p) => p.name);
@@ -79,6 +80,10 @@ test('the tree lists the four pools, Generic\'s 8 hosts with its master, and the
       return expected.every((n) => shown.includes(n));
     }, `pool rows ${expected.join(', ')}`, T);
     assert.deepEqual((await topLevelLabels(e2e)).map((s) => s.trim()).sort(), [...expected].sort());
+
+    // Lab, the XCP-ng 8 pool, loads over JSON-RPC like the others over XML-RPC.
+    assert.equal(await e2e.childCount(await open(e2e, 'Lab', 'Hosts')), 3, 'Lab has 3 hosts');
+    await e2e.collapse(e2e.treeRow('Lab').first());
 
     // Generic → Hosts: 8 hosts, vms-gen-05 is the master.
     const hosts = await open(e2e, 'Generic', 'Hosts');

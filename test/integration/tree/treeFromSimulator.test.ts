@@ -28,15 +28,28 @@ async function connectedFleet(sim: Simulator, passwords: Record<string, string> 
 
 const labels = (nodes: TreeNode[], source: TreeSource) => nodes.map((n) => viewOf(n, source)?.label);
 
-test('the tree shows the seed\'s pools, Generic\'s hosts with the master marked, and an FC SR\'s VDIs', async (t) => {
+test('the tree shows the seed\'s pools and Lab, with product, API and transport; Generic\'s hosts with the master marked, and an FC SR\'s VDIs', async (t) => {
   const sim = await startSimulator();
   const { registry } = await connectedFleet(sim);
   t.after(async () => { registry.dispose(); await sim.stop(); });
   const source = sourceOf(registry);
 
-  assert.deepEqual(labels(rootNodes(source), source), ['Piet', 'Generic', 'BL0', 'Security']);
+  assert.deepEqual(labels(rootNodes(source), source), ['Piet', 'Generic', 'BL0', 'Security', 'Lab']);
   const generic = rootNodes(source)[1];
   assert.match(viewOf(generic, source)!.description!, /master vms-gen-05 · 8 hosts/);
+  // The pool row says what it runs and how the client talks to it: XCP 1.5 over XML-RPC, XCP-ng 8 over JSON-RPC.
+  const shown = (n: TreeNode) => viewOf(n, source)!.tooltip!.replace(/\\(.)/g, '$1'); // as the markdown renders
+  assert.match(shown(generic), /product: XCP 1\.4\.90 · API 1\.9 · XML-RPC/);
+  assert.match(shown(rootNodes(source)[4]), /product: XCP-ng 8\.3\.0 · API 2\.21 · JSON-RPC/);
+  // The 6.0.99 presentation (H2, H3) is the XCP 1.5 pools' business: Lab's hosts and guests are not flagged.
+  const [labHostsFolder] = childNodes(rootNodes(source)[4], source);
+  const labHosts = childNodes(labHostsFolder, source);
+  assert.equal(labHosts.length, 3);
+  for (const h of labHosts) {
+    assert.match(viewOf(h, source)!.description!, /XCP-ng 8\.3\.0/);
+    assert.doesNotMatch(viewOf(h, source)!.description!, /not overridden/);
+    for (const vm of childNodes(h, source)) assert.doesNotMatch(viewOf(vm, source)!.description!, /\(old\)/);
+  }
   const [hosts] = childNodes(generic, source);
   const hostNodes = childNodes(hosts, source);
   assert.equal(hostNodes.length, 8);
@@ -44,6 +57,7 @@ test('the tree shows the seed\'s pools, Generic\'s hosts with the master marked,
   const master = views.filter((v) => v.contextValue === 'host.live.master');
   assert.deepEqual(master.map((v) => v.label), ['vms-gen-05']);
   assert.match(master[0].description!, /^127\.\d+\.\d+\.\d+ · master · XCP /);
+  assert.ok(views.every((v) => v.description!.includes('XCP 1.4.90 (not overridden)')), 'XCP 1.5 hosts are flagged until they present 6.0.99');
   assert.ok(views.every((v) => v.tooltip!.includes('uuid:')), 'host tooltips give the uuid');
 
   const [, storage] = childNodes(rootNodes(source)[0], source); // Piet: FC storage

@@ -61,8 +61,9 @@ test('a closed port on 127.0.0.1 fails as refused and names the address', async 
 });
 
 test('a wrong password fails as auth, with XAPI\'s code and the user in the message', async () => {
-  const pool = poolNamed(sim, 'Security');
-  for (const t of transports) {
+  // Security is XCP 1.5 (XML-RPC only), Lab XCP-ng 8 (both wire formats).
+  const cases = [...(['auto', 'xmlrpc'] as const).map((t) => [poolNamed(sim, 'Security'), t] as const), ...transports.map((t) => [poolNamed(sim, 'Lab'), t] as const)];
+  for (const [pool, t] of cases) {
     const f = await failureOf(pool.url, t, 'not-the-password', pool.username);
     assert.equal(f.failure, 'auth', f.message);
     assert.match(f.message, /SESSION_AUTHENTICATION_FAILED/);

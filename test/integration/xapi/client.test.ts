@@ -1,4 +1,5 @@
-// The XAPI client and the pool model against the real simulator over HTTP, on both transports:
+// The XAPI client and the pool model against the real simulator over HTTP, on both transports (XML-RPC
+// on an XCP 1.5 pool, JSON-RPC on the XCP-ng 8 one):
 // login, HOST_IS_SLAVE, SESSION_INVALID, live events, EVENTS_LOST, and text that must survive the wire.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -31,9 +32,9 @@ function connected(s: ConnectionState): Extract<ConnectionState, { kind: 'connec
   return s as Extract<ConnectionState, { kind: 'connected' }>;
 }
 
-async function open(transport: 'xmlrpc' | 'jsonrpc', url = generic.url, onMasterMoved?: (a: string) => void) {
+async function open(transport: 'xmlrpc' | 'jsonrpc', pool: SimPool, url = pool.url, onMasterMoved?: (a: string) => void) {
   const c = new PoolConnection(
-    { name: generic.name, url, username: generic.username, password: async () => generic.password, transport, tls: noTls, onMasterMoved },
+    { name: pool.name, url, username: pool.username, password: async () => pool.password, transport, tls: noTls, onMasterMoved },
     { eventTimeoutSeconds: 5 },
   );
   await c.connect();
@@ -47,16 +48,22 @@ function recorder(model: PoolModel) {
   return { changes, dispose: () => sub.dispose() };
 }
 
-for (const transport of ['xmlrpc', 'jsonrpc'] as const) {
-  describe(`over ${transport}`, () => {
+// XCP 1.5 speaks XML-RPC only; the XCP-ng 8 pool is the one that answers JSON-RPC.
+for (const [transport, poolName] of [['xmlrpc', 'Generic'], ['jsonrpc', 'Lab']] as const) {
+  describe(`over ${transport} (${poolName})`, () => {
+    let pool: SimPool;
+    before(() => {
+      pool = poolNamed(sim, poolName);
+    });
+
     test('logs in and loads the whole pool: hosts in natural order, the master, the storage', async () => {
-      const c = await open(transport);
+      const c = await open(transport, pool);
       try {
         const s = connected(c.state);
         assert.equal(s.transport, transport);
         const hosts = s.model.hosts().map((h) => h.record.name_label);
-        assert.deepStrictEqual(hosts, generic.hosts.map((h) => h.name));
-        assert.equal(s.model.master()?.record.name_label, generic.master);
+        assert.deepStrictEqual(hosts, pool.hosts.map((h) => h.name));
+        assert.equal(s.model.master()?.record.name_label, pool.master);
         assert.ok(s.model.sharedSrs().length >= 1, 'the pool has a shared SR');
         const sr = s.model.sharedSrs()[0];
         assert.ok(s.model.vdisOf(sr.ref).length > 0, 'the shared SR has VDIs');
@@ -67,9 +74,9 @@ for (const transport of ['xmlrpc', 'jsonrpc'] as const) {
     });
 
     test('connecting to a slave follows HOST_IS_SLAVE to the master and reports it', async () => {
-      const { url, masterAddress } = slaveUrl(generic);
+      const { url, masterAddress } = slaveUrl(pool);
       const moved: string[] = [];
-      const c = await open(transport, url, (a) => moved.push(a));
+      const c = await open(transport, pool, url, (a) => moved.push(a));
       try {
         const s = connected(c.state);
         assert.equal(s.masterAddress, masterAddress);
@@ -80,8 +87,8 @@ for (const transport of ['xmlrpc', 'jsonrpc'] as const) {
     });
 
     test('SESSION_INVALID: the next call logs in again once and succeeds; events keep flowing', async () => {
-      const session = new XapiSession({ url: generic.url, username: generic.username, password: async () => generic.password, transport });
-      const c = await open(transport);
+      const session = new XapiSession({ url: pool.url, username: pool.username, password: async () => pool.password, transport });
+      const c = await open(transport, pool);
       try {
         const first = await session.login();
         await control(sim, 'sessions/invalidate');
@@ -99,7 +106,7 @@ for (const transport of ['xmlrpc', 'jsonrpc'] as const) {
     });
 
     test('a rename, a new VDI and a removed VDI reach the model through event.from, without polling', async () => {
-      const c = await open(transport);
+      const c = await open(transport, pool);
       try {
         const model = connected(c.state).model;
         const rec = recorder(model);
@@ -130,7 +137,7 @@ for (const transport of ['xmlrpc', 'jsonrpc'] as const) {
     });
 
     test('EVENTS_LOST: the watcher reloads everything and goes on', async () => {
-      const session = new XapiSession({ url: generic.url, username: generic.username, password: async () => generic.password, transport });
+      const session = new XapiSession({ url: pool.url, username: pool.username, password: async () => pool.password, transport });
       const statuses: WatcherStatus[] = [];
       let loads = 0;
       let model: PoolModel | undefined;
@@ -162,8 +169,8 @@ for (const transport of ['xmlrpc', 'jsonrpc'] as const) {
 
     test('a 10 kB name_label with quotes, newlines, markup and unicode round-trips exactly', async () => {
       const name = Array.from({ length: 160 }, (_, n) => `${n}: "double" 'single' <b>&amp;</b> & ]]> ü 漢字 🚀\r\n\ttab`).join('\n').slice(0, 10_240);
-      const session = new XapiSession({ url: generic.url, username: generic.username, password: async () => generic.password, transport });
-      const c = await open(transport);
+      const session = new XapiSession({ url: pool.url, username: pool.username, password: async () => pool.password, transport });
+      const c = await open(transport, pool);
       try {
         const model = connected(c.state).model;
         const vdi = model.all('VDI')[2];
@@ -186,7 +193,7 @@ for (const transport of ['xmlrpc', 'jsonrpc'] as const) {
 
 test('a silent master with answering slaves: the last model is kept with what the members said; it clears when the master is back', async () => {
   const c = new PoolConnection(
-    { name: generic.name, url: generic.url, username: generic.username, password: async () => generic.password, transport: 'jsonrpc', tls: noTls },
+    { name: generic.name, url: generic.url, username: generic.username, password: async () => generic.password, tls: noTls },
     { eventTimeoutSeconds: 2, backoffInitialMs: 50, backoffMaxMs: 200, failuresBeforeFailed: 2 },
   );
   await c.connect();

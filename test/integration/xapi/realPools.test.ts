@@ -92,9 +92,12 @@ test('an answer nested 100,000 deep at login ends as a clear failure, not a stac
   }
 });
 
-/** A new, empty raw VDI on Security's NFS SR, and what import_raw_vdi needs to write into it. */
-async function emptyVdi(bytes: number) {
-  const { conn, model } = await connectPool(sim, 'Security');
+/**
+ * A new, empty raw VDI on Lab's NFS SR, and what import_raw_vdi needs to write into it. Lab (XCP-ng 8)
+ * answers "100 Continue", so the body flows at once; an XCP 1.5 pool starts it after a second.
+ */
+async function emptyVdi(bytes: number, pool = 'Lab') {
+  const { conn, model } = await connectPool(sim, pool);
   const sr = model.all('SR').find((s) => s.record.type === 'nfs')!;
   const vdi = await conn.call<string>('VDI.create', [{ name_label: 'upload target', name_description: '', SR: sr.ref, virtual_size: String(bytes), type: 'user', sharable: false, read_only: false, other_config: {}, sm_config: { type: 'raw' }, xenstore_data: {}, tags: [] }]);
   const access = await conn.httpAccess();
@@ -140,10 +143,23 @@ test('import_raw_vdi: a source that ends short, dies or cannot be read stops the
   }
 });
 
+test('import_raw_vdi on an XCP 1.5 pool (no "100 Continue"): a source that ends short is reported, not waited for', async () => {
+  const bytes = 8 * MiB;
+  const { conn, vdi, access } = await emptyVdi(bytes, 'Security');
+  try {
+    const err = await importRawVdi({ ...access, vdiRef: vdi, source: source(3 * MiB, 'end'), bytes, idleTimeoutMs: 60_000 }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof UploadError, `an UploadError, not ${String(err)}`);
+    assert.equal(err.end, 'source');
+    assert.match(err.message, /ended after 3145728 of 8388608 bytes/);
+  } finally {
+    await conn.disconnect();
+  }
+});
+
 test('import_raw_vdi: the pool going away mid-upload is named as the target\'s failure', async () => {
   const bytes = 64 * MiB;
   const { conn, vdi, access } = await emptyVdi(bytes);
-  const master = sim.fleet.pools.find((p) => p.name === 'Security')!;
+  const master = sim.fleet.pools.find((p) => p.name === 'Lab')!;
   let downed = false;
   try {
     const err = await importRawVdi({

@@ -23,7 +23,7 @@ test('main.js prints exactly one JSON line first, serves, and exits cleanly on S
   });
   try {
     const fleet = JSON.parse(firstLine);
-    assert.deepEqual(fleet.pools.map((p: { name: string }) => p.name), ['Piet', 'Generic', 'BL0', 'Security']);
+    assert.deepEqual(fleet.pools.map((p: { name: string; release: { name: string } }) => `${p.name} ${p.release.name}`), ['Piet xcp-1.5', 'Generic xcp-1.5', 'BL0 xcp-1.5', 'Security xcp-1.5', 'Lab xcp-ng-8']);
     assert.equal(fleet.pools[0].hosts.length, 3);
     assert.match(fleet.control, /^http:\/\/127\.80\.1\.1:\d+\/control\/$/);
     assert.equal(fleet.tls, undefined);

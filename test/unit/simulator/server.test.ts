@@ -25,11 +25,14 @@ describe('simulator over HTTP', () => {
   });
   after(() => sim.stop());
 
-  test('the fleet: four pools on one port, masters as the seed says, no seed addresses', () => {
+  test('the fleet: the seed\'s four XCP 1.5 pools and an XCP-ng 8 one on one port, masters as the seed says, no seed addresses', () => {
     const f = sim.fleet;
-    assert.deepEqual(f.pools.map((p) => [p.name, p.hosts.length, p.master]), [
-      ['Piet', 16, 'vms-piet-01'], ['Generic', 8, 'vms-gen-05'], ['BL0', 5, 'vms-bl0-01'], ['Security', 2, 'vms-sec-01'],
+    assert.deepEqual(f.pools.map((p) => [p.name, p.hosts.length, p.master, p.release.name, p.release.api, p.release.jsonRpc]), [
+      ['Piet', 16, 'vms-piet-01', 'xcp-1.5', '1.9', false], ['Generic', 8, 'vms-gen-05', 'xcp-1.5', '1.9', false],
+      ['BL0', 5, 'vms-bl0-01', 'xcp-1.5', '1.9', false], ['Security', 2, 'vms-sec-01', 'xcp-1.5', '1.9', false],
+      ['Lab', 3, 'xcpng-lab-01', 'xcp-ng-8', '2.21', true],
     ]);
+    assert.equal(f.pools[4].url, `http://127.77.5.1:${sim.port}/`);
     assert.equal(f.pools[1].url, `http://127.77.2.5:${sim.port}/`);
     assert.equal(f.control, `http://127.77.1.1:${sim.port}/control/`);
     assert.ok(!JSON.stringify(f).includes('172.2'));
@@ -40,15 +43,16 @@ describe('simulator over HTTP', () => {
     const gen = sim.fleet.pools[1];
     const s = await xmlValue(gen.url, 'session.login_with_password', ['root', gen.password]);
     assert.match(String(s), /^OpaqueRef:[0-9a-f-]{36}$/);
-    const j = await jsonCall(gen.url, 'session.login_with_password', ['root', gen.password, '2.0', 'test']);
+    const lab = sim.fleet.pools[4];
+    const j = await jsonCall(lab.url, 'session.login_with_password', ['root', lab.password, '2.0', 'test']);
     assert.equal(j.contentType, 'application/json');
     assert.match(String(j.result), /^OpaqueRef:/);
+    const labSlave = `http://${lab.hosts[1].address}:${sim.port}/`;
+    assert.deepEqual((await jsonCall(labSlave, 'session.login_with_password', ['root', lab.password])).error, { code: 1, message: 'HOST_IS_SLAVE', data: ['127.77.5.1'] });
 
     assert.deepEqual(await xmlError(gen.url, 'session.login_with_password', ['root', 'nope']), ['SESSION_AUTHENTICATION_FAILED', 'root', 'Authentication failure']);
     const slave = `http://${gen.hosts[0].address}:${sim.port}/`;
     assert.deepEqual(await xmlError(slave, 'session.login_with_password', ['root', gen.password]), ['HOST_IS_SLAVE', '127.77.2.5']);
-    const js = await jsonCall(slave, 'session.login_with_password', ['root', gen.password]);
-    assert.deepEqual(js.error, { code: 1, message: 'HOST_IS_SLAVE', data: ['127.77.2.5'] });
 
     // Emergency mode: a slave-local session reads but does not write.
     const local = (await xmlValue(slave, 'session.slave_local_login_with_password', ['root', gen.password])) as string;
@@ -59,18 +63,19 @@ describe('simulator over HTTP', () => {
   });
 
   test('get_all_records: host count per pool on both transports; records as the client reads them', async () => {
-    for (const [name, count] of [['Piet', 16], ['Generic', 8], ['BL0', 5], ['Security', 2]] as const) {
+    for (const [name, count, api, version] of [['Piet', 16, '1.9', '1.4.90'], ['Generic', 8, '1.9', '1.4.90'], ['BL0', 5, '1.9', '1.4.90'], ['Security', 2, '1.9', '1.4.90'], ['Lab', 3, '2.21', '8.3.0']] as const) {
       const { url, session } = await login(sim, name);
       const xmlHosts = (await xmlValue(url, 'host.get_all_records', [session])) as Rec;
       assert.equal(Object.keys(xmlHosts).length, count, name);
-      const jsonHosts = (await jsonCall(url, 'host.get_all_records', [session])).result as Rec;
-      assert.equal(Object.keys(jsonHosts).length, count, name);
       const h = Object.values(xmlHosts)[0];
-      assert.equal(h.API_version_major, '1'); // int64: a bare string in XML-RPC
-      assert.equal(Object.values(jsonHosts)[0].API_version_major, 1); // and a number in JSON
-      assert.equal(h.software_version.product_version, '1.4.90');
+      assert.equal(`${h.API_version_major}.${h.API_version_minor}`, api); // int64: bare strings in XML-RPC
+      assert.equal(h.software_version.product_version, version);
       assert.equal(h.hostname, h.name_label);
     }
+    const lab = await login(sim, 'Lab');
+    const jsonHosts = (await jsonCall(lab.url, 'host.get_all_records', [lab.session])).result as Rec;
+    assert.equal(Object.keys(jsonHosts).length, 3);
+    assert.equal(Object.values(jsonHosts)[0].API_version_major, 2); // a number in JSON
     const { url, session } = await login(sim, 'Piet');
     const srs = Object.values((await xmlValue(url, 'SR.get_all_records', [session])) as Rec);
     assert.equal(srs.filter((s) => s.type === 'lvmohba').length, 2);
@@ -105,14 +110,18 @@ describe('simulator over HTTP', () => {
     const { url, session } = await login(sim, 'Security');
     assert.deepEqual(await xmlError(url, 'VDI.frobnicate', [session]), ['MESSAGE_METHOD_UNKNOWN', 'VDI.frobnicate']);
     assert.deepEqual(await xmlError(url, 'VDI.get_record', [session]), ['MESSAGE_PARAMETER_COUNT_MISMATCH', 'VDI.get_record', '2', '1']);
-    assert.deepEqual(await xmlError(url, 'session.login_with_password', ['root', 'a', 'b', 'c', 'd']), ['MESSAGE_PARAMETER_COUNT_MISMATCH', 'session.login_with_password', '4', '5']);
+    assert.deepEqual(await xmlError(url, 'session.login_with_password', ['root']), ['MESSAGE_PARAMETER_COUNT_MISMATCH', 'session.login_with_password', '2', '1']);
+    const lab = await login(sim, 'Lab');
+    assert.deepEqual(await xmlError(lab.url, 'session.login_with_password', ['root', 'a', 'b', 'c', 'd']), ['MESSAGE_PARAMETER_COUNT_MISMATCH', 'session.login_with_password', '4', '5']);
     assert.deepEqual(await xmlError(url, 'VDI.get_all', ['OpaqueRef:nope']), ['SESSION_INVALID', 'OpaqueRef:nope']);
     assert.deepEqual(await xmlError(url, 'VDI.get_record', [session, 'OpaqueRef:nope']), ['HANDLE_INVALID', 'VDI', 'OpaqueRef:nope']);
     assert.deepEqual(await xmlError(url, 'SR.get_by_uuid', [session, 'nope']), ['UUID_INVALID', 'SR', 'nope']);
-    const j = await jsonCall(url, 'VM.get_record', [session, 'OpaqueRef:nope'], 'x');
+    const j = await jsonCall(lab.url, 'VM.get_record', [lab.session, 'OpaqueRef:nope'], 'x');
     assert.deepEqual(j, { jsonrpc: '2.0', error: { code: 1, message: 'HANDLE_INVALID', data: ['VM', 'OpaqueRef:nope'] }, id: 'x', contentType: 'application/json' });
     const methods = (await xmlValue(url, 'system.listMethods', [])) as string[];
     for (const m of ['VDI.get_all_records', 'host.get_address', 'event.from', 'pool.get_master', 'VM_guest_metrics.get_PV_drivers_version']) assert.ok(methods.includes(m), m);
+    assert.ok(!methods.includes('event.inject'), 'XCP 1.5 lists no event.inject (6.1)');
+    assert.ok(((await xmlValue(lab.url, 'system.listMethods', [])) as string[]).includes('event.inject'), 'XCP-ng 8 lists it');
   });
 
   test('lookups: get_by_uuid, get_uuid, get_<field>, get_by_name_label, session.get_this_host, pool.get_master', async () => {
@@ -159,15 +168,19 @@ describe('simulator over HTTP', () => {
 
     const ref = woke.events[0].ref as string;
     assert.equal(await xmlValue(url, 'VDI.get_name_label', [session, ref]), tenKilobytes);
-    assert.equal((await jsonCall(url, 'VDI.get_name_label', [session, ref])).result, tenKilobytes);
     // And back through XAPI itself.
     assert.equal(await xmlValue(url, 'VDI.set_name_label', [session, ref, awkward]), '');
-    assert.equal((await jsonCall(url, 'VDI.get_record', [session, ref])).result && ((await jsonCall(url, 'VDI.get_record', [session, ref])).result as Rec).name_label, awkward);
+    assert.equal(((await xmlValue(url, 'VDI.get_record', [session, ref])) as Rec).name_label, awkward);
+    // The same through JSON-RPC, on the XCP-ng pool.
+    const lab = await login(sim, 'Lab');
+    const labVdi = (((await jsonCall(lab.url, 'VDI.get_all', [lab.session])).result) as string[])[0];
+    assert.equal((await jsonCall(lab.url, 'VDI.set_name_label', [lab.session, labVdi, tenKilobytes])).result, '');
+    assert.equal((await jsonCall(lab.url, 'VDI.get_name_label', [lab.session, labVdi])).result, tenKilobytes);
   });
 
-  test('control vdi/add and vdi/remove: add/del events and the SR change; event.inject', async () => {
+  test('control vdi/add and vdi/remove: add/del events and the SR change', async () => {
     const { url, session } = await login(sim, 'Piet');
-    const token = (await xmlValue(url, 'event.inject', [session, 'pool', ((await xmlValue(url, 'pool.get_all', [session])) as string[])[0]])) as string;
+    const { token } = (await xmlValue(url, 'event.from', [session, ['pool'], '', new XDouble(0)])) as Rec; // XCP 1.5: no event.inject
     const srs = Object.entries((await xmlValue(url, 'SR.get_all_records', [session])) as Rec);
     const [srRef, sr] = srs.find(([, s]) => s.type === 'lvmohba')!;
     const added = await control(sim.controlUrl, 'vdi/add', { sr: sr.uuid, name_label: 'My Raw LVM VDI 2', virtual_size: 10 * 2 ** 30, format: 'raw' });
@@ -225,10 +238,14 @@ describe('simulator over HTTP', () => {
 
   test('malformed requests get a failure, and the server carries on', async () => {
     const gen = sim.fleet.pools[1];
-    const bad = await post(gen.url, '<methodCall><methodName>x</methodName><params><param><value><i4>z</i4>');
+    const lab = sim.fleet.pools[4];
+    const badXml = '<methodCall><methodName>x</methodName><params><param><value><i4>z</i4>';
+    const bad = await post(gen.url, badXml);
     assert.equal(bad.status, 200);
-    assert.match(bad.body, /<value>Failure<\/value>/);
-    const badJson = await post(new URL('/jsonrpc', gen.url).toString(), '{"method":', 'application/json');
+    assert.match(bad.body, /<fault>.*<name>faultCode<\/name><value><i4>1<\/i4>.*Failed to parse supplied XML/, 'XCP 1.5 answers an XML-RPC fault');
+    const badLab = await post(lab.url, badXml);
+    assert.match(badLab.body, /<value>Failure<\/value>/);
+    const badJson = await post(new URL('/jsonrpc', lab.url).toString(), '{"method":', 'application/json');
     assert.equal(JSON.parse(badJson.body).error.code, 1);
     assert.match(String(await xmlValue(gen.url, 'session.login_with_password', ['root', gen.password])), /^OpaqueRef:/);
     assert.equal((await control(sim.controlUrl, 'nope', {})).status, 404);
@@ -262,7 +279,10 @@ describe('simulator: whole-fleet faults', () => {
     const b = await login(sim, 'BL0');
     assert.equal((await control(sim.controlUrl, 'sessions/invalidate', {})).status, 200);
     assert.deepEqual(await xmlError(a.url, 'host.get_all', [a.session]), ['SESSION_INVALID', a.session]);
-    assert.deepEqual((await jsonCall(b.url, 'host.get_all', [b.session])).error, { code: 1, message: 'SESSION_INVALID', data: [b.session] });
+    assert.deepEqual(await xmlError(b.url, 'host.get_all', [b.session]), ['SESSION_INVALID', b.session]);
+    const c = await login(sim, 'Lab');
+    assert.equal((await control(sim.controlUrl, 'sessions/invalidate', {})).status, 200);
+    assert.deepEqual((await jsonCall(c.url, 'host.get_all', [c.session])).error, { code: 1, message: 'SESSION_INVALID', data: [c.session] });
   });
 });
 
