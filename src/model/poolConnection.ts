@@ -5,6 +5,7 @@
 import { EventWatcher, type WatcherStatus } from '../xapi/eventWatcher';
 import { MissingPasswordError, TransportError, XapiError, describeError, describeXapiError } from '../xapi/errors';
 import { XapiSession } from '../xapi/session';
+import { callXapi, type XapiCallOptions } from '../xapi/task';
 import { fetchPeerCertificate, untrustedError, type CertificatePolicy } from '../xapi/tls';
 import type { TransportChoice } from '../xapi/transport';
 import { probeMaster, memberUrl, type MasterProbe } from './masterProbe';
@@ -187,19 +188,22 @@ export class PoolConnection {
     return this.connecting;
   }
 
-  /** One XAPI call on this pool's session (procedures use it); rejects when the pool is not connected. */
-  call<T = unknown>(method: string, args: unknown[]): Promise<T> {
+  /**
+   * One XAPI call on this pool's session (procedures use it); rejects when the pool is not connected.
+   * Long calls run as XAPI tasks, a write whose answer was lost throws OutcomeUnknownError (task.ts).
+   */
+  call<T = unknown>(method: string, args: unknown[], options: XapiCallOptions = {}): Promise<T> {
     if (this.current.kind !== 'connected' || !this.session) {
       return Promise.reject(new Error(`Pool ${this.name} is not connected: connect it, then run the procedure again.`));
     }
-    return this.session.call<T>(method, args);
+    return callXapi<T>(this.session, method, args, options);
   }
 
   /**
    * One call on a member's own XAPI, not through the pool session: a slave-local session for the
    * emergency calls a slave answers without its master, or a pool login at a new master.
    */
-  async callOn<T = unknown>(address: string, method: string, args: unknown[], opts: { slaveLocal: boolean }): Promise<T> {
+  async callOn<T = unknown>(address: string, method: string, args: unknown[], opts: { slaveLocal: boolean } & XapiCallOptions): Promise<T> {
     const session = new XapiSession({
       url: memberUrl(this.baseUrl(), address),
       username: this.opts.username,
@@ -210,7 +214,7 @@ export class PoolConnection {
       slaveLocal: opts.slaveLocal,
     });
     try {
-      return await session.call<T>(method, args);
+      return await callXapi<T>(session, method, args, opts);
     } finally {
       await session.dispose();
     }
