@@ -140,13 +140,24 @@ export async function callXapi<T = unknown>(session: XapiSession, method: string
   return callWrite<T>(session, method, args);
 }
 
-/** A synchronous write: a lost answer becomes OutcomeUnknownError. */
-export async function callWrite<T = unknown>(session: XapiSession, method: string, args: readonly unknown[]): Promise<T> {
-  try {
-    return await session.call<T>(method, args);
-  } catch (err) {
-    if (lostAfterSend(err)) throw new OutcomeUnknownError(method, args, err);
-    throw err;
+/**
+ * A synchronous write: a lost answer becomes OutcomeUnknownError (reported as `reportAs`). The login
+ * happens apart, so a login that fails is never taken for a write that may have run.
+ */
+export async function callWrite<T = unknown>(session: XapiSession, method: string, args: readonly unknown[], reportAs = method): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const ref = await session.login();
+    try {
+      return await session.call<T>(method, args, { relogin: false });
+    } catch (err) {
+      if (lostAfterSend(err)) throw new OutcomeUnknownError(reportAs, args, err);
+      // SESSION_INVALID: xapi refused before running anything; log in again and send it once more.
+      if (attempt === 0 && err instanceof XapiError && err.code === 'SESSION_INVALID') {
+        await session.relogin(ref);
+        continue;
+      }
+      throw err;
+    }
   }
 }
 
@@ -159,10 +170,9 @@ export async function callAsTask<T = unknown>(session: XapiSession, method: stri
   const asyncName = `Async.${method}`;
   let taskRef: unknown;
   try {
-    taskRef = await session.call(asyncName, args);
+    taskRef = await callWrite(session, asyncName, args, method);
   } catch (err) {
     if (err instanceof XapiError && err.code === 'MESSAGE_METHOD_UNKNOWN') return callWrite<T>(session, method, args);
-    if (lostAfterSend(err)) throw new OutcomeUnknownError(method, args, err);
     throw err;
   }
   if (typeof taskRef !== 'string' || !taskRef.startsWith('OpaqueRef:')) {
