@@ -171,12 +171,14 @@ async function readBack(step: Step, plan: Plan, err: OutcomeUnknownError, opts: 
     for (let attempt = 0; ; attempt++) {
       try {
         const rec = (await t.read()) as Record<string, unknown>;
+        // Named as the record itself says, once it could be read.
+        const name = rec && typeof rec.uuid === 'string' ? `${t.label.slice(0, t.label.indexOf(' '))} ${rec.name_label ? `${rec.name_label} ` : ''}(${rec.uuid})` : t.label;
         const shown = STATE_FIELDS.filter((f) => rec && f in rec).map((f) => {
           const v = rec[f];
           const named = (x: unknown) => (typeof x === 'string' && x.startsWith('OpaqueRef:') ? opts.nameOf?.(x) ?? x : x);
           return `${f}=${printable(Array.isArray(v) ? `[${v.map(named).join(', ')}]` : named(v))}`;
         });
-        lines.push(`read back ${printable(t.label)}: ${shown.join(', ') || 'the record exists'}`);
+        lines.push(`read back ${printable(name)}: ${shown.join(', ') || 'the record exists'}`);
         break;
       } catch (e) {
         if (e instanceof XapiError && (e.code === 'HANDLE_INVALID' || e.code === 'UUID_INVALID')) {
@@ -298,7 +300,7 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
         record.readBack = found;
         opts.onStep?.(step, 'unknown', `${record.output ?? ''}\n${record.error}\n${found.join('\n')}`);
         record.ended = new Date().toISOString();
-        return finish('unknown', `step ${i + 1} (${step.title}): outcome unknown — the connection was lost after ${step.action.method} was sent, so it may or may not have run. ${found.join('; ')}. ${stateNote()}`);
+        return finish('unknown', `step ${i + 1} (${step.title}): outcome unknown — the connection was lost after ${step.action.method} was sent, so it may or may not have run. ${found.join('; ').replace(/\.$/, '')}. ${stateNote()}`);
       }
       record.status = opts.signal?.aborted ? 'cancelled' : 'failed';
       record.error = describeError(err);
