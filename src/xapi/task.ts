@@ -19,7 +19,7 @@
 // the transport (xapi's TaskHelper.set_result_on_task uses Xmlrpc.to_string): `<value>OpaqueRef:…</value>`
 // for a ref, "" (XCP 1.x) or `<value></value>` (later) for void. decodeTaskResult reads it.
 
-import { MissingPasswordError, OutcomeUnknownError, TransportError, XapiError, lostAfterSend } from './errors';
+import { OutcomeUnknownError, TransportError, XapiError, lostAfterSend } from './errors';
 import type { XapiSession } from './session';
 import { XapiFloat } from './transport';
 import { decodeValue } from './xmlDecoder';
@@ -106,7 +106,17 @@ export function decodeTaskResult(result: string): unknown {
   }
 }
 
-export interface TaskCallOptions {
+export interface TaskWatchOptions {
+  /** event.from's own timeout while waiting, in seconds (default 30). */
+  eventTimeoutSeconds?: number;
+  /** Polling without event.from, and retrying after a lost connection: first and longest interval, ms (default 500 and 5,000). */
+  pollInitialMs?: number;
+  pollMaxMs?: number;
+  /** How long to keep reconnecting when the connection is lost while tasks run (default 10 min). */
+  reconnectForMs?: number;
+}
+
+export interface TaskCallOptions extends TaskWatchOptions {
   /** Cancel: `task.cancel` where xapi allows it; the task is followed to its end either way. */
   signal?: AbortSignal;
   /** Each new `progress` of the task, 0..1. */
@@ -115,13 +125,11 @@ export interface TaskCallOptions {
   onNote?(text: string): void;
   /** The task reference, once xapi gave it. */
   onTask?(taskRef: string): void;
-  /** event.from's own timeout while waiting, in seconds (default 30). */
-  eventTimeoutSeconds?: number;
-  /** Polling without event.from: first and longest interval, ms (default 500 and 5,000). */
-  pollInitialMs?: number;
-  pollMaxMs?: number;
-  /** How long to keep reconnecting when the connection is lost while the task runs (default 10 min). */
-  reconnectForMs?: number;
+  /**
+   * Who follows the task. Default: a watcher on the call's own session, which is right only when
+   * nothing else runs event.from on that session (see TaskWatcher).
+   */
+  watcher?: TaskWatcher;
 }
 
 export interface XapiCallOptions extends TaskCallOptions {
@@ -181,8 +189,40 @@ export async function callAsTask<T = unknown>(session: XapiSession, method: stri
   }
   const ref = taskRef;
   options.onTask?.(ref);
+  const watcher = options.watcher ?? new TaskWatcher(session, options);
+  let latest: TaskRecord | undefined;
+  let shownProgress = -1;
+  // Cancel: only where the task says it can be (allowed_operations, advisory in xapi); followed to its end either way.
+  const askCancel = async () => {
+    try {
+      const allowed = latest?.allowed_operations ?? decodeTaskRecord(await session.call('task.get_record', [ref])).allowed_operations;
+      if (!allowed.includes('cancel')) {
+        options.onNote?.(`XAPI does not allow cancelling ${method} now; waiting for it to finish.`);
+        return;
+      }
+      await session.call('task.cancel', [ref]);
+      options.onNote?.(`asked XAPI to cancel ${method}`);
+    } catch (err) {
+      options.onNote?.(`cancelling ${method} failed: ${(err as Error).message}; waiting for it to finish.`);
+    }
+  };
+  let cancelling: Promise<void> | undefined;
+  const onAbort = () => void (cancelling ??= askCancel());
   try {
-    const record = await followTask(session, method, args, ref, options);
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
+    const record = await watcher.follow(ref, {
+      onRecord: (r) => {
+        latest = r;
+        if (r.progress !== shownProgress) {
+          shownProgress = r.progress;
+          options.onProgress?.(r.progress);
+        }
+      },
+      onNote: options.onNote,
+      lost: (cause) => new OutcomeUnknownError(method, args, cause, ref),
+    });
+    await cancelling;
     switch (record.status) {
       case 'success':
         return decodeTaskResult(record.result) as T;
@@ -194,7 +234,9 @@ export async function callAsTask<T = unknown>(session: XapiSession, method: stri
       }
     }
   } finally {
+    options.signal?.removeEventListener('abort', onAbort);
     await session.call('task.destroy', [ref], { idleTimeoutMs: 10_000 }).catch(() => undefined);
+    if (!options.watcher) await watcher.dispose();
   }
 }
 
@@ -203,107 +245,178 @@ interface EventFromAnswer {
   token?: unknown;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+interface Follower {
+  onRecord(record: TaskRecord): void;
+  onNote?(text: string): void;
+  /** The error for a task lost track of: the call may or may not have run. */
+  lost(cause: Error): Error;
+}
 
-/** Waits until the task leaves `pending`; returns its last record. */
-async function followTask(session: XapiSession, method: string, args: readonly unknown[], ref: string, options: TaskCallOptions): Promise<TaskRecord> {
-  const eventTimeout = options.eventTimeoutSeconds ?? 30;
-  const pollInitial = options.pollInitialMs ?? 500;
-  const pollMax = options.pollMaxMs ?? 5_000;
-  const reconnectFor = options.reconnectForMs ?? 600_000;
-  let useEvents = true;
-  let token = '';
-  let pollDelay = pollInitial;
-  let record: TaskRecord | undefined;
-  let shownProgress = -1;
-  let lostSince: number | undefined;
-  let failures = 0;
-  let cancelAsked = false;
-  let cancelling: Promise<void> | undefined;
-  const vanished = () =>
-    new OutcomeUnknownError(method, args, new Error(`Its task ${ref} was destroyed before XCP Admin saw it end (xapi restarted, or another client destroyed it).`), ref);
+interface Waiter extends Follower {
+  resolve(record: TaskRecord): void;
+  reject(err: unknown): void;
+}
 
-  const askCancel = () => {
-    if (cancelAsked || !options.signal?.aborted) return;
-    cancelAsked = true;
-    cancelling = (async () => {
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+
+const finished = (r: TaskRecord) => r.status !== 'pending' && r.status !== 'cancelling';
+
+/**
+ * Follows any number of tasks with one `event.from(["task"], token, t)` loop on one session, and
+ * hands each waiter the records of its task until it leaves `pending`.
+ *
+ * One loop, and a session of its own where the session also serves other event.from calls: until
+ * 2014 (xen-api 6675872e7a, "event.from: prevent interference between parallel calls"; so XCP 1.5 and
+ * XenServer up to 6.2) xapi keeps one event subscription per session, and of two event.from calls
+ * running at once on a session the one that returns second fails with SESSION_INVALID. The pool's
+ * model already runs event.from on the pool session, so PoolConnection gives its tasks a watcher on a
+ * second session; a one-off session (callOn) can use its own.
+ *
+ * A waiter's task is read once with `task.get_record` when it joins (it may have ended before the
+ * loop's token), then from events. Without event.from (MESSAGE_METHOD_UNKNOWN, or refused to this
+ * role) every waiter's task is polled with backoff. After a resync (token "") each task is read again,
+ * so one destroyed meanwhile (xapi restarted) is noticed. A lost connection is retried for
+ * `reconnectForMs`; then, and for a task that vanished, the waiter gets its `lost` error.
+ */
+export class TaskWatcher {
+  private readonly waiters = new Map<string, Waiter>();
+  private readonly stop = new AbortController();
+  private running: Promise<void> | undefined;
+  private token = '';
+  private useEvents = true;
+  private readonly eventTimeout: number;
+  private readonly pollInitial: number;
+  private readonly pollMax: number;
+  private readonly reconnectFor: number;
+
+  constructor(private readonly session: XapiSession, options: TaskWatchOptions = {}) {
+    this.eventTimeout = options.eventTimeoutSeconds ?? 30;
+    this.pollInitial = options.pollInitialMs ?? 500;
+    this.pollMax = options.pollMaxMs ?? 5_000;
+    this.reconnectFor = options.reconnectForMs ?? 600_000;
+  }
+
+  /** Resolves with the task's record once it is no longer pending. */
+  follow(ref: string, follower: Follower): Promise<TaskRecord> {
+    if (this.stop.signal.aborted) return Promise.reject(follower.lost(new Error('The task watcher was stopped (the pool was disconnected).')));
+    return new Promise<TaskRecord>((resolve, reject) => {
+      this.waiters.set(ref, { ...follower, resolve, reject });
+      this.kick();
+      void this.readOnce(ref);
+    });
+  }
+
+  /** Stops the loop; tasks still followed are reported lost (their outcome is unknown to us). */
+  async dispose(): Promise<void> {
+    this.stop.abort();
+    for (const [ref, w] of this.waiters) this.settle(ref, w.lost(new Error('The pool was disconnected while the task ran.')));
+    await this.running?.catch(() => undefined);
+    if (this.ownsSession) await this.session.dispose();
+  }
+
+  /** Set by whoever gives the watcher a session of its own, so that dispose logs it out. */
+  ownsSession = false;
+
+  private kick(): void {
+    if (this.running || this.stop.signal.aborted) return;
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+      if (this.waiters.size > 0) this.kick();
+    });
+  }
+
+  private deliver(ref: string, record: TaskRecord): void {
+    const w = this.waiters.get(ref);
+    if (!w) return;
+    w.onRecord(record);
+    if (finished(record)) this.settle(ref, undefined, record);
+  }
+
+  private settle(ref: string, err: unknown, record?: TaskRecord): void {
+    const w = this.waiters.get(ref);
+    if (!w) return;
+    this.waiters.delete(ref);
+    if (err !== undefined) w.reject(err);
+    else w.resolve(record!);
+  }
+
+  private vanished(ref: string): void {
+    const w = this.waiters.get(ref);
+    if (w) this.settle(ref, w.lost(new Error(`Its task ${ref} was destroyed before XCP Admin saw it end (xapi restarted, or another client destroyed it).`)));
+  }
+
+  /** One `task.get_record`: the task's state now. Network trouble is left to the loop. */
+  private async readOnce(ref: string): Promise<void> {
+    try {
+      this.deliver(ref, decodeTaskRecord(await this.session.call('task.get_record', [ref])));
+    } catch (err) {
+      if (err instanceof XapiError && err.code === 'HANDLE_INVALID') this.vanished(ref);
+    }
+  }
+
+  private async loop(): Promise<void> {
+    let lostSince: number | undefined;
+    let failures = 0;
+    let pollDelay = this.pollInitial;
+    while (this.waiters.size > 0 && !this.stop.signal.aborted) {
       try {
-        const allowed = record?.allowed_operations ?? decodeTaskRecord(await session.call('task.get_record', [ref])).allowed_operations;
-        if (!allowed.includes('cancel')) {
-          options.onNote?.(`XAPI does not allow cancelling ${method} now; waiting for it to finish.`);
-          return;
-        }
-        await session.call('task.cancel', [ref]);
-        options.onNote?.(`asked XAPI to cancel ${method}`);
-      } catch (err) {
-        options.onNote?.(`cancelling ${method} failed: ${(err as Error).message}; waiting for it to finish.`);
-      }
-    })();
-  };
-  options.signal?.addEventListener('abort', askCancel, { once: true });
-
-  try {
-    for (;;) {
-      askCancel();
-      try {
-        if (useEvents) {
-          const answer = await session.call<EventFromAnswer>('event.from', [['task'], token, new XapiFloat(token === '' ? 0 : eventTimeout)], {
-            idleTimeoutMs: (eventTimeout + 30) * 1000,
+        if (this.useEvents) {
+          const resync = this.token === '';
+          const answer = await this.session.call<EventFromAnswer>('event.from', [['task'], this.token, new XapiFloat(resync ? 0 : this.eventTimeout)], {
+            idleTimeoutMs: (this.eventTimeout + 30) * 1000,
+            signal: this.stop.signal,
           });
-          const first = token === '';
-          token = String(answer?.token ?? token);
-          let seen = false;
+          this.token = String(answer?.token ?? this.token);
           for (const ev of Array.isArray(answer?.events) ? (answer.events as Record<string, unknown>[]) : []) {
-            if (!ev || typeof ev !== 'object' || ev.ref !== ref) continue;
-            if (ev.operation === 'del') throw vanished();
-            seen = true;
-            record = decodeTaskRecord(ev.snapshot);
+            if (!ev || typeof ev !== 'object' || typeof ev.ref !== 'string' || !this.waiters.has(ev.ref)) continue;
+            if (ev.operation === 'del') this.vanished(ev.ref);
+            else this.deliver(ev.ref, decodeTaskRecord(ev.snapshot));
           }
-          // Token "" lists every task there is: ours missing means it is gone already.
-          if (first && !seen) throw vanished();
+          // After a resync, a task gone while we were away sent no `del` we could see: read each.
+          if (resync) await Promise.all([...this.waiters.keys()].map((ref) => this.readOnce(ref)));
         } else {
-          record = decodeTaskRecord(await session.call('task.get_record', [ref]));
+          await Promise.all([...this.waiters.keys()].map((ref) => this.readOnce(ref)));
+          await sleep(pollDelay, this.stop.signal);
+          pollDelay = Math.min(this.pollMax, pollDelay * 2);
         }
-        if (lostSince !== undefined) options.onNote?.('connection back; following the task again');
+        if (lostSince !== undefined) for (const w of this.waiters.values()) w.onNote?.('connection back; following the task again');
         lostSince = undefined;
         failures = 0;
-        if (record && record.progress !== shownProgress) {
-          shownProgress = record.progress;
-          options.onProgress?.(record.progress);
-        }
-        if (record && record.status !== 'pending' && record.status !== 'cancelling') return record;
-        if (!useEvents) {
-          await sleep(pollDelay);
-          pollDelay = Math.min(pollMax, pollDelay * 2);
-        }
       } catch (err) {
-        if (err instanceof OutcomeUnknownError || err instanceof MissingPasswordError) throw err;
+        if (this.stop.signal.aborted) return;
         if (err instanceof XapiError) {
-          if (err.code === 'HANDLE_INVALID') throw vanished();
-          if (useEvents && (err.code === 'EVENTS_LOST' || err.code === 'EVENT_FROM_TOKEN_PARSE_FAILURE')) {
-            token = '';
+          if (this.useEvents && (err.code === 'EVENTS_LOST' || err.code === 'EVENT_FROM_TOKEN_PARSE_FAILURE')) {
+            this.token = '';
             continue;
           }
-          if (useEvents && err.code !== 'SESSION_AUTHENTICATION_FAILED' && err.code !== 'SESSION_INVALID') {
+          if (this.useEvents && err.code !== 'SESSION_AUTHENTICATION_FAILED' && err.code !== 'SESSION_INVALID') {
             // No event.from (older than XCP 1.5), or not for this role: poll instead.
-            useEvents = false;
+            this.useEvents = false;
             continue;
           }
-          throw err;
         }
-        if (!(err instanceof TransportError) || err.kind === 'tls-changed' || err.kind === 'tls-untrusted') throw err;
-        // The connection is gone, the task is not: wait, log in again if needed, and keep following it.
+        const retry = err instanceof TransportError && err.kind !== 'tls-changed' && err.kind !== 'tls-untrusted';
+        if (!retry) {
+          for (const ref of [...this.waiters.keys()]) this.settle(ref, err);
+          return;
+        }
+        // The connection is gone, the tasks are not: wait, log in again if needed, and keep following them.
         lostSince ??= Date.now();
-        if (Date.now() - lostSince > reconnectFor) {
-          throw new OutcomeUnknownError(method, args, new Error(`Lost contact with the pool for ${Math.round(reconnectFor / 1000)} s while its task ${ref} ran (${err.message}).`), ref);
+        if (Date.now() - lostSince > this.reconnectFor) {
+          for (const [ref, w] of [...this.waiters]) {
+            this.settle(ref, w.lost(new Error(`Lost contact with the pool for ${Math.round(this.reconnectFor / 1000)} s while its task ${ref} ran (${(err as Error).message}).`)));
+          }
+          return;
         }
         failures++;
-        if (failures === 1) options.onNote?.(`lost the connection while ${method} runs (${err.message}); reconnecting, the task goes on in XAPI`);
-        await sleep(Math.min(pollMax, pollInitial * 2 ** (failures - 1)));
+        if (failures === 1) for (const w of this.waiters.values()) w.onNote?.(`lost the connection (${(err as Error).message}); reconnecting, the task goes on in XAPI`);
+        await sleep(Math.min(this.pollMax, this.pollInitial * 2 ** (failures - 1)), this.stop.signal);
       }
     }
-  } finally {
-    options.signal?.removeEventListener('abort', askCancel);
-    await cancelling;
   }
 }
+
