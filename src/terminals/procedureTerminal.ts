@@ -38,7 +38,7 @@ export class ProcedureTerminal implements vscode.Pseudoterminal, RunConsole {
   handleInput(data: string): void {
     if (this.finished) return this.closeEmitter.fire();
     if (data === '\x03') {
-      this.line('^C — cancelling after the current step…');
+      this.line('^C — cancelling: a running XAPI task is cancelled where XAPI allows it, the run stops after the current step…');
       this.cancel.abort();
     }
   }

@@ -85,6 +85,19 @@ test('a connection dropped during a destructive call: outcome unknown, the VM re
   assert.doesNotMatch(entry.message, /nothing was changed/);
 });
 
+test('two long calls at once on one pool: both followed to their end by one task watcher, the tree kept live meanwhile', async (t) => {
+  const s = await setup(t);
+  const sr = s.model.pool().record.default_SR;
+  await control(s.sim, 'slow', { method: 'VDI.create', ms: 1_500 });
+  const record = (name: string) => ({ SR: sr, virtual_size: String(4 * 1024 * 1024), name_label: name, name_description: '', type: 'user', sharable: false, read_only: false, other_config: {}, sm_config: {}, xenstore_data: {} });
+  const progress: Record<string, number[]> = { a: [], b: [] };
+  const [a, b] = await Promise.all(['a', 'b'].map((n) => s.conn.call<string>('VDI.create', [record(`parallel ${n}`)], { onProgress: (f) => progress[n].push(f) })));
+  assert.deepEqual([await freshRead(s.pool, 'VDI.get_name_label', [a]), await freshRead(s.pool, 'VDI.get_name_label', [b])], ['parallel a', 'parallel b']);
+  assert.ok(progress.a.some((f) => f > 0 && f < 1) && progress.b.some((f) => f > 0 && f < 1), JSON.stringify(progress));
+  await until('the tree shows both new VDIs', () => s.model.get('VDI', a as never) !== undefined && s.model.get('VDI', b as never) !== undefined, 10_000);
+  assert.equal(s.conn.state.kind, 'connected');
+});
+
 test('a 130 s pool.designate_new_master (longer than the 120 s idle timeout) ends as success through its task, progress in the terminal', async (t) => {
   const s = await setup(t);
   const chosen = s.model.hosts().find((h) => !s.model.isMaster(h.ref))!;
