@@ -154,16 +154,16 @@ async function readBack(step: Step, plan: Plan, err: OutcomeUnknownError, opts: 
   const action = step.action as XapiAction;
   const call = (method: string, args: unknown[]) => opts.executors.xapi(method, args, undefined, action.on);
   const cls = action.method.slice(0, action.method.indexOf('.'));
-  const targets: { label: string; read: () => Promise<unknown> }[] = [];
+  const targets: { kind: string; label: string; read: () => Promise<unknown> }[] = [];
   const first = err.args[0];
   // pool.* methods act on the pool and take other objects as arguments: their first ref is not "self".
   if (typeof first === 'string' && first.startsWith('OpaqueRef:') && first !== 'OpaqueRef:NULL' && cls !== 'pool') {
-    targets.push({ label: `${cls} ${opts.nameOf?.(first) ?? first}`, read: () => call(`${cls}.get_record`, [first]) });
+    targets.push({ kind: cls, label: `${cls} ${opts.nameOf?.(first) ?? first}`, read: () => call(`${cls}.get_record`, [first]) });
   }
   const o = step.confirmObject ?? plan.target;
   // The confirmed object, unless it is of the call's own class (then it is the object just read).
   if (o.uuid && !(targets.length > 0 && o.kind === cls)) {
-    targets.push({ label: `${o.kind} ${o.name} (${o.uuid})`, read: async () => call(`${o.kind}.get_record`, [await call(`${o.kind}.get_by_uuid`, [o.uuid])]) });
+    targets.push({ kind: o.kind, label: `${o.kind} ${o.name} (${o.uuid})`, read: async () => call(`${o.kind}.get_record`, [await call(`${o.kind}.get_by_uuid`, [o.uuid])]) });
   }
   const deadline = Date.now() + (opts.readBackWithinMs ?? 120_000);
   const lines: string[] = [];
@@ -172,7 +172,7 @@ async function readBack(step: Step, plan: Plan, err: OutcomeUnknownError, opts: 
       try {
         const rec = (await t.read()) as Record<string, unknown>;
         // Named as the record itself says, once it could be read.
-        const name = rec && typeof rec.uuid === 'string' ? `${t.label.slice(0, t.label.indexOf(' '))} ${rec.name_label ? `${rec.name_label} ` : ''}(${rec.uuid})` : t.label;
+        const name = rec && typeof rec.uuid === 'string' ? `${t.kind} ${rec.name_label ? `${rec.name_label} ` : ''}(${rec.uuid})` : t.label;
         const shown = STATE_FIELDS.filter((f) => rec && f in rec).map((f) => {
           const v = rec[f];
           const named = (x: unknown) => (typeof x === 'string' && x.startsWith('OpaqueRef:') ? opts.nameOf?.(x) ?? x : x);
@@ -300,7 +300,8 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
         record.readBack = found;
         opts.onStep?.(step, 'unknown', `${record.output ?? ''}\n${record.error}\n${found.join('\n')}`);
         record.ended = new Date().toISOString();
-        return finish('unknown', `step ${i + 1} (${step.title}): outcome unknown — the connection was lost after ${step.action.method} was sent, so it may or may not have run. ${found.join('; ').replace(/\.$/, '')}. ${stateNote()}`);
+        const why = err.cause instanceof Error ? err.cause.message.replace(/\.$/, '') : String(err.cause);
+        return finish('unknown', `step ${i + 1} (${step.title}): outcome unknown — ${step.action.method} may or may not have run (${why}). ${found.join('; ').replace(/\.$/, '')}. ${stateNote()}`);
       }
       record.status = opts.signal?.aborted ? 'cancelled' : 'failed';
       record.error = describeError(err);

@@ -7,8 +7,9 @@
 // cancelled, `progress` 0..1, `result`, `error_info`, `allowed_operations`) says how it ends. So:
 // - each HTTP request keeps its normal timeout, the wait itself has none (a task runs as long as it runs);
 // - the end is seen through `event.from(["task"], token, t)` (XCP 1.5 / XenServer 6.0 on), with our own
-//   token; a server without event.from (MESSAGE_METHOD_UNKNOWN) is polled with `task.get_record`, with
-//   backoff (as XenCenter does every 900 ms);
+//   token, one loop for all the tasks a session follows (TaskWatcher; not on a session whose event.from
+//   another loop runs: see there why); a server without event.from (MESSAGE_METHOD_UNKNOWN) is polled
+//   with `task.get_record`, with backoff (XenCenter polls every 900 ms);
 // - a connection lost *while waiting* is not a lost outcome: the task runs on in xapi, so we reconnect
 //   (the session logs in again) and keep following it. Only a lost answer to the `Async.*` call itself
 //   leaves the outcome unknown (OutcomeUnknownError), as does a task that vanished before we saw its end;
