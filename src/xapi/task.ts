@@ -350,13 +350,23 @@ export class TaskWatcher {
     if (w) this.settle(ref, w.lost(new Error(`Its task ${ref} was destroyed before XCP Admin saw it end (xapi restarted, or another client destroyed it).`)));
   }
 
-  /** One `task.get_record`: the task's state now. Network trouble is left to the loop. */
-  private async readOnce(ref: string): Promise<void> {
+  /** One `task.get_record`: the task's state now; a task that is gone is reported so, other errors thrown. */
+  private async read(ref: string): Promise<void> {
     try {
       this.deliver(ref, decodeTaskRecord(await this.session.call('task.get_record', [ref])));
     } catch (err) {
       if (err instanceof XapiError && err.code === 'HANDLE_INVALID') this.vanished(ref);
+      else throw err;
     }
+  }
+
+  /** A first look at a task that just joined; trouble is left to the loop, which retries. */
+  private async readOnce(ref: string): Promise<void> {
+    await this.read(ref).catch(() => undefined);
+  }
+
+  private async readAll(): Promise<void> {
+    await Promise.all([...this.waiters.keys()].map((ref) => this.read(ref)));
   }
 
   private async loop(): Promise<void> {
@@ -378,9 +388,9 @@ export class TaskWatcher {
             else this.deliver(ev.ref, decodeTaskRecord(ev.snapshot));
           }
           // After a resync, a task gone while we were away sent no `del` we could see: read each.
-          if (resync) await Promise.all([...this.waiters.keys()].map((ref) => this.readOnce(ref)));
+          if (resync) await this.readAll();
         } else {
-          await Promise.all([...this.waiters.keys()].map((ref) => this.readOnce(ref)));
+          await this.readAll();
           await sleep(pollDelay, this.stop.signal);
           pollDelay = Math.min(this.pollMax, pollDelay * 2);
         }
@@ -402,7 +412,8 @@ export class TaskWatcher {
         }
         const retry = err instanceof TransportError && err.kind !== 'tls-changed' && err.kind !== 'tls-untrusted';
         if (!retry) {
-          for (const ref of [...this.waiters.keys()]) this.settle(ref, err);
+          // The tasks were started and may still run: we only lost the means to see them end.
+          for (const [ref, w] of [...this.waiters]) this.settle(ref, w.lost(err instanceof Error ? err : new Error(String(err))));
           return;
         }
         // The connection is gone, the tasks are not: wait, log in again if needed, and keep following them.

@@ -4,7 +4,7 @@
 // as another XAPI client (Xen Orchestra, XenCenter) reads them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { XapiError, describeError } from '../../../src/xapi/errors';
+import { OutcomeUnknownError, XapiError, describeError } from '../../../src/xapi/errors';
 import { XapiSession } from '../../../src/xapi/session';
 import { TaskCancelledError, callAsTask } from '../../../src/xapi/task';
 import { XapiFloat } from '../../../src/xapi/transport';
@@ -134,4 +134,19 @@ test('task records and Async.* as other XAPI clients see them: system.listMethod
   assert.deepEqual([record?.type, record?.error_info, record?.subtask_of, record?.name_description], ['<none/>', [], 'OpaqueRef:NULL', '']);
   await xml.call('task.destroy', [ref]);
   await assert.rejects(xml.call('task.get_status', [ref]), (e: XapiError) => e.code === 'HANDLE_INVALID');
+});
+
+test('a task destroyed by someone else before it ended leaves the outcome unknown, not failed', async (t) => {
+  const s = await setup(t);
+  await control(s.sim, 'slow', { method: 'VDI.create', ms: 3_000 });
+  let taskRef = '';
+  const call = callAsTask(s.session, 'VDI.create', [vdiRecord(s.sr, 4 * 1024 * 1024, 'orphan')], { onTask: (r) => (taskRef = r) });
+  await until('the task started', () => taskRef !== '');
+  const other = new XapiSession({ url: new URL(s.pool.url), username: 'root', password: async () => s.pool.password });
+  t.after(() => other.dispose());
+  await other.call('task.destroy', [taskRef]);
+  const err = await call.then(() => undefined, (e: unknown) => e);
+  assert.ok(err instanceof OutcomeUnknownError, String(err));
+  assert.equal(err.taskRef, taskRef);
+  assert.match(err.message, /destroyed before XCP Admin saw it end/);
 });
