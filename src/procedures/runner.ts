@@ -17,6 +17,8 @@ import { actionText, type HostTarget, type Plan, type Step, type StepAction, typ
 export interface XapiCallHooks {
   onProgress?(fraction: number): void;
   onNote?(text: string): void;
+  /** The call runs as this XAPI task. */
+  onTask?(taskRef: string): void;
 }
 
 export interface Executors {
@@ -135,7 +137,8 @@ function taskHooks(out: RunConsole): XapiCallHooks {
         out.line(`  ${tenth * 10}%`);
       }
     },
-    onNote: (text) => out.line(`  … ${text}`),
+    onNote: (text) => out.line(`  … ${printable(text)}`),
+    onTask: (ref) => out.line(`  … running as XAPI task ${printable(ref)}`),
   };
 }
 

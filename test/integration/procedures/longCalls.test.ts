@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { planDeadHostVms } from '../../../src/procedures/deadHost';
 import { Journal } from '../../../src/procedures/journal';
 import { planNewMaster } from '../../../src/procedures/masterRecovery';
+import { preview } from '../../../src/procedures/plan';
 import { runPlan, type Executors } from '../../../src/procedures/runner';
 import { XapiSession } from '../../../src/xapi/session';
 import { connectPool, control, startSimulator, until, type Simulator } from '../xapi/simulator';
@@ -113,6 +114,8 @@ test('a 130 s pool.designate_new_master (longer than the 120 s idle timeout) end
   const terminal = s.lines.join('\n');
   assert.ok(took > 120_000, `the call outlasted the HTTP idle timeout of 120 s (it took ${took} ms), or this test shows nothing`);
   assert.equal(result.status, 'done', `${result.message}\n${terminal}`);
+  assert.ok(s.lines.some((l) => /^ {2}… running as XAPI task OpaqueRef:/.test(l)), `the terminal says the call runs as a task:\n${terminal}`);
+  assert.match(preview(plan), /pool\.designate_new_master`.* as an XAPI task/, 'the preview says so too');
   for (const p of [10, 50, 90]) assert.ok(s.lines.includes(`  ${p}%`), `progress ${p}% shown:\n${terminal}`);
   assert.deepEqual(
     s.lines.filter((l) => /^ {2}\d+%$/.test(l)),
