@@ -6,6 +6,7 @@ import { CLASSES, ClassName, NAME_LABEL_LOOKUP, NULL_REF, classFromLower, fields
 import { HostPlace, PoolState, Session, SimState, XObject } from './state';
 import { addVdi as addVdiTo, removeVdi as removeVdiFrom } from './vdis';
 import { createPbd, createVbd, destroyPbd, destroyPbdRecord, destroyVbd, forgetSr, introduceSr, rediscoverVolumes, unplugPbd } from './srLifecycle';
+import { asyncNames, asyncTarget, hasAsync, requestCancel, runSync, startTask } from './tasks';
 import { XI4, XStruct, XValue } from './xmlrpc-wire';
 
 /** An XAPI error: the code first, then its parameters, as ErrorDescription carries them. */
@@ -112,7 +113,7 @@ METHODS.set('session.get_uuid', {
   },
 });
 
-METHODS.set('system.listMethods', { arity: 0, open: true, run: (_c, pool) => methodNames().filter((m) => pool.release.has(m)) });
+METHODS.set('system.listMethods', { arity: 0, open: true, run: (_c, pool) => [...METHODS.keys(), ...asyncNames(METHODS)].filter((m) => pool.release.has(m)).sort() });
 
 // ---- generated getters per class -----------------------------------------------------------------
 
@@ -691,6 +692,25 @@ METHODS.set('event.inject', {
   },
 });
 
+// ---- tasks (the Async. calls themselves are in dispatch; see tasks.ts) ----------------------------
+
+METHODS.set('task.cancel', {
+  arity: 2,
+  write: true,
+  run(_c, pool, [, ref]) {
+    requestCancel(pool, objOf(pool, 'task', ref));
+    return '';
+  },
+});
+METHODS.set('task.destroy', {
+  arity: 2,
+  write: true,
+  run(_c, pool, [, ref]) {
+    pool.destroy(objOf(pool, 'task', ref));
+    return '';
+  },
+});
+
 // ---- dispatch ------------------------------------------------------------------------------------
 
 export function methodNames(): string[] {
@@ -698,11 +718,13 @@ export function methodNames(): string[] {
 }
 
 export async function dispatch(ctx: CallContext, method: string, params: XValue[]): Promise<XValue> {
-  const def = METHODS.get(method);
+  // `Async.<m>`: the same checks as <m> (method, arity, session), then a task runs it (tasks.ts).
+  const asyncOf = asyncTarget(method);
+  const def = METHODS.get(asyncOf ?? method);
   // A call of a later release than the pool's is unknown there, as on the real thing (releases.ts).
   const release = ctx.place.pool.release;
-  if (!def || !release.has(method)) fail('MESSAGE_METHOD_UNKNOWN', method);
-  const [min, max] = method === 'session.login_with_password' ? release.loginArity : typeof def.arity === 'number' ? [def.arity, def.arity] : def.arity;
+  if (!def || (asyncOf !== undefined && !hasAsync(asyncOf, def.write === true)) || !release.has(method)) fail('MESSAGE_METHOD_UNKNOWN', method);
+  const [min, max] = (asyncOf ?? method) === 'session.login_with_password' ? release.loginArity : typeof def.arity === 'number' ? [def.arity, def.arity] : def.arity;
   if (params.length < min || params.length > max) {
     fail('MESSAGE_PARAMETER_COUNT_MISMATCH', method, params.length < min ? min : max, params.length);
   }
@@ -720,6 +742,10 @@ export async function dispatch(ctx: CallContext, method: string, params: XValue[
     // A slave forwards a pool session's calls to its master; with the master gone there is no one to ask.
     fail('HOST_IS_SLAVE', masterAddress(ctx));
   }
-  return def.run(ctx, pool, params, session);
+  if (asyncOf !== undefined) {
+    // The work outlives the request: no request signal in its context.
+    return startTask(ctx.sim, pool, ctx.place.hostRef, method, () => def.run({ sim: ctx.sim, place: ctx.place }, pool, params, session));
+  }
+  return runSync(ctx.sim, method, () => def.run(ctx, pool, params, session));
 }
 

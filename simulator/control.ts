@@ -4,6 +4,7 @@
 
 import { FleetDescription } from './fleet';
 import { PoolState, SimState, XObject, DownMode } from './state';
+import { setSlow } from './tasks';
 import { addVdi, removeVdi } from './vdis';
 
 export { addVdi, removeVdi };
@@ -137,6 +138,15 @@ export function handleControl(sim: SimState, hooks: ControlHooks, method: string
           pool.sessions.clear();
         }
         return { status: 200, body: { invalidated: n } };
+      }
+      case 'slow': {
+        // A named method (sync and Async.) takes `ms` longer; as a task its progress rises meanwhile.
+        const method = needString(body, 'method');
+        const ms = Number(body.ms ?? 0);
+        if (!Number.isSafeInteger(ms) || ms < 0 || ms > 3_600_000) bad('"ms" must be a whole number of milliseconds, at most one hour');
+        if (body.cancellable !== undefined && typeof body.cancellable !== 'boolean') bad('"cancellable" must be a boolean');
+        setSlow(sim, method, ms, body.cancellable === true);
+        return { status: 200, body: { method, ms, cancellable: body.cancellable === true } };
       }
       case 'events/lose': {
         for (const pool of sim.pools) {

@@ -5,9 +5,9 @@
 // come from these defaults. Field names and types follow xapi's datamodel for API 1.9 (XCP 1.5), a
 // subset of it: the fields a client reads, plus the common ones a real record always shows.
 
-import { XStruct } from './xmlrpc-wire';
+import { XDouble, XStruct } from './xmlrpc-wire';
 
-export const CLASSES = ['pool', 'host', 'host_metrics', 'SR', 'PBD', 'VDI', 'VBD', 'VM', 'VM_guest_metrics', 'PIF', 'network'] as const;
+export const CLASSES = ['pool', 'host', 'host_metrics', 'SR', 'PBD', 'VDI', 'VBD', 'VM', 'VM_guest_metrics', 'PIF', 'network', 'task'] as const;
 export type ClassName = (typeof CLASSES)[number];
 
 export const NULL_REF = 'OpaqueRef:NULL';
@@ -113,6 +113,13 @@ export function blank(cls: ClassName): XStruct {
       return {
         uuid: '', name_label: '', name_description: '', allowed_operations: [], current_operations: {}, VIFs: [],
         PIFs: [], MTU: 1500, other_config: {}, bridge: '', blobs: {}, tags: [], default_locking_mode: 'unlocked',
+      };
+    case 'task':
+      // xapi's creation values (taskHelper.ml make): progress a float, type "<none/>", finished the zero date.
+      return {
+        uuid: '', name_label: '', name_description: '', allowed_operations: [], current_operations: {},
+        created: ZERO_DATE, finished: ZERO_DATE, status: 'pending', resident_on: NULL_REF, progress: new XDouble(0),
+        type: '<none/>', result: '', error_info: [], other_config: {}, subtask_of: NULL_REF, subtasks: [],
       };
   }
 }

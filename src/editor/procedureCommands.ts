@@ -62,8 +62,11 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
   vscode.window.createTerminal({ name: `${plan.procedure} ${plan.target.name}`, pty: terminal, iconPath: new vscode.ThemeIcon('tools') }).show();
   hooks.started?.();
   const executors: Executors = {
-    xapi: (method, args, _signal, on) =>
-      on ? connection.callOn(on.host.address, method, args, { slaveLocal: on.session === 'slave-local' }) : connection.call(method, args),
+    // Long calls run as XAPI tasks (progress, cancel through the terminal's Ctrl-C); see src/xapi/task.ts.
+    xapi: (method, args, signal, on, task) =>
+      on
+        ? connection.callOn(on.host.address, method, args, { slaveLocal: on.session === 'slave-local', signal, ...task })
+        : connection.call(method, args, { signal, ...task }),
     shell: ssh.shell,
     relay: ssh.relay,
     checksum: ssh.checksum,
@@ -113,7 +116,7 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
   }
   terminal.done();
   const show = result.status === 'done' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-  void show(`${plan.procedure} ${result.status} on ${plan.target.name}: ${result.message}`);
+  void show(`${plan.procedure} ${result.status === 'unknown' ? 'outcome unknown' : result.status} on ${plan.target.name}: ${result.message}`);
   return result;
 }
 
@@ -145,7 +148,8 @@ export function registerProcedureCommands(deps: ProcedureCommandDeps): vscode.Di
       const text = entries.length === 0 ? '# Procedure journal\n\nNo procedure has run yet.\n'
         : '# Procedure journal\n\n' + entries.reverse().map((e) =>
           `## ${e.started} — ${e.procedure} ${e.title}: ${e.target.name} — **${e.status}**\n\n${e.message}\n\n` +
-          e.steps.map((s) => `- ${s.status}: ${s.title}${s.error ? ` — ${s.error}` : ''}`).join('\n')).join('\n\n') + '\n';
+          e.steps.map((s) => `- ${s.status === 'unknown' ? '**outcome unknown**' : s.status}: ${s.title}${s.error ? ` — ${s.error}` : ''}` +
+            (s.readBack ?? []).map((l) => `\n  - ${l}`).join('')).join('\n')).join('\n\n') + '\n';
       const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
       await vscode.window.showTextDocument(doc);
     }),

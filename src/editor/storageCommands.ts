@@ -164,7 +164,7 @@ async function writeWithProgress(deps: StorageCommandDeps, ssh: SshExecutors, po
       { modal: true, detail: `${result.message}\n\nDestroy it now? Keep it to try the write again.` },
       destroy,
     );
-    if (answer === destroy) await runWithConfirmation(deps, pool, planDestroyVdi(model, vdiRef, `The import ${result.status === 'cancelled' ? 'was cancelled' : 'failed'}.`));
+    if (answer === destroy) await runWithConfirmation(deps, pool, planDestroyVdi(model, vdiRef, `The import ${result.status === 'cancelled' ? 'was cancelled' : result.status === 'unknown' ? 'ended with an unknown outcome' : 'failed'}.`));
   }
   return result?.status === 'done';
 }
@@ -200,8 +200,8 @@ async function growWithGrid(deps: StorageCommandDeps, pool: string, model: PoolM
         sizes.set(row, m);
         panel.post({ kind: 'sizes', host: row, sizes: [...m].map(([name, v]) => ({ name, ...v })) });
       }
-      const detail = status === 'failed' ? (output ?? '').trim().split('\n').pop() : cell.column === 'physical_size' && status === 'done' ? formatBytesShort(Number(output)) : undefined;
-      panel.post({ kind: 'cell', host: row, step: cell.column, cell: { status: status === 'running' ? 'running' : status === 'done' ? 'done' : status === 'not run' ? 'pending' : 'failed', detail } });
+      const detail = status === 'failed' || status === 'unknown' ? (output ?? '').trim().split('\n').pop() : cell.column === 'physical_size' && status === 'done' ? formatBytesShort(Number(output)) : undefined;
+      panel.post({ kind: 'cell', host: row, step: cell.column, cell: { status: status === 'running' ? 'running' : status === 'done' ? 'done' : status === 'not run' ? 'pending' : status === 'unknown' ? 'unknown' : 'failed', detail } });
       if (cell.column === 'physical_size' && status === 'done') panel.post({ kind: 'verdict', ok: true, message: `${sr.name_label} grew to ${formatBytesShort(Number(output))} (physical_size, read back from XAPI).`, after: Number(output) });
     },
   });

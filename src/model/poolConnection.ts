@@ -6,6 +6,7 @@ import { EventWatcher, type WatcherStatus } from '../xapi/eventWatcher';
 import { isLoopbackHost } from '../xapi/loopback';
 import { MissingPasswordError, TransportError, XapiError, describeError, describeXapiError } from '../xapi/errors';
 import { XapiSession } from '../xapi/session';
+import { TaskWatcher, callXapi, runsAsTask, type XapiCallOptions } from '../xapi/task';
 import { fetchPeerCertificate, untrustedError, type CertificatePolicy } from '../xapi/tls';
 import type { TransportChoice } from '../xapi/transport';
 import { probeMaster, memberUrl, type MasterProbe } from './masterProbe';
@@ -152,6 +153,8 @@ export class PoolConnection {
   private readonly listeners = new Set<(s: ConnectionState) => void>();
   private session: XapiSession | undefined;
   private watcher: EventWatcher | undefined;
+  /** Follows the XAPI tasks of long calls made through `call` (see tasks()). */
+  private taskWatcher: TaskWatcher | undefined;
   private connecting: Promise<void> | undefined;
   /** Bumped by each connect/disconnect, so a slow attempt that was superseded does not report. */
   private generation = 0;
@@ -191,19 +194,44 @@ export class PoolConnection {
     return this.connecting;
   }
 
-  /** One XAPI call on this pool's session (procedures use it); rejects when the pool is not connected. */
-  call<T = unknown>(method: string, args: unknown[]): Promise<T> {
+  /**
+   * One XAPI call on this pool's session (procedures use it); rejects when the pool is not connected.
+   * Long calls run as XAPI tasks, a write whose answer was lost throws OutcomeUnknownError (task.ts).
+   */
+  call<T = unknown>(method: string, args: unknown[], options: XapiCallOptions = {}): Promise<T> {
     if (this.current.kind !== 'connected' || !this.session) {
       return Promise.reject(new Error(`Pool ${this.name} is not connected: connect it, then run the procedure again.`));
     }
-    return this.session.call<T>(method, args);
+    const asTask = options.asTask ?? runsAsTask(method);
+    return callXapi<T>(this.session, method, args, asTask ? { ...options, watcher: options.watcher ?? this.tasks(this.session) } : options);
+  }
+
+  /**
+   * The watcher of this pool's tasks, on a session of its own: the model's event.from runs on the pool
+   * session, and XAPI before 2014 (XCP 1.5 included) fails one of two event.from calls running at once
+   * on one session (see TaskWatcher). Logged in at the first long call, out at disconnect.
+   */
+  private tasks(pool: XapiSession): TaskWatcher {
+    if (!this.taskWatcher) {
+      const session = new XapiSession({
+        url: pool.url,
+        username: this.opts.username,
+        password: this.opts.password,
+        transport: this.opts.transport ?? 'auto',
+        certificates: certificatePolicy(this.opts.tls, this.tuning.connectTimeoutMs),
+        connectTimeoutMs: this.tuning.connectTimeoutMs,
+      });
+      this.taskWatcher = new TaskWatcher(session, { eventTimeoutSeconds: this.tuning.eventTimeoutSeconds });
+      this.taskWatcher.ownsSession = true;
+    }
+    return this.taskWatcher;
   }
 
   /**
    * One call on a member's own XAPI, not through the pool session: a slave-local session for the
    * emergency calls a slave answers without its master, or a pool login at a new master.
    */
-  async callOn<T = unknown>(address: string, method: string, args: unknown[], opts: { slaveLocal: boolean }): Promise<T> {
+  async callOn<T = unknown>(address: string, method: string, args: unknown[], opts: { slaveLocal: boolean } & XapiCallOptions): Promise<T> {
     const session = new XapiSession({
       url: memberUrl(this.baseUrl(), address),
       username: this.opts.username,
@@ -214,7 +242,7 @@ export class PoolConnection {
       slaveLocal: opts.slaveLocal,
     });
     try {
-      return await session.call<T>(method, args);
+      return await callXapi<T>(session, method, args, opts);
     } finally {
       await session.dispose();
     }
@@ -386,9 +414,12 @@ export class PoolConnection {
   private async teardown(): Promise<void> {
     const watcher = this.watcher;
     const session = this.session;
+    const tasks = this.taskWatcher;
     this.watcher = undefined;
     this.session = undefined;
+    this.taskWatcher = undefined;
     await watcher?.stop();
+    await tasks?.dispose();
     await session?.dispose();
   }
 

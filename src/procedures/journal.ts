@@ -9,11 +9,14 @@ import type { ObjectRef } from './plan';
 export interface JournalStep {
   id: string;
   title: string;
-  status: 'done' | 'failed' | 'declined' | 'cancelled' | 'not run';
+  /** `unknown`: the connection was lost after the call was sent (see readBack for what XAPI said after). */
+  status: 'done' | 'failed' | 'declined' | 'cancelled' | 'unknown' | 'not run';
   started?: string;
   ended?: string;
   output?: string;
   error?: string;
+  /** After an unknown outcome: the state of the object the step acted on, as read back from XAPI. */
+  readBack?: string[];
 }
 
 export interface JournalEntry {

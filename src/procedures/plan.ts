@@ -1,6 +1,8 @@
 // A procedure of the runbook as data: a Plan is built from the live model by a pure function, shown in
 // full before anything runs (preview), then run step by step (runner.ts). No vscode import.
 
+import { runsAsTask } from '../xapi/task';
+
 export interface ObjectRef {
   kind: 'pool' | 'host' | 'SR' | 'VDI' | 'VM';
   name: string;
@@ -149,7 +151,8 @@ export function preview(plan: Plan): string {
     lines.push(`   - why: ${s.why}`);
     if (s.action.kind === 'xapi') {
       const on = s.action.on ? ` on ${s.action.on.host.name} (${s.action.on.host.address}, ${s.action.on.session} session)` : '';
-      lines.push(`   - XAPI \`${s.action.method}\`${on}, as xe: \`${s.action.xe}\``);
+      const task = runsAsTask(s.action.method) ? ' as an XAPI task (progress shown; Ctrl-C cancels it where XAPI allows)' : '';
+      lines.push(`   - XAPI \`${s.action.method}\`${on}${task}, as xe: \`${s.action.xe}\``);
     }
     else if (s.action.kind === 'shell') lines.push(`   - on ${s.action.host.name} (${s.action.host.address}): \`${s.action.command}\``);
     else if (s.action.kind === 'upload') lines.push(`   - ${s.action.bytes} bytes from \`${describeSource(s.action.source)}\` through XCP Admin into VDI ${s.action.vdi.name} (${s.action.vdi.uuid}) with XAPI's HTTP import_raw_vdi`);

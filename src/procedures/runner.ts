@@ -1,14 +1,32 @@
 // Runs a Plan step by step: one confirmation per destructive step (naming the object), XAPI steps
 // echoed as their `xe` equivalent with the result, shell steps run over SSH; stops at the first
 // failure or refusal and says what was done and what was not. Every run is journaled. No vscode import.
+//
+// A write whose answer was lost (OutcomeUnknownError: the connection broke after the call was sent)
+// ends the run as `unknown`, never as "nothing was changed": the runner reads the object the step
+// acted on back from XAPI (reconnecting as long as `readBackWithinMs` allows) and writes what it found
+// to the terminal and the journal. Long XAPI calls run as tasks (src/xapi/task.ts); their progress is
+// shown a line per 10%, as the relay's.
 
-import { describeError } from '../xapi/errors';
+import { OutcomeUnknownError, describeError, XapiError } from '../xapi/errors';
 import type { Journal, JournalStep } from './journal';
 import type { RelayProgress, RelayResult } from '../storage/relay';
 import { actionText, type HostTarget, type Plan, type Step, type StepAction, type XapiTarget } from './plan';
 
+/** What an XAPI executor reports while a call runs as a task (progress 0..1, notes such as a reconnect). */
+export interface XapiCallHooks {
+  onProgress?(fraction: number): void;
+  onNote?(text: string): void;
+  /** The call runs as this XAPI task. */
+  onTask?(taskRef: string): void;
+}
+
 export interface Executors {
-  xapi(method: string, args: unknown[], signal: AbortSignal | undefined, on?: XapiTarget): Promise<unknown>;
+  /**
+   * One XAPI call. Long calls run as XAPI tasks (src/xapi/task.ts decides which), cancelled through
+   * `signal` where XAPI allows it; a write whose answer was lost throws OutcomeUnknownError.
+   */
+  xapi(method: string, args: unknown[], signal: AbortSignal | undefined, on?: XapiTarget, hooks?: XapiCallHooks): Promise<unknown>;
   shell(host: HostTarget, command: string, signal: AbortSignal | undefined, onOutput: (text: string) => void): Promise<{ code: number | null; stdout: string; stderr: string }>;
   /** The dd relay (plans that write raw bytes); absent where no plan needs it. */
   relay?(action: RelayAction, signal: AbortSignal | undefined, onProgress: (p: RelayProgress) => void): Promise<RelayResult>;
@@ -31,8 +49,9 @@ export interface Confirmer {
   confirm(step: Step, plan: Plan): Promise<boolean>;
 }
 
-export type StepStatus = 'done' | 'failed' | 'declined' | 'cancelled' | 'not run';
-export type RunStatus = 'done' | 'failed' | 'declined' | 'cancelled' | 'refused';
+/** `unknown`: the connection was lost after the call was sent; it may or may not have run. */
+export type StepStatus = 'done' | 'failed' | 'declined' | 'cancelled' | 'unknown' | 'not run';
+export type RunStatus = 'done' | 'failed' | 'declined' | 'cancelled' | 'unknown' | 'refused';
 
 export interface RunResult {
   status: RunStatus;
@@ -51,6 +70,8 @@ export interface RunOptions {
   nameOf?(ref: string): string | undefined;
   /** Each step as it starts ('running') and ends (a webview's grid follows the run with it). */
   onStep?(step: Step, status: StepStatus | 'running', output?: string): void;
+  /** After an unknown outcome: how long to keep trying to read the object back (default 120 s). */
+  readBackWithinMs?: number;
 }
 
 const TAIL = 40;
@@ -88,12 +109,13 @@ async function callUntilExpected(step: Step, opts: RunOptions, results: Readonly
   for (;;) {
     let problem: string;
     try {
-      const value = await opts.executors.xapi(action.method, args, opts.signal, action.on);
+      const value = await opts.executors.xapi(action.method, args, opts.signal, action.on, taskHooks(opts.console));
       const wrong = step.expect?.(value);
       if (wrong === undefined) return value;
       problem = wrong;
     } catch (err) {
-      if (!step.waitMs) throw err;
+      // A call that may have run is never repeated: the admin reads what it did first.
+      if (!step.waitMs || err instanceof OutcomeUnknownError) throw err;
       problem = describeError(err);
     }
     if (opts.signal?.aborted || Date.now() >= deadline) throw new Error(problem);
@@ -104,6 +126,81 @@ async function callUntilExpected(step: Step, opts: RunOptions, results: Readonly
 }
 const tail = (text: string) => text.split('\n').slice(-TAIL).join('\n');
 
+/** A task's progress as a line per 10% (as the relay's), and its notes (reconnecting, cancel refused). */
+function taskHooks(out: RunConsole): XapiCallHooks {
+  let shownTenth = 0;
+  return {
+    onProgress: (fraction) => {
+      const tenth = Math.floor(fraction * 10 + 1e-9);
+      if (tenth > shownTenth && tenth < 10) {
+        shownTenth = tenth;
+        out.line(`  ${tenth * 10}%`);
+      }
+    },
+    onNote: (text) => out.line(`  … ${printable(text)}`),
+    onTask: (ref) => out.line(`  … running as XAPI task ${printable(ref)}`),
+  };
+}
+
+/** Text from XAPI on its way to a terminal: control characters (escape sequences) dropped. */
+const printable = (v: unknown): string => String(v).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+
+/** The fields worth showing of an object read back after an unknown outcome (those the record has). */
+const STATE_FIELDS = ['name_label', 'power_state', 'resident_on', 'currently_attached', 'enabled', 'master', 'host', 'SR', 'PBDs', 'VDIs', 'VBDs', 'physical_size', 'virtual_size'];
+
+/**
+ * After an unknown outcome: the state of what the step acted on, read from XAPI once it answers again
+ * (the object of the call, when its first argument is a ref of the method's class, and the object the
+ * step's confirmation names, by uuid). Lines for the terminal and the journal.
+ */
+async function readBack(step: Step, plan: Plan, err: OutcomeUnknownError, opts: RunOptions): Promise<string[]> {
+  const action = step.action as XapiAction;
+  const call = (method: string, args: unknown[]) => opts.executors.xapi(method, args, undefined, action.on);
+  const cls = action.method.slice(0, action.method.indexOf('.'));
+  const targets: { kind: string; label: string; read: () => Promise<unknown> }[] = [];
+  const first = err.args[0];
+  // pool.* methods act on the pool and take other objects as arguments: their first ref is not "self".
+  if (typeof first === 'string' && first.startsWith('OpaqueRef:') && first !== 'OpaqueRef:NULL' && cls !== 'pool') {
+    targets.push({ kind: cls, label: `${cls} ${opts.nameOf?.(first) ?? first}`, read: () => call(`${cls}.get_record`, [first]) });
+  }
+  const o = step.confirmObject ?? plan.target;
+  // The confirmed object, unless it is of the call's own class (then it is the object just read).
+  if (o.uuid && !(targets.length > 0 && o.kind === cls)) {
+    targets.push({ kind: o.kind, label: `${o.kind} ${o.name} (${o.uuid})`, read: async () => call(`${o.kind}.get_record`, [await call(`${o.kind}.get_by_uuid`, [o.uuid])]) });
+  }
+  const deadline = Date.now() + (opts.readBackWithinMs ?? 120_000);
+  const lines: string[] = [];
+  for (const t of targets) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const rec = (await t.read()) as Record<string, unknown>;
+        // Named as the record itself says, once it could be read.
+        const name = rec && typeof rec.uuid === 'string' ? `${t.kind} ${rec.name_label ? `${rec.name_label} ` : ''}(${rec.uuid})` : t.label;
+        const shown = STATE_FIELDS.filter((f) => rec && f in rec).map((f) => {
+          const v = rec[f];
+          const named = (x: unknown) => (typeof x === 'string' && x.startsWith('OpaqueRef:') ? opts.nameOf?.(x) ?? x : x);
+          return `${f}=${printable(Array.isArray(v) ? `[${v.map(named).join(', ')}]` : named(v))}`;
+        });
+        lines.push(`read back ${printable(name)}: ${shown.join(', ') || 'the record exists'}`);
+        break;
+      } catch (e) {
+        if (e instanceof XapiError && (e.code === 'HANDLE_INVALID' || e.code === 'UUID_INVALID')) {
+          lines.push(`read back ${printable(t.label)}: it no longer exists (${e.code})`);
+          break;
+        }
+        if (e instanceof XapiError || Date.now() >= deadline) {
+          lines.push(`read back ${printable(t.label)}: could not be read (${describeError(e)}); check it yourself before going on`);
+          break;
+        }
+        if (attempt === 0) opts.console.line(`  … reconnecting to read ${printable(t.label)} back`);
+        await sleep(Math.min(5_000, 500 * 2 ** attempt));
+      }
+    }
+  }
+  if (step.check) lines.push(`what to look for: ${step.check}`);
+  return lines;
+}
+
 export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> {
   const started = new Date();
   const steps: JournalStep[] = plan.steps.map((s) => ({ id: s.id, title: s.title, status: 'not run' as StepStatus }));
@@ -112,7 +209,7 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
   const results = new Map<string, unknown>();
   const finish = async (status: RunStatus, message: string): Promise<RunResult> => {
     out.line('');
-    out.line(`${status === 'done' ? '✔' : '✖'} ${plan.procedure} ${status}: ${message}`);
+    out.line(`${status === 'done' ? '✔' : status === 'unknown' ? '⚠' : '✖'} ${plan.procedure} ${status === 'unknown' ? 'outcome unknown' : status}: ${message}`);
     await opts.journal?.append({ procedure: plan.procedure, title: plan.title, target: plan.target, started: started.toISOString(), ended: new Date().toISOString(), status, message, steps, ...(plan.journalExtra ? { extra: plan.journalExtra } : {}) });
     return { status, steps, message };
   };
@@ -128,7 +225,9 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
       // The step that stopped the run is reported on its own; "not run" is what never started.
       const started = record.status !== 'not run' && record.status !== 'declined';
       const left = plan.steps.slice(i + (record.status === 'done' || started ? 1 : 0)).map((s) => s.title);
-      return `${done.length ? `done: ${done.join('; ')}` : 'nothing was changed'}${left.length ? `; not run: ${left.join('; ')}` : ''}.`;
+      // A step with an unknown outcome may have changed something: "nothing was changed" would be a guess.
+      const before = done.length ? `done: ${done.join('; ')}` : record.status === 'unknown' ? 'no earlier step had changed anything' : 'nothing was changed';
+      return `${before}${left.length ? `; not run: ${left.join('; ')}` : ''}.`;
     };
     if (opts.signal?.aborted) {
       record.status = 'cancelled';
@@ -195,6 +294,18 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
       out.line('→ ok');
       opts.onStep?.(step, 'done', record.output);
     } catch (err) {
+      if (err instanceof OutcomeUnknownError && step.action.kind === 'xapi') {
+        record.status = 'unknown';
+        record.error = describeError(err);
+        out.line(`→ OUTCOME UNKNOWN: ${record.error}`);
+        const found = await readBack(step, plan, err, opts);
+        for (const l of found) out.line(l);
+        record.readBack = found;
+        opts.onStep?.(step, 'unknown', `${record.output ?? ''}\n${record.error}\n${found.join('\n')}`);
+        record.ended = new Date().toISOString();
+        const why = err.cause instanceof Error ? err.cause.message.replace(/\.$/, '') : String(err.cause);
+        return finish('unknown', `step ${i + 1} (${step.title}): outcome unknown — ${step.action.method} may or may not have run (${why}). ${found.join('; ').replace(/\.$/, '')}. ${stateNote()}`);
+      }
       record.status = opts.signal?.aborted ? 'cancelled' : 'failed';
       record.error = describeError(err);
       out.line(`→ ${record.status === 'cancelled' ? 'CANCELLED' : 'FAILED'}: ${record.error}`);

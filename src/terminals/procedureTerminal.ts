@@ -22,6 +22,7 @@ export class ProcedureTerminal implements vscode.Pseudoterminal, RunConsole {
   line(text: string): void {
     const colored = text.startsWith('$ ') || text.startsWith('[root@') ? `\x1b[36m${text}\x1b[0m`
       : text.startsWith('→ FAILED') || text.startsWith('✖') ? `\x1b[31m${text}\x1b[0m`
+      : text.startsWith('→ OUTCOME UNKNOWN') || text.startsWith('⚠') || text.startsWith('read back ') ? `\x1b[33m${text}\x1b[0m`
       : text.startsWith('## ') || text.startsWith('# ') ? `\x1b[1m${text}\x1b[0m`
       : text;
     const out = colored.replace(/\r?\n/g, '\r\n') + '\r\n';
@@ -37,7 +38,7 @@ export class ProcedureTerminal implements vscode.Pseudoterminal, RunConsole {
   handleInput(data: string): void {
     if (this.finished) return this.closeEmitter.fire();
     if (data === '\x03') {
-      this.line('^C — cancelling after the current step…');
+      this.line('^C — cancelling: a running XAPI task is cancelled where XAPI allows it, the run stops after the current step…');
       this.cancel.abort();
     }
   }

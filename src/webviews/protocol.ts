@@ -99,7 +99,8 @@ export function stalledSeconds(state: DdState): number | undefined {
 
 // ---- the FC SR resize (S4) ----
 
-export type GridCell = { status: 'pending' | 'running' | 'done' | 'failed' | 'skipped'; detail?: string };
+/** `unknown`: the connection was lost after an XAPI call was sent; it may or may not have run. */
+export type GridCell = { status: 'pending' | 'running' | 'done' | 'failed' | 'unknown' | 'skipped'; detail?: string };
 
 export interface ResizeState {
   sr?: { name: string; uuid: string; before: number };

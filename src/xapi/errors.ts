@@ -41,6 +41,39 @@ export class TransportError extends Error {
   ) {
     super(message);
   }
+  /**
+   * Set by the HTTP layer when the whole request had been written before the connection failed: the
+   * server may have received it and acted on it (see OutcomeUnknownError).
+   */
+  requestSent = false;
+}
+
+/**
+ * A write call whose answer was lost: the request reached the connection, then the connection broke
+ * (reset, idle timeout, hang-up) before XAPI answered. The call may or may not have run; only reading
+ * the object back tells. Never "nothing was changed". Connection failures before anything was sent
+ * (refused, DNS, TLS, connect timeout) stay TransportErrors: there, nothing reached the server.
+ */
+export class OutcomeUnknownError extends Error {
+  override readonly name = 'OutcomeUnknownError';
+  constructor(
+    readonly method: string,
+    /** The call's arguments after the session, so a caller can read back the object it acted on. */
+    readonly args: readonly unknown[],
+    override readonly cause: unknown,
+    /** Set when the call ran as a task and the task was lost track of (destroyed, xapi restarted). */
+    readonly taskRef?: string,
+  ) {
+    super(
+      `The outcome of ${method} is unknown: ${cause instanceof Error ? cause.message : String(cause)} ` +
+        `The call may or may not have run on the pool; read the object's state back before doing anything else.`,
+    );
+  }
+}
+
+/** True when `err` says the connection was lost after a request had been sent (the call may have run). */
+export function lostAfterSend(err: unknown): boolean {
+  return err instanceof TransportError && err.requestSent && err.kind !== 'aborted';
 }
 
 /** The transport tried cannot speak to that server (JSON-RPC on an XCP 1.x host); `auto` falls back. */
@@ -111,6 +144,7 @@ export function hostOf(url: string): string {
 /** A sentence an admin can act on, for any error the client throws. */
 export function describeError(err: unknown): string {
   if (err instanceof XapiError) return describeXapiError(err);
+  if (err instanceof OutcomeUnknownError) return err.message;
   if (err instanceof Error) return err.message;
   return String(err);
 }
@@ -172,6 +206,8 @@ export function describeXapiError(err: XapiError): string {
       return say(`Another operation is running on ${p(params, 0)} ${p(params, 1)}. Wait for it to finish (see the pool's tasks), then try again.`);
     case 'EVENTS_LOST':
       return say('XAPI dropped events for this client (too many changes at once); a full reload of the pool follows.');
+    case 'TASK_CANCELLED':
+      return say('The task was cancelled before it finished.');
     case 'EVENT_FROM_TOKEN_PARSE_FAILURE':
       return say('XAPI did not accept the event token (xapi restarted?); a full reload of the pool follows.');
   }

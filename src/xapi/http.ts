@@ -138,10 +138,12 @@ export class Endpoint {
     const payload = Buffer.from(body, 'utf8');
     return new Promise<HttpAnswer>((resolve, reject) => {
       let settled = false;
+      // Whether the whole request was written before a failure: then XAPI may have run the call (task.ts).
+      let sent = false;
       const settle = (err: unknown, answer?: HttpAnswer) => {
         if (settled) return;
         settled = true;
-        if (err) reject(classifyNetworkError(err, url, idleTimeoutMs));
+        if (err) reject(Object.assign(classifyNetworkError(err, url, idleTimeoutMs), { requestSent: sent }));
         else resolve(answer!);
       };
       const req = this.request(
@@ -174,6 +176,7 @@ export class Endpoint {
         req.destroy(Object.assign(new Error(`no answer within ${idleTimeoutMs} ms`), { code: 'ETIMEDOUT' }));
       });
       req.on('error', (err) => settle(err));
+      req.on('finish', () => (sent = true));
       req.end(payload);
     });
   }

@@ -21,7 +21,7 @@ const cancel = el('vscode-button', { appearance: 'secondary' }, 'Cancel');
 cancel.addEventListener('click', () => vscode.postMessage({ kind: 'cancel' }));
 app.append(title, summary, el('vscode-divider'), grid, sizes, verdict, el('div', { class: 'actions' }, cancel));
 
-const MARK: Record<string, string> = { pending: '·', running: '…', done: '✔', failed: '✖', skipped: '–' };
+const MARK: Record<string, string> = { pending: '·', running: '…', done: '✔', failed: '✖', unknown: '?', skipped: '–' };
 
 function render(): void {
   summary.replaceChildren(

@@ -34,6 +34,10 @@ export interface FakeOptions {
   noInject?: boolean;
   tls?: { key: string; cert: string };
   password?: string;
+  /** No event.from (older than XenServer 6.0 / XCP 1.5): task waiters must poll. */
+  noEventFrom?: boolean;
+  /** No `Async.` calls: MESSAGE_METHOD_UNKNOWN, the synchronous form answers. */
+  noAsync?: boolean;
 }
 
 type Obj = Record<string, unknown>;
@@ -63,7 +67,7 @@ export class FakeXapi {
     table('SR').set('OpaqueRef:sr', { uuid: 'sr', name_label: 'FC', shared: true, physical_size: '1000000' });
     const vdis = table('VDI');
     for (let n = 1; n <= 3; n++) vdis.set(`OpaqueRef:vdi${n}`, { uuid: `v${n}`, name_label: `disk ${n}`, SR: 'OpaqueRef:sr', virtual_size: String(n * 1024) });
-    for (const cls of ['PBD', 'VBD', 'VM', 'VM_guest_metrics', 'PIF', 'network']) table(cls);
+    for (const cls of ['PBD', 'VBD', 'VM', 'VM_guest_metrics', 'PIF', 'network', 'task']) table(cls);
   }
 
   async start(): Promise<this> {
@@ -104,6 +108,13 @@ export class FakeXapi {
   remove(cls: string, ref: string): void {
     this.db.get(cls)!.delete(ref);
     this.touch(cls, ref, 'del');
+  }
+  /** Changes a task record (the test plays xapi running it). */
+  updateTask(ref: string, fields: Obj): void {
+    const t = this.db.get('task')!.get(ref);
+    if (!t) throw new Error(`no task ${ref}`);
+    Object.assign(t, fields);
+    this.touch('task', ref, 'mod');
   }
   private touch(cls: string, ref: string, op: 'add' | 'mod' | 'del'): void {
     this.changes.push({ gen: ++this.generation, cls, ref, op });
@@ -181,7 +192,27 @@ export class FakeXapi {
       this.touch(String(params[1]), String(params[2]), 'mod');
       return String(this.generation);
     }
-    if (method === 'event.from') return this.eventFrom(params[1] as string[], String(params[2]), Number(params[3]));
+    if (method === 'event.from') {
+      if (this.opts.noEventFrom) throw new Fail(['MESSAGE_METHOD_UNKNOWN', method]);
+      return this.eventFrom(params[1] as string[], String(params[2]), Number(params[3]));
+    }
+    if (method.startsWith('Async.')) {
+      if (this.opts.noAsync) throw new Fail(['MESSAGE_METHOD_UNKNOWN', method]);
+      const ref = `OpaqueRef:task-${this.generation + 1}`;
+      this.add('task', ref, { uuid: ref.slice(10), name_label: method, status: 'pending', progress: 0, result: '', error_info: [], allowed_operations: [] });
+      return ref;
+    }
+    if (method === 'SR.scan') return '';
+    if (op === 'get_record') {
+      const rec = this.db.get(cls)?.get(String(params[1]));
+      if (!rec) throw new Fail(['HANDLE_INVALID', cls, String(params[1])]);
+      return rec;
+    }
+    if (method === 'task.destroy') {
+      if (!this.db.get('task')!.has(String(params[1]))) throw new Fail(['HANDLE_INVALID', 'task', String(params[1])]);
+      this.remove('task', String(params[1]));
+      return '';
+    }
     throw new Fail(['MESSAGE_METHOD_UNKNOWN', method]);
   }
 
