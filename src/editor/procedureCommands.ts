@@ -7,6 +7,7 @@ import type { PoolModel } from '../model/poolModel';
 import { planDeadHostVms, planForgetHost } from '../procedures/deadHost';
 import { Journal } from '../procedures/journal';
 import { actionText, preview, type Plan } from '../procedures/plan';
+import { preflight } from '../procedures/preflight';
 import { runPlan, type Executors, type RunOptions, type RunResult } from '../procedures/runner';
 import { sshExecutors, type SshExecutors } from '../procedures/sshExecutor';
 import { importRawVdi } from '../storage/importRawVdi';
@@ -39,7 +40,11 @@ export interface RunHooks {
 }
 
 /** Preview → "Run" → per-step confirmations → terminal → journal. Undefined when refused or not started. */
-export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: string, plan: Plan, hooks: RunHooks = {}): Promise<RunResult | undefined> {
+export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: string, planned: Plan, hooks: RunHooks = {}): Promise<RunResult | undefined> {
+  // The pre-flight before the preview too, so a plan that could not finish is shown refused, never offered.
+  const state = deps.registry.state(pool);
+  const wire = state?.kind === 'connected' ? state.transport : undefined;
+  const plan = preflight(planned, wire ? [wire] : undefined);
   await showPreview(plan);
   if (plan.refusal) {
     void vscode.window.showErrorMessage(`${plan.procedure} refused for ${plan.target.name}: ${plan.refusal}`);
@@ -76,6 +81,7 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
   try {
     result = await runPlan(plan, {
       console: terminal,
+      wire,
       signal: hooks.signal ? AbortSignal.any([terminal.cancel.signal, hooks.signal]) : terminal.cancel.signal,
       journal: deps.journal,
       nameOf: (ref) => {

@@ -27,6 +27,8 @@ export type ByteSource = { kind: 'ssh'; host: HostTarget; path: string } | { kin
 export interface ByteTarget {
   host: HostTarget;
   device: string;
+  /** The LV is activated on this host to be read, and deactivated after (after a write through XAPI it is not active). */
+  activate?: boolean;
 }
 
 export function describeSource(s: ByteSource): string {
@@ -36,10 +38,30 @@ export function describeSource(s: ByteSource): string {
 /**
  * An XAPI argument known only when the step runs: what an earlier XAPI step of the plan returned (the
  * SR that SR.introduce made), or the ref of an object found by its uuid then (a VDI a scan brought back).
+ * A class instance, not a plain object: nothing decoded from XAPI (a device_config or sm_config map with
+ * `$resultOf` keys) can be one, so the runner resolves only what a plan builder put there and every map
+ * copied from XAPI travels as opaque data.
  */
-export type LateArg = { $resultOf: string } | { $refOf: string; uuid: string };
-export const resultOf = (stepId: string): LateArg => ({ $resultOf: stepId });
-export const refOf = (cls: string, uuid: string): LateArg => ({ $refOf: cls, uuid });
+export class LateArg {
+  private constructor(
+    /** The earlier step whose result this is. */
+    readonly stepId: string | undefined,
+    /** The class and uuid whose ref this is, looked up when the step runs. */
+    readonly lookup: { cls: string; uuid: string } | undefined,
+  ) {}
+  static resultOf(stepId: string): LateArg {
+    return new LateArg(stepId, undefined);
+  }
+  static refOf(cls: string, uuid: string): LateArg {
+    return new LateArg(undefined, { cls, uuid });
+  }
+  /** How the preview and errors name it. */
+  toString(): string {
+    return this.stepId !== undefined ? `<result of step ${this.stepId}>` : `<ref of ${this.lookup!.cls} ${this.lookup!.uuid}>`;
+  }
+}
+export const resultOf = (stepId: string): LateArg => LateArg.resultOf(stepId);
+export const refOf = (cls: string, uuid: string): LateArg => LateArg.refOf(cls, uuid);
 
 export type StepAction =
   | {

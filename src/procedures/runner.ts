@@ -5,7 +5,9 @@
 import { describeError } from '../xapi/errors';
 import type { Journal, JournalStep } from './journal';
 import type { RelayProgress, RelayResult } from '../storage/relay';
-import { actionText, type HostTarget, type Plan, type Step, type StepAction, type XapiTarget } from './plan';
+import { preflight } from './preflight';
+import type { TransportKind } from '../xapi/transport';
+import { actionText, LateArg, type HostTarget, type Plan, type Step, type StepAction, type XapiTarget } from './plan';
 
 export interface Executors {
   xapi(method: string, args: unknown[], signal: AbortSignal | undefined, on?: XapiTarget): Promise<unknown>;
@@ -51,9 +53,12 @@ export interface RunOptions {
   nameOf?(ref: string): string | undefined;
   /** Each step as it starts ('running') and ends (a webview's grid follows the run with it). */
   onStep?(step: Step, status: StepStatus | 'running', output?: string): void;
+  /** The wire format the pool's XAPI calls travel in (the pre-flight serializes for it); both when not given. */
+  wire?: TransportKind;
 }
 
 const TAIL = 40;
+const REF = /^OpaqueRef:[0-9A-Za-z-]{1,64}$/;
 const RETRY_EVERY_MS = 2_000;
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -64,19 +69,32 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 
 type XapiAction = Extract<StepAction, { kind: 'xapi' }>;
 
-/** The step's arguments with every LateArg filled in: earlier steps' results, refs looked up by uuid now. */
+/**
+ * The step's arguments with every LateArg filled in: earlier steps' results, refs looked up by uuid now.
+ * Only LateArg instances are resolved, where the plan builder put them; any other value, maps from XAPI
+ * with `$resultOf`-like keys included, is passed as it is.
+ */
 async function resolveArgs(value: unknown, action: XapiAction, results: ReadonlyMap<string, unknown>, opts: RunOptions): Promise<unknown> {
-  if (Array.isArray(value)) return Promise.all(value.map((v) => resolveArgs(v, action, results, opts)));
-  if (typeof value !== 'object' || value === null || value instanceof Date) return value;
-  const late = value as Partial<{ $resultOf: string; $refOf: string; uuid: string }>;
-  if (typeof late.$resultOf === 'string') {
-    if (!results.has(late.$resultOf)) throw new Error(`the plan uses the result of step "${late.$resultOf}", which has not run`);
-    return results.get(late.$resultOf);
+  if (value instanceof LateArg) {
+    if (value.stepId !== undefined && !results.has(value.stepId)) throw new Error(`the plan uses the result of step "${value.stepId}", which has not run`);
+    const ref = value.stepId !== undefined ? results.get(value.stepId) : await opts.executors.xapi(`${value.lookup!.cls}.get_by_uuid`, [value.lookup!.uuid], opts.signal, action.on);
+    // A late argument always stands for an object: anything else is not passed on.
+    if (typeof ref !== 'string' || !REF.test(ref)) throw new Error(`${value} is ${JSON.stringify(ref)?.slice(0, 80)}, not an object reference: the call was not made`);
+    return ref;
   }
-  if (typeof late.$refOf === 'string' && typeof late.uuid === 'string') return opts.executors.xapi(`${late.$refOf}.get_by_uuid`, [late.uuid], opts.signal, action.on);
+  if (Array.isArray(value)) return Promise.all(value.map((v) => resolveArgs(v, action, results, opts)));
+  if (!containsLateArg(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = await resolveArgs(v, action, results, opts);
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = await resolveArgs(v, action, results, opts);
   return out;
+}
+
+/** Whether a plan-built value holds a LateArg (plain objects and arrays are searched; anything else is data). */
+export function containsLateArg(value: unknown): boolean {
+  if (value instanceof LateArg) return true;
+  if (Array.isArray(value)) return value.some(containsLateArg);
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return Object.values(value).some(containsLateArg);
 }
 
 /** An XAPI step's call, repeated until `expect` passes or `waitMs` is over (then the last reason throws). */
@@ -104,7 +122,9 @@ async function callUntilExpected(step: Step, opts: RunOptions, results: Readonly
 }
 const tail = (text: string) => text.split('\n').slice(-TAIL).join('\n');
 
-export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> {
+export async function runPlan(planned: Plan, opts: RunOptions): Promise<RunResult> {
+  // Nothing runs unless every call and command of the plan can be sent as planned (preflight.ts).
+  const plan = preflight(planned, opts.wire ? [opts.wire] : undefined);
   const started = new Date();
   const steps: JournalStep[] = plan.steps.map((s) => ({ id: s.id, title: s.title, status: 'not run' as StepStatus }));
   const { console: out } = opts;
