@@ -5,13 +5,14 @@
 // runbook's "How NOT to do it") makes SR.scan fail with the storage manager's error.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PoolConnection, type TlsTrust } from '../../../src/model/poolConnection';
 import type { PoolModel } from '../../../src/model/poolModel';
 import { Journal } from '../../../src/procedures/journal';
-import type { ByteSource, HostTarget } from '../../../src/procedures/plan';
+import type { ByteSource, HostTarget, Plan } from '../../../src/procedures/plan';
 import { planDestroyVdi, planHttpImport, planImportTarget, planRawWrite } from '../../../src/procedures/rawImport';
 import { importRawVdi } from '../../../src/storage/importRawVdi';
 import { runPlan, type Executors } from '../../../src/procedures/runner';
@@ -235,4 +236,35 @@ test('S2 through XAPI\'s import_raw_vdi: into a VHD-based NFS SR, and into a loc
   }
   const master = s.model.master()!.record.address;
   assert.deepEqual(hosts, [master, s.writer.record.address], 'the NFS import went to the master; the local one was redirected to its host');
+});
+
+/** A plan of one checksum step, as S2's plans end: the first `bytes` of `source` against `device` on the writer. */
+function checksumPlan(s: Awaited<ReturnType<typeof setup>>, source: ByteSource, device: string, bytes: number): Plan {
+  return {
+    procedure: 'S2', title: 'checksum', target: { kind: 'SR', name: s.fc.record.name_label, uuid: s.fc.record.uuid }, summary: '', facts: [],
+    steps: [{ id: 'verify', title: 'Compare checksums of both ends', why: 'fault test', destructive: false, action: { kind: 'checksum', source, target: { host: s.writerTarget, device }, bytes } }],
+  };
+}
+
+test('S2 checksum fault: both ends unreadable is "could not read" for each, never "checksums match"', async (t) => {
+  const s = await setup(t);
+  const missingLv = `/dev/VG_XenStorage-${s.fc.record.uuid}/LV-${randomUUID()}`;
+  const source: ByteSource = { ...(s.source as Extract<ByteSource, { kind: 'ssh' }>), path: '/root/images/no such image.img' };
+  const run = await runPlan(checksumPlan(s, source, missingLv, 4 * MiB), { executors: s.executors, console: s.console, confirmer: yes });
+  assert.equal(run.status, 'failed', s.lines.join('\n'));
+  assert.match(run.steps[0].error ?? '', /could not read the source \(.*no such image\.img\).*could not read the target \(vms-piet-02:.*LV-/);
+  assert.ok(!s.lines.includes('checksums match'), s.lines.join('\n'));
+});
+
+test('S2 checksum fault: an unreadable target is "could not read the target", the readable source is not blamed', async (t) => {
+  const s = await setup(t);
+  await makeImage(s, 4);
+  const missingLv = `/dev/VG_XenStorage-${s.fc.record.uuid}/LV-${randomUUID()}`;
+  const run = await runPlan(checksumPlan(s, s.source, missingLv, 4 * MiB), { executors: s.executors, console: s.console, confirmer: yes });
+  assert.equal(run.status, 'failed', s.lines.join('\n'));
+  assert.match(run.steps[0].error ?? '', /^could not read the target \(vms-piet-02:.*\): exit status \d+/);
+  assert.doesNotMatch(run.steps[0].error ?? '', /the source/);
+  // A source shorter than the plan says is not a match either: dd's count is checked.
+  const short = await runPlan(checksumPlan(s, s.source, missingLv, 8 * MiB), { executors: s.executors, console: s.console, confirmer: yes });
+  assert.match(short.steps[0].error ?? '', /could not read the source .*: 4194304 of 8388608 bytes were there/);
 });
