@@ -8,6 +8,8 @@ import { planDeadHostVms, planForgetHost } from '../procedures/deadHost';
 import { Journal } from '../procedures/journal';
 import { actionText, preview, type Plan } from '../procedures/plan';
 import { preflight } from '../procedures/preflight';
+import { confirmPrompt, confirms, typeToConfirm } from '../procedures/confirmation';
+import { displayName } from '../text/display';
 import { runPlan, type Executors, type RunOptions, type RunResult } from '../procedures/runner';
 import { sshExecutors, type SshExecutors } from '../procedures/sshExecutor';
 import { importRawVdi } from '../storage/importRawVdi';
@@ -99,18 +101,25 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
         confirm: async (step) => {
           const o = step.confirmObject ?? plan.target;
           if (step.typeToConfirm) {
+            const now = deps.registry.state(pool);
+            const sameKind = now?.kind === 'connected' ? now.model.all(o.kind).map((e) => ({ name: e.record.name_label, uuid: e.record.uuid })) : [];
+            const ask = typeToConfirm(o, sameKind);
+            if (ask.answer === undefined) {
+              void vscode.window.showErrorMessage(`${displayName(step.title, 400)}: ${confirmPrompt(ask)}`);
+              return false;
+            }
             const typed = await vscode.window.showInputBox({
-              title: `${step.title}: this cannot be undone`,
-              prompt: `${step.why} Type the ${o.kind}'s name, ${o.name}, to confirm (${o.uuid}).`,
+              title: `${displayName(step.title, 400)}: this cannot be undone`,
+              prompt: `${displayName(step.why, 1000)} ${confirmPrompt(ask)}`,
               ignoreFocusOut: true,
-              validateInput: (v) => (v === '' || v === o.name ? undefined : `That is not ${o.name}.`),
+              validateInput: (v) => (v === '' || confirms(ask, v) ? undefined : `That is not ${ask.what}.`),
             });
-            return typed === o.name;
+            return confirms(ask, typed);
           }
           const yes = 'Yes, do it';
           const answer = await vscode.window.showWarningMessage(
-            `${step.title}?`,
-            { modal: true, detail: `${o.kind} ${o.name} (${o.uuid})\n\n${step.why}\n\n${actionText(step.action)}` },
+            `${displayName(step.title, 400)}?`,
+            { modal: true, detail: `${o.kind} ${displayName(o.name)} (${displayName(o.uuid)})\n\n${displayName(step.why, 1000)}\n\n${displayName(actionText(step.action), 1000)}` },
             yes,
           );
           return answer === yes;
