@@ -7,6 +7,7 @@ import type { Journal, JournalStep } from './journal';
 import type { RelayProgress, RelayResult } from '../storage/relay';
 import { preflight } from './preflight';
 import type { TransportKind } from '../xapi/transport';
+import { TerminalLineWriter, type LineKind } from '../text/terminal';
 import { actionText, LateArg, type HostTarget, type Plan, type Step, type StepAction, type XapiTarget } from './plan';
 
 export interface Executors {
@@ -24,9 +25,9 @@ type UploadAction = Extract<StepAction, { kind: 'upload' }>;
 type RelayAction = Extract<StepAction, { kind: 'relay' }>;
 type ChecksumAction = Extract<StepAction, { kind: 'checksum' }>;
 
-/** Where the run is shown (an integrated terminal in the editor). */
+/** Where the run is shown (an integrated terminal in the editor): each line with its kind, which styles it. */
 export interface RunConsole {
-  line(text: string): void;
+  line(text: string, kind?: LineKind): void;
 }
 
 export interface Confirmer {
@@ -115,7 +116,7 @@ async function callUntilExpected(step: Step, opts: RunOptions, results: Readonly
       problem = describeError(err);
     }
     if (opts.signal?.aborted || Date.now() >= deadline) throw new Error(problem);
-    if (!waiting) opts.console.line(`… waiting (up to ${Math.round((step.waitMs ?? 0) / 1000)} s): ${problem}`);
+    if (!waiting) opts.console.line(`… waiting (up to ${Math.round((step.waitMs ?? 0) / 1000)} s): ${problem}`, 'note');
     waiting = true;
     await sleep(RETRY_EVERY_MS, opts.signal);
   }
@@ -132,11 +133,11 @@ export async function runPlan(planned: Plan, opts: RunOptions): Promise<RunResul
   const results = new Map<string, unknown>();
   const finish = async (status: RunStatus, message: string): Promise<RunResult> => {
     out.line('');
-    out.line(`${status === 'done' ? '✔' : '✖'} ${plan.procedure} ${status}: ${message}`);
+    out.line(`${status === 'done' ? '✔' : '✖'} ${plan.procedure} ${status}: ${message}`, status === 'done' ? 'success' : 'failure');
     await opts.journal?.append({ procedure: plan.procedure, title: plan.title, target: plan.target, started: started.toISOString(), ended: new Date().toISOString(), status, message, steps, ...(plan.journalExtra ? { extra: plan.journalExtra } : {}) });
     return { status, steps, message };
   };
-  out.line(`# ${plan.procedure}: ${plan.title} — ${plan.target.name} (${plan.target.uuid})`);
+  out.line(`# ${plan.procedure}: ${plan.title} — ${plan.target.name} (${plan.target.uuid})`, 'heading');
   if (plan.refusal) return finish('refused', plan.refusal);
 
   for (let i = 0; i < plan.steps.length; i++) {
@@ -155,7 +156,7 @@ export async function runPlan(planned: Plan, opts: RunOptions): Promise<RunResul
       return finish('cancelled', `cancelled before step ${i + 1}; ${stateNote()}`);
     }
     out.line('');
-    out.line(`## ${i + 1}/${plan.steps.length} ${step.title}`);
+    out.line(`## ${i + 1}/${plan.steps.length} ${step.title}`, 'heading');
     const covered = step.confirmedBy !== undefined && steps.some((s) => s.id === step.confirmedBy && s.status === 'done');
     if (step.destructive && !covered) {
       const ok = await opts.confirmer.confirm(step, plan);
@@ -169,26 +170,33 @@ export async function runPlan(planned: Plan, opts: RunOptions): Promise<RunResul
     let relayed = 0;
     try {
       if (step.action.kind === 'xapi') {
-        out.line(`${step.action.on ? `[root@${step.action.on.host.name}]# ` : '$ '}${step.action.xe}`);
+        out.line(`${step.action.on ? `[root@${step.action.on.host.name}]# ` : '$ '}${step.action.xe}`, 'command');
         const value = await callUntilExpected(step, opts, results);
         results.set(step.id, value);
         record.output = typeof value === 'string' ? value : JSON.stringify(value);
-        if (record.output) out.line(opts.nameOf ? record.output.replace(/OpaqueRef:[0-9a-fA-F-]+/g, (r) => opts.nameOf!(r) ?? r) : record.output);
+        if (record.output) out.line(opts.nameOf ? record.output.replace(/OpaqueRef:[0-9a-fA-F-]+/g, (r) => opts.nameOf!(r) ?? r) : record.output, 'output');
       } else if (step.action.kind === 'shell') {
         const action = step.action;
-        out.line(`[root@${action.host.name}]# ${action.command}`);
+        out.line(`[root@${action.host.name}]# ${action.command}`, 'command');
         let text = '';
-        const r = await opts.executors.shell(action.host, action.command, opts.signal, (t) => {
-          text += t;
-          out.line(t.replace(/\n$/, ''));
-        });
+        // Output reaches the terminal a whole line at a time, however the packets cut it.
+        const lines = new TerminalLineWriter((l) => out.line(l, 'output'));
+        let r: Awaited<ReturnType<Executors['shell']>>;
+        try {
+          r = await opts.executors.shell(action.host, action.command, opts.signal, (t) => {
+            text += t;
+            lines.write(t);
+          });
+        } finally {
+          lines.flush();
+        }
         record.output = tail(text || r.stdout + r.stderr);
         if (r.code !== 0) throw new Error(`exit status ${r.code ?? 'none (cancelled)'}${r.stderr ? `: ${r.stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`);
       } else if (step.action.kind === 'relay' || step.action.kind === 'upload') {
         const action = step.action;
         const stream = action.kind === 'relay' ? opts.executors.relay?.bind(undefined, action) : opts.executors.upload?.bind(undefined, action);
         if (!stream) throw new Error('no relay here: this runner cannot stream bytes');
-        out.line(`$ ${actionText(action)}`);
+        out.line(`$ ${actionText(action)}`, 'command');
         let shownTenth = 0;
         const r = await stream(opts.signal, (p) => {
           relayed = p.bytes;
@@ -203,13 +211,13 @@ export async function runPlan(planned: Plan, opts: RunOptions): Promise<RunResul
         if (r.bytes !== action.bytes) throw new Error(`${r.bytes} bytes went through, ${action.bytes} expected: the source ended early`);
       } else {
         if (!opts.executors.checksum) throw new Error('no checksum executor here');
-        out.line(`$ ${actionText(step.action)}`);
+        out.line(`$ ${actionText(step.action)}`, 'command');
         const c = await opts.executors.checksum(step.action, opts.signal);
         record.output = JSON.stringify(c);
         out.line(`source ${c.source}`);
         out.line(`target ${c.target}`);
         if (c.source !== c.target) throw new Error(`checksums differ: the target does not hold the source's bytes`);
-        out.line('checksums match');
+        out.line('checksums match', 'success');
       }
       record.status = 'done';
       out.line('→ ok');
@@ -217,7 +225,7 @@ export async function runPlan(planned: Plan, opts: RunOptions): Promise<RunResul
     } catch (err) {
       record.status = opts.signal?.aborted ? 'cancelled' : 'failed';
       record.error = describeError(err);
-      out.line(`→ ${record.status === 'cancelled' ? 'CANCELLED' : 'FAILED'}: ${record.error}`);
+      out.line(`→ ${record.status === 'cancelled' ? 'CANCELLED' : 'FAILED'}: ${record.error}`, 'failure');
       opts.onStep?.(step, record.status, `${record.output ?? ''}\n${record.error}`);
       const leftBehind = step.action.kind === 'relay'
         ? ` ${relayed} of ${step.action.bytes} bytes had gone into ${step.action.target.device}: it holds a partial image.`

@@ -5,6 +5,7 @@
 
 import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
 import { connectSsh, exec, execStream, type SshConnection, type SshConnectOptions } from '../ssh';
@@ -49,11 +50,16 @@ export function sshExecutors(optionsFor: (host: HostTarget) => Promise<SshConnec
 
   return {
     async shell(host, command, signal, onOutput) {
+      // One decoder per stream: a character split across two packets stays whole.
+      const out = new StringDecoder('utf8');
+      const err = new StringDecoder('utf8');
       const r = await exec(await connectionTo(host), command, {
         signal,
-        onStdout: (b) => onOutput(b.toString('utf8')),
-        onStderr: (b) => onOutput(b.toString('utf8')),
+        onStdout: (b) => onOutput(out.write(b)),
+        onStderr: (b) => onOutput(err.write(b)),
       });
+      const rest = out.end() + err.end();
+      if (rest) onOutput(rest);
       return { code: r.code, stdout: r.stdout, stderr: r.stderr };
     },
 

@@ -57,3 +57,31 @@ export class TerminalLineWriter {
     this.pending = '';
   }
 }
+
+/** What a line of the procedure terminal is, said by whoever writes it (never guessed from its text). */
+export type LineKind = 'heading' | 'command' | 'output' | 'failure' | 'warning' | 'success' | 'note' | 'dim';
+
+const STYLE: Record<LineKind, [string, string]> = {
+  heading: ['\x1b[1m', '\x1b[0m'],
+  command: ['\x1b[36m', '\x1b[0m'],
+  failure: ['\x1b[31m', '\x1b[0m'],
+  success: ['\x1b[32m', '\x1b[0m'],
+  warning: ['\x1b[33m', '\x1b[0m'],
+  dim: ['\x1b[2m', '\x1b[0m'],
+  output: ['', ''],
+  note: ['', ''],
+};
+
+/**
+ * The bytes for one logical line of a terminal the extension writes: the text cleaned, every line of it
+ * styled for its kind (our own SGR codes only), each ending in `\r\n`.
+ */
+export function terminalLine(text: string, kind: LineKind = 'note'): string {
+  const [on, off] = STYLE[kind];
+  return text.split(/\r?\n/).map((l) => `${on}${cleanLine(l)}${off}\r\n`).join('');
+}
+
+/** Text (possibly several lines) styled as one kind, for a terminal: like terminalLine, without the last line end. */
+export function terminalText(text: string, kind: LineKind = 'note'): string {
+  return terminalLine(text, kind).replace(/\r\n$/, '');
+}
