@@ -6,6 +6,7 @@ import type { PoolRegistry } from '../model/poolRegistry';
 import type { PoolModel } from '../model/poolModel';
 import { planDeadHostVms, planForgetHost } from '../procedures/deadHost';
 import { Journal } from '../procedures/journal';
+import { journalDocument } from '../procedures/journalDocument';
 import { actionText, preview, type Plan } from '../procedures/plan';
 import { preflight } from '../procedures/preflight';
 import { confirmPrompt, confirms, typeToConfirm } from '../procedures/confirmation';
@@ -49,7 +50,7 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
   const plan = preflight(planned, wire ? [wire] : undefined);
   await showPreview(plan);
   if (plan.refusal) {
-    void vscode.window.showErrorMessage(`${plan.procedure} refused for ${plan.target.name}: ${plan.refusal}`);
+    void vscode.window.showErrorMessage(`${plan.procedure} refused for ${displayName(plan.target.name)}: ${displayName(plan.refusal, 1000)}`);
     await deps.journal.append({ procedure: plan.procedure, title: plan.title, target: plan.target, started: new Date().toISOString(), ended: new Date().toISOString(), status: 'refused', message: plan.refusal, steps: [] });
     return undefined;
   }
@@ -57,8 +58,8 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
   const asks = plan.steps.filter((s) => s.destructive && !s.confirmedBy).length;
   const run = 'Run';
   const go = await vscode.window.showWarningMessage(
-    `${plan.procedure}: ${plan.title} — ${plan.target.name}?`,
-    { modal: true, detail: `${plan.summary}\n\n${plan.steps.length} step(s), ${destructive} destructive (${asks === destructive ? 'each asks again, naming its object' : `${asks} confirmation(s) naming the object cover them`}). The full plan is open in the editor.` },
+    `${plan.procedure}: ${plan.title} — ${displayName(plan.target.name)}?`,
+    { modal: true, detail: `${displayName(plan.summary, 1000)}\n\n${plan.steps.length} step(s), ${destructive} destructive (${asks === destructive ? 'each asks again, naming its object' : `${asks} confirmation(s) naming the object cover them`}). The full plan is open in the editor.` },
     run,
   );
   if (go !== run) return undefined;
@@ -66,7 +67,7 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
   if (!connection) return undefined;
   const ssh = hooks.ssh ?? sshExecutors((host) => sshOptions(deps.ssh, pool, host.address, host.outsidePool));
   const terminal = new ProcedureTerminal();
-  vscode.window.createTerminal({ name: `${plan.procedure} ${plan.target.name}`, pty: terminal, iconPath: new vscode.ThemeIcon('tools') }).show();
+  vscode.window.createTerminal({ name: `${plan.procedure} ${displayName(plan.target.name, 40)}`, pty: terminal, iconPath: new vscode.ThemeIcon('tools') }).show();
   hooks.started?.();
   const executors: Executors = {
     xapi: (method, args, _signal, on) =>
@@ -131,7 +132,7 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
   }
   terminal.done();
   const show = result.status === 'done' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-  void show(`${plan.procedure} ${result.status} on ${plan.target.name}: ${result.message}`);
+  void show(`${plan.procedure} ${result.status} on ${displayName(plan.target.name)}: ${displayName(result.message, 1000)}`);
   return result;
 }
 
@@ -159,11 +160,7 @@ export function registerProcedureCommands(deps: ProcedureCommandDeps): vscode.Di
       if (t) await runWithConfirmation(deps, t.pool, planForgetHost(t.model, t.node.ref));
     }),
     vscode.commands.registerCommand('xcpAdmin.journal.open', async () => {
-      const entries = await deps.journal.entries();
-      const text = entries.length === 0 ? '# Procedure journal\n\nNo procedure has run yet.\n'
-        : '# Procedure journal\n\n' + entries.reverse().map((e) =>
-          `## ${e.started} — ${e.procedure} ${e.title}: ${e.target.name} — **${e.status}**\n\n${e.message}\n\n` +
-          e.steps.map((s) => `- ${s.status}: ${s.title}${s.error ? ` — ${s.error}` : ''}`).join('\n')).join('\n\n') + '\n';
+      const text = journalDocument(await deps.journal.entries());
       const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
       await vscode.window.showTextDocument(doc);
     }),

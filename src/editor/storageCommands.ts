@@ -3,6 +3,7 @@
 
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { displayName } from '../text/display';
 import type { PoolModel } from '../model/poolModel';
 import type { ByteSource, HostTarget } from '../procedures/plan';
 import { planDestroyVdi, planHttpImport, planImportTarget, planRawWrite } from '../procedures/rawImport';
@@ -83,7 +84,7 @@ async function pickWriter(model: PoolModel, srRef: Ref<'SR'>): Promise<Ref<'host
     return undefined;
   }
   const master = hosts.find((h) => model.isMaster(h.ref));
-  const items = [...(master ? [master] : []), ...hosts.filter((h) => h !== master)].map((h) => ({ label: h.record.name_label, description: `${h.record.address}${model.isMaster(h.ref) ? ' · master' : ''}`, ref: h.ref }));
+  const items = [...(master ? [master] : []), ...hosts.filter((h) => h !== master)].map((h) => ({ label: displayName(h.record.name_label), description: `${displayName(h.record.address)}${model.isMaster(h.ref) ? ' · master' : ''}`, ref: h.ref }));
   if (items.length === 1) return items[0].ref;
   return (await vscode.window.showQuickPick(items, { title: 'Which host writes into the LV?', placeHolder: 'A host with the SR plugged' }))?.ref;
 }
@@ -142,7 +143,7 @@ async function writeWithProgress(deps: StorageCommandDeps, ssh: SshExecutors, po
     signal: cancel.signal,
     started: () => {
       panel = new ProgressPanel<DdState, DdToView>({
-        viewType: 'xcpAdmin.ddProgress', title: `dd → ${model.get('VDI', vdiRef)?.name_label ?? 'VDI'}`, extensionUri: deps.extensionUri, script: 'ddProgress.js',
+        viewType: 'xcpAdmin.ddProgress', title: `dd → ${displayName(model.get('VDI', vdiRef)?.name_label ?? 'VDI', 40)}`, extensionUri: deps.extensionUri, script: 'ddProgress.js',
         initial: initialDd(), reduce: reduceDd, snapshot: (state) => ({ kind: 'snapshot', state }), onCancel: () => cancel.abort(),
       });
     },
@@ -151,8 +152,8 @@ async function writeWithProgress(deps: StorageCommandDeps, ssh: SshExecutors, po
     const destroy = 'Destroy the VDI';
     const vdi = model.get('VDI', vdiRef);
     const answer = await vscode.window.showWarningMessage(
-      `The import stopped (${result.status}): ${vdi?.name_label ?? 'the VDI'} holds a partial image.`,
-      { modal: true, detail: `${result.message}\n\nDestroy it now? Keep it to try the write again.` },
+      `The import stopped (${result.status}): ${vdi ? displayName(vdi.name_label) : 'the VDI'} holds a partial image.`,
+      { modal: true, detail: `${displayName(result.message, 1000)}\n\nDestroy it now? Keep it to try the write again.` },
       destroy,
     );
     if (answer === destroy) await runWithConfirmation(deps, pool, planDestroyVdi(model, vdiRef, `The import ${result.status === 'cancelled' ? 'was cancelled' : 'failed'}.`));
@@ -171,7 +172,7 @@ async function growWithGrid(deps: StorageCommandDeps, pool: string, model: PoolM
     signal: cancel.signal,
     started: () => {
       panel = new ProgressPanel<ResizeState, ResizeToView>({
-        viewType: 'xcpAdmin.srResize', title: `Grow ${sr.name_label}`, extensionUri: deps.extensionUri, script: 'resizeGrid.js',
+        viewType: 'xcpAdmin.srResize', title: `Grow ${displayName(sr.name_label, 40)}`, extensionUri: deps.extensionUri, script: 'resizeGrid.js',
         initial: initialResize(), reduce: reduceResize, snapshot: (state) => ({ kind: 'snapshot', state }), onCancel: () => cancel.abort(),
       });
       const hostRows = [...new Set(plan.steps.filter((st) => st.id.startsWith('host:')).map((st) => gridCell(st)!.host))];
@@ -272,7 +273,8 @@ export function registerStorageCommands(deps: StorageCommandDeps): vscode.Dispos
       // The runbook's last resort when the scan still fails (or names no single culprit): forget and re-attach.
       const stillFails = run?.status === 'failed' && run.steps.find((s) => s.status === 'failed')?.id === 'scan';
       if (!stillFails && !(repair.refusal && scanError)) return;
-      const sr = t.model.get('SR', node.ref)?.name_label ?? 'the SR';
+      const srName = t.model.get('SR', node.ref)?.name_label;
+      const sr = srName === undefined ? 'the SR' : displayName(srName);
       const reattach = 'Forget and Re-attach…';
       const answer = await vscode.window.showWarningMessage(`The scan of ${sr} still fails.`, { modal: true, detail: `The runbook's last resort: forget ${sr} and attach it again under the same uuid, without formatting it. The plan shows every step first.` }, reattach);
       if (answer === reattach) await vscode.commands.executeCommand('xcpAdmin.sr.reattach', node);
@@ -288,7 +290,7 @@ export function registerStorageCommands(deps: StorageCommandDeps): vscode.Dispos
       const sr = t.model.get('SR', node.ref);
       if (!sr) return;
       const grown = 'It was grown';
-      const ok = await vscode.window.showWarningMessage(`Has the LUN behind ${sr.name_label} been grown on the storage array?`,
+      const ok = await vscode.window.showWarningMessage(`Has the LUN behind ${displayName(sr.name_label)} been grown on the storage array?`,
         { modal: true, detail: 'This procedure makes the hosts see a size the array already has; it cannot grow the LUN itself.' }, grown);
       if (ok !== grown) return;
       await growWithGrid(deps, t.pool, t.model, node.ref);

@@ -38,12 +38,29 @@ export function displayName(name: string | undefined, max = DISPLAY_MAX): string
 }
 
 /**
- * Text for Markdown, read as plain text: unsafe characters escaped visibly, every ASCII punctuation
- * character backslash-escaped (no heading, emphasis, HTML, link or autolinked URL can start), on one line.
+ * A value (a name, a map entry) for Markdown that is only ever rendered (a tooltip): unsafe characters
+ * escaped visibly, every character that starts Markdown markup backslash-escaped (and `:` and `.`, so a
+ * URL or a domain is not autolinked, `$` so no math starts), on one line.
  */
 export function markdownText(text: string, max = 4 * DISPLAY_MAX): string {
   const cut = text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
-  return cut.replace(UNSAFE, escaped).replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`);
+  return cut.replace(UNSAFE, escaped).replace(/[\\`*_{}[\]()#+\-.!|<>~:&@$]/g, (c) => `\\${c}`);
+}
+
+/**
+ * A sentence of ours with names in it, for a Markdown document that is read raw as well as rendered (the
+ * plan preview, the journal): on one line, unsafe characters escaped visibly, the characters that start
+ * Markdown markup escaped, URLs and domain-like words broken so they are not autolinked. Ordinary
+ * punctuation (.,:;()-) stays readable.
+ */
+export function markdownProse(text: string, max = 40 * DISPLAY_MAX): string {
+  const cut = text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
+  return cut
+    .replace(UNSAFE, escaped)
+    .replace(/[\\`*_[\]<>#|!~&@{}$]/g, (c) => `\\${c}`)
+    .replace(/:(?=\/\/)/g, '\\:')
+    .replace(/(?<=[A-Za-z0-9])\.(?=[A-Za-z])/g, '\\.')
+    .replace(/^([+=-]|\d+[.)])(?=\s)/, '\\$1');
 }
 
 /**

@@ -1,7 +1,7 @@
 // Names shown outside terminals: one line in dialogs, plain text in Markdown.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { displayName, markdownCode, markdownText } from '../../../src/text/display';
+import { displayName, markdownCode, markdownProse, markdownText } from '../../../src/text/display';
 
 test('a dialog shows a name on one line, with controls and bidi overrides visible, and a 10 kB name cut', () => {
   assert.equal(displayName('vms-gen-03'), 'vms-gen-03');
@@ -19,7 +19,14 @@ test('Markdown text cannot start a heading, a link, HTML or emphasis, and a bare
   const md = markdownText('x\n# Heading\n[click](https://evil.example) <img src=x> **bold** https://evil.example www.evil.example');
   assert.ok(!md.includes('\n'), 'one line');
   assert.ok(!/(^|[^\\])[#[\]()<>*:.]/.test(md), `every punctuation character escaped: ${md}`);
-  assert.ok(md.includes('https\\:\\/\\/evil\\.example'));
+  assert.ok(md.includes('https\\://evil\\.example'));
+});
+
+test('a sentence with a name in it, for the plan preview and the journal: readable raw, inert rendered', () => {
+  const md = markdownProse('Forget SR x\n\n# Done. Visit https://evil.example or www.evil.example (*now*) for 6.0.99.');
+  assert.ok(!md.includes('\n'), 'one line: no heading, no fake step');
+  assert.match(md, /\\# Done\. Visit https\\:\/\/evil\\\.example or www\\\.evil\\\.example \(\\\*now\\\*\) for 6\.0\.99\./);
+  assert.equal(markdownProse('- a list? 1. no'), '\\- a list? 1. no');
 });
 
 test('a command line in a Markdown code span: backticks in it cannot end the span, newlines are shown', () => {
