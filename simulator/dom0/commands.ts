@@ -32,10 +32,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ok = (stdout = ''): CommandResult => ({ stdout, code: 0 });
 const fail = (stderr: string, code = 1): CommandResult => ({ stdout: '', stderr: stderr.endsWith('\n') ? stderr : stderr + '\n', code });
 
+/** What `hostname` prints: the host's name_label cut to the characters a host name may have, as a real dom0's is. */
+function hostnameOf(host: XObject): string {
+  return (host.record.name_label as string).replace(/[^A-Za-z0-9.-]/g, '').slice(0, 63) || 'localhost';
+}
+
 export function runCommand(ctx: CommandContext, cmd: string, args: string[]): CommandResult {
   switch (cmd) {
     case 'hostname':
-      return ok(`${ctx.host.record.name_label as string}\n`);
+      return ok(`${hostnameOf(ctx.host)}\n`);
     case 'xe':
       return xe(ctx, args);
     case 'lvscan':

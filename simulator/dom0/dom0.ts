@@ -63,7 +63,10 @@ export PATH="${bin}:/usr/sbin:/usr/bin:/sbin:/bin"
 # Interactive shells only (every bash script started from here reads this file too, via BASH_ENV).
 if [[ $- == *i* ]]; then
   [ -n "$XCP_ROWS" ] && stty rows "$XCP_ROWS" cols "$XCP_COLS" 2>/dev/null
-  PS1='[root@'"$(hostname)"' \\W]# '
+  # The name is put in a variable that the prompt expands: the result of an expansion is never expanded
+  # again, so a host named $(touch /tmp/x) runs nothing (hostname prints hostname characters only anyway).
+  XCP_PROMPT_HOST="$(hostname | tr -cd 'A-Za-z0-9._-')"
+  PS1='[root@\${XCP_PROMPT_HOST} \\W]# '
 fi
 `;
 }

@@ -1,9 +1,9 @@
 // The file system of the simulated dom0s: one folder per simulator run holding
 //   bin/                  our commands (xe, lvscan, hostname …) and the wrappers of real ones (dd)
 //   pools/<pool>/VG_XenStorage-<sr>/LV-<vdi>   the shared LVs: sparse files, the same for every host
-//   hosts/<name>/root     the home folder of root on that host
-//   hosts/<name>/dev/VG_XenStorage-<sr>  → symlink into pools/<pool>/… (shared storage is shared)
-//   hosts/<name>/etc/init.d/xapi, opt/xensource/bin/xapi, etc/xensource/   what H2 edits
+//   hosts/<uuid>/root     the home folder of root on that host
+//   hosts/<uuid>/dev/VG_XenStorage-<sr>  → symlink into pools/<pool>/… (shared storage is shared)
+//   hosts/<uuid>/etc/init.d/xapi, opt/xensource/bin/xapi, etc/xensource/   what H2 edits
 //   guests/<vm uuid>/usr/sbin/xe-update-guest-attrs                       what H3 edits in a Linux guest
 // The sandbox is no chroot: the exec requests' absolute paths of those places are mapped into the
 // host's (or guest's) folder before bash sees them (mapDom0Paths), and dd maps /dev/… itself.
@@ -26,8 +26,9 @@ export class Dom0Sandbox {
     mkdirSync(this.bin);
   }
 
+  /** By uuid: a name is XAPI data (a rename must not lose the host's files, `../` must not leave the sandbox). */
   hostDir(host: XObject): string {
-    return join(this.root, 'hosts', host.record.name_label as string);
+    return join(this.root, 'hosts', host.uuid);
   }
 
   poolDir(pool: PoolState): string {
