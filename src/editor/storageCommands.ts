@@ -175,16 +175,19 @@ async function growWithGrid(deps: StorageCommandDeps, pool: string, model: PoolM
         viewType: 'xcpAdmin.srResize', title: `Grow ${displayName(sr.name_label, 40)}`, extensionUri: deps.extensionUri, script: 'resizeGrid.js',
         initial: initialResize(), reduce: reduceResize, snapshot: (state) => ({ kind: 'snapshot', state }), onCancel: () => cancel.abort(),
       });
-      const hostRows = [...new Set(plan.steps.filter((st) => st.id.startsWith('host:')).map((st) => gridCell(st)!.host))];
-      const poolRow = `once, on ${gridCell(plan.steps[plan.steps.length - 1])?.host ?? 'the master'}`;
-      panel.post({ kind: 'start', sr: { name: sr.name_label, uuid: sr.uuid, before: sr.physical_size }, hosts: [...hostRows, poolRow], steps: [...HOST_STEPS, ...POOL_STEPS] });
+      // Rows keyed by host uuid; the pool's once-only steps get their own row.
+      const nameOf = (uuid: string) => displayName(model.hosts().find((h) => h.record.uuid === uuid)?.record.name_label ?? uuid, 60);
+      const hostRows = [...new Set(plan.steps.map(gridCell).filter((c) => c && !c.once).map((c) => c!.host))];
+      const onceOn = plan.steps.map(gridCell).find((c) => c?.once)?.host;
+      const poolRow = `once:${onceOn ?? ''}`;
+      panel.post({ kind: 'start', sr: { name: displayName(sr.name_label), uuid: sr.uuid, before: sr.physical_size }, hosts: [...hostRows.map((h) => ({ key: h, name: nameOf(h) })), { key: poolRow, name: `once, on ${onceOn ? nameOf(onceOn) : 'the master'}` }], steps: [...HOST_STEPS, ...POOL_STEPS] });
       for (const h of hostRows) for (const c of POOL_STEPS) panel.post({ kind: 'cell', host: h, step: c, cell: { status: 'skipped' } });
       for (const c of HOST_STEPS) panel.post({ kind: 'cell', host: poolRow, step: c, cell: { status: 'skipped' } });
     },
     onStep: (step, status, output) => {
       const cell = gridCell(step);
       if (!cell || !panel) return;
-      const row = step.id.startsWith('pool:') ? `once, on ${cell.host}` : cell.host;
+      const row = cell.once ? `once:${cell.host}` : cell.host;
       const found = parseSizes(output ?? '');
       if (found.length && status === 'done') {
         const m = sizes.get(row) ?? new Map<string, { before?: number; after?: number }>();
@@ -194,7 +197,7 @@ async function growWithGrid(deps: StorageCommandDeps, pool: string, model: PoolM
       }
       const detail = status === 'failed' ? (output ?? '').trim().split('\n').pop() : cell.column === 'physical_size' && status === 'done' ? formatBytesShort(Number(output)) : undefined;
       panel.post({ kind: 'cell', host: row, step: cell.column, cell: { status: status === 'running' ? 'running' : status === 'done' ? 'done' : status === 'not run' ? 'pending' : 'failed', detail } });
-      if (cell.column === 'physical_size' && status === 'done') panel.post({ kind: 'verdict', ok: true, message: `${sr.name_label} grew to ${formatBytesShort(Number(output))} (physical_size, read back from XAPI).`, after: Number(output) });
+      if (cell.column === 'physical_size' && status === 'done') panel.post({ kind: 'verdict', ok: true, message: `${displayName(sr.name_label)} grew to ${formatBytesShort(Number(output))} (physical_size, read back from XAPI).`, after: Number(output) });
     },
   });
   if (result && result.status !== 'done') panel?.post({ kind: 'verdict', ok: false, message: result.message });
