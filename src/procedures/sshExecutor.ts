@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
 import { connectSsh, exec, execStream, type SshConnection, type SshConnectOptions } from '../ssh';
 import { sh } from '../shell/quote';
-import { relayStream } from '../storage/relay';
+import { RelayError, relayStream } from '../storage/relay';
 import { checksumCommand, readingOf, readingProblem, relaySourceCommand, relayTargetCommand, type EndReading } from './byteCommands';
 import { describeSource, type ByteSource, type HostTarget } from './plan';
 import type { Executors } from './runner';
@@ -85,7 +85,12 @@ export function sshExecutors(optionsFor: (host: HostTarget) => Promise<SshConnec
         // Whatever went wrong, neither end is left running.
         target.stdin.destroy();
         source.destroy();
-        throw err;
+        if (!(err instanceof RelayError)) throw err;
+        // Name the end that failed, with what its process said when it is known within a moment.
+        const ended = await Promise.race([(err.end === 'target' ? target.done : sourceDone).catch(() => undefined), new Promise<undefined>((r) => setTimeout(r, 3_000))]);
+        const said = ended ? ` (exit status ${ended.code ?? 'none: killed'}${ended.stderr.trim() || targetSays.trim() ? `: ${(ended.stderr + (err.end === 'target' ? targetSays : '')).trim().split('\n').slice(-2).join(' ')}` : ''})` : '';
+        const who = err.end === 'target' ? `the target's dd on ${action.target.host.name} (${action.target.device})` : `the source, ${describeSource(action.source)},`;
+        throw new Error(`${who} stopped after ${err.bytes} of ${action.bytes} bytes${said}`, { cause: err });
       }
     },
 

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PoolConnection, type TlsTrust } from '../../../src/model/poolConnection';
@@ -267,4 +267,44 @@ test('S2 checksum fault: an unreadable target is "could not read the target", th
   // A source shorter than the plan says is not a match either: dd's count is checked.
   const short = await runPlan(checksumPlan(s, s.source, missingLv, 8 * MiB), { executors: s.executors, console: s.console, confirmer: yes });
   assert.match(short.steps[0].error ?? '', /could not read the source .*: 4194304 of 8388608 bytes were there/);
+});
+
+/** The pid of this machine's process whose command line holds every one of `parts` (the simulated dom0s' processes are local). */
+function pidOf(...parts: string[]): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (cmd[0]?.endsWith('dd') && parts.every((p) => cmd.some((a) => a.includes(p)))) return Number(entry);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return undefined;
+}
+
+test('S2 relay: a target dd killed mid-relay is reported as the target failing, not "Premature close"', async (t) => {
+  const s = await setup(t);
+  await makeImage(s, 64);
+  const bytes = await sourceSize(s.ssh, s.source);
+  const vdiRef = await createTarget(s, bytes);
+  const vdi = s.model.get('VDI', vdiRef)!;
+  const plan = planRawWrite(s.model, vdiRef, s.source, bytes, s.writer.ref);
+  let killed: number | undefined;
+  const executors: Executors = {
+    ...s.executors,
+    relay: (a, signal, onProgress) => s.executors.relay!(a, signal, (p) => {
+      onProgress(p);
+      if (killed === undefined && p.bytes > 8 * MiB) {
+        killed = pidOf('of=', `LV-${vdi.uuid}`);
+        if (killed) process.kill(killed, 'SIGKILL'); // exactly the target's dd this test started
+      }
+    }),
+  };
+  const run = await runPlan(plan, { executors, console: s.console, confirmer: yes, journal: s.journal });
+  assert.ok(killed, 'the target dd was found and killed');
+  assert.equal(run.status, 'failed');
+  const error = run.steps[1].error ?? '';
+  assert.match(error, /^the target's dd on vms-piet-02 \(\/dev\/VG_XenStorage-.*LV-.*\) stopped after \d+ of 67108864 bytes/, error);
+  assert.doesNotMatch(error, /^Premature close/);
 });
