@@ -105,7 +105,7 @@ async function writeWithProgress(deps: StorageCommandDeps, ssh: SshExecutors, po
   let panel: ProgressPanel<DdState, DdToView> | undefined;
   /** The webview follows a stream (relay or upload) from start to end. */
   const streamed = async <R>(action: { source: ByteSource; bytes: number }, to: string, signal: AbortSignal | undefined, onProgress: (p: RelayProgress) => void, run: (p: (x: RelayProgress) => void) => Promise<R>): Promise<R> => {
-    panel?.post({ kind: 'start', ends: { source: action.source.kind === 'ssh' ? `${action.source.host.name}:${action.source.path}` : `this machine: ${action.source.path}`, target: to, total: action.bytes } });
+    panel?.post({ kind: 'start', ends: { source: displayName(action.source.kind === 'ssh' ? `${action.source.host.name}:${action.source.path}` : `this machine: ${action.source.path}`, 400), target: displayName(to, 400), total: action.bytes } });
     // The clock goes on while no byte comes, so the view can show a stall.
     const t0 = Date.now();
     const clock = setInterval(() => panel?.post({ kind: 'tick', elapsedMs: Date.now() - t0 }), 1000);
