@@ -13,6 +13,7 @@ import { PoolConnection, type TlsTrust } from '../../../src/model/poolConnection
 import type { PoolModel } from '../../../src/model/poolModel';
 import { Journal } from '../../../src/procedures/journal';
 import type { ByteSource, HostTarget, Plan } from '../../../src/procedures/plan';
+import { byteCommands } from '../../../src/procedures/byteCommands';
 import { planDestroyVdi, planHttpImport, planImportTarget, planRawWrite } from '../../../src/procedures/rawImport';
 import { importRawVdi } from '../../../src/storage/importRawVdi';
 import { runPlan, type Executors } from '../../../src/procedures/runner';
@@ -230,6 +231,10 @@ test('S2 through XAPI\'s import_raw_vdi: into a VHD-based NFS SR, and into a loc
     assert.equal((JSON.parse(run.steps[0].output!) as { sha256: string }).sha256, sha);
     if (sr.record.type === 'lvm') {
       assert.equal((JSON.parse(run.steps[1].output!) as { target: string }).target, sha, 'the local LV holds the image');
+      // After the storage manager's write the LV is not active on a real host: the check activates it and deactivates it after.
+      const check = plan.steps[1].action as Extract<Plan['steps'][number]['action'], { kind: 'checksum' }>;
+      const targetCommand = byteCommands(check).at(-1)!;
+      assert.match(targetCommand, /^set -o pipefail; .*lvchange -ay '\/dev\/VG_XenStorage-[^']+' \|\| exit 3; dd if='[^']+' bs=\d+ count=\d+ \| sha256sum; rc=\$\?; lvchange -an '[^']+'; exit \$rc$/, targetCommand);
     } else {
       assert.equal(run.steps.length, 1, 'no device checksum on a VHD-based SR');
     }
