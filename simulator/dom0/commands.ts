@@ -92,7 +92,10 @@ function lvremove(ctx: CommandContext, args: string[]): CommandResult {
 
 function lvchange(ctx: CommandContext, args: string[]): CommandResult {
   const found = lvArg(ctx, args, 'lvchange');
-  return 'code' in found ? found : ok();
+  if ('code' in found) return found;
+  const flag = args.find((a) => /^-a[yn]$/.test(a)) ?? (args.includes('-a') ? `-a${args[args.indexOf('-a') + 1]}` : undefined);
+  if (flag === '-ay' || flag === '-an') ctx.sandbox.setActive(ctx.host, ctx.pool, found.sr.uuid, found.lv, flag === '-ay');
+  return ok();
 }
 
 function blockdev(ctx: CommandContext, args: string[]): CommandResult {
@@ -430,6 +433,7 @@ function mapDevice(ctx: CommandContext, path: string): CommandResult {
   if (path.startsWith(ctx.sandbox.root + '/')) return ok(path + '\n'); // mapped already (exec's path mapping)
   const found = findLv(ctx, path);
   if (found && 'code' in found) return found;
+  if (found && !ctx.sandbox.isActive(ctx.host, ctx.pool, found.sr.uuid, found.lv)) return fail(`${path}: No such file or directory (the LV is not active on this host: lvchange -ay)`, 1);
   if (found) return ok(ctx.sandbox.lvFile(ctx.pool, ctx.host, found.sr.uuid, found.lv, rec<number>(found.vdi, 'physical_utilisation')) + '\n');
   // Other devices (/dev/zero, /dev/urandom, /dev/null) are the real ones.
   if (/^\/(etc|opt|tmp|sys|root)(\/|$)/.test(path) && !path.includes('..')) return ok(join(ctx.sandbox.hostDir(ctx.host), path) + '\n');

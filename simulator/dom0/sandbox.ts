@@ -98,6 +98,29 @@ export class Dom0Sandbox {
     this.removed.add(`${pool.name}/${srUuid}/${lvName}`);
   }
 
+  /**
+   * LV activation, per host: an LV is active where lvchange -ay made it so and inactive where -an did;
+   * elsewhere it is active, except after the storage manager wrote it for import_raw_vdi, which leaves it
+   * inactive on every host (as on a real pool). An inactive LV has no device node: dd cannot open it.
+   */
+  private readonly activation = new Map<string, boolean>();
+  private readonly leftInactive = new Set<string>();
+
+  writtenByStorageManager(pool: PoolState, srUuid: string, lvName: string): void {
+    const lv = `${pool.name}/${srUuid}/${lvName}`;
+    this.leftInactive.add(lv);
+    for (const key of [...this.activation.keys()]) if (key.endsWith(`|${lv}`)) this.activation.delete(key);
+  }
+
+  setActive(host: XObject, pool: PoolState, srUuid: string, lvName: string, active: boolean): void {
+    this.activation.set(`${host.uuid}|${pool.name}/${srUuid}/${lvName}`, active);
+  }
+
+  isActive(host: XObject, pool: PoolState, srUuid: string, lvName: string): boolean {
+    const lv = `${pool.name}/${srUuid}/${lvName}`;
+    return this.activation.get(`${host.uuid}|${lv}`) ?? !this.leftInactive.has(lv);
+  }
+
   isRemoved(pool: PoolState, srUuid: string, lvName: string): boolean {
     return this.removed.has(`${pool.name}/${srUuid}/${lvName}`);
   }

@@ -234,6 +234,9 @@ test('S2 through XAPI\'s import_raw_vdi: into a VHD-based NFS SR, and into a loc
       // After the storage manager's write the LV is not active on a real host: the check activates it and deactivates it after.
       const check = plan.steps[1].action as Extract<Plan['steps'][number]['action'], { kind: 'checksum' }>;
       const targetCommand = byteCommands(check).at(-1)!;
+      const device = check.target.device;
+      const unactivated = await s.ssh.shell(s.writerTarget, `dd if=${device} bs=1M count=1 of=/dev/null`, undefined, () => undefined);
+      assert.notEqual(unactivated.code, 0, 'the LV was left inactive after the check: dd alone cannot read it');
       assert.match(targetCommand, /^set -o pipefail; .*lvchange -ay '\/dev\/VG_XenStorage-[^']+' \|\| exit 3; dd if='[^']+' bs=\d+ count=\d+ \| sha256sum; rc=\$\?; lvchange -an '[^']+'; exit \$rc$/, targetCommand);
     } else {
       assert.equal(run.steps.length, 1, 'no device checksum on a VHD-based SR');
