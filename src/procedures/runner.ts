@@ -91,7 +91,7 @@ async function resolveArgs(value: unknown, action: XapiAction, results: Readonly
 }
 
 /** Whether a plan-built value holds a LateArg (plain objects and arrays are searched; anything else is data). */
-export function containsLateArg(value: unknown): boolean {
+function containsLateArg(value: unknown): boolean {
   if (value instanceof LateArg) return true;
   if (Array.isArray(value)) return value.some(containsLateArg);
   if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return false;
