@@ -32,10 +32,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ok = (stdout = ''): CommandResult => ({ stdout, code: 0 });
 const fail = (stderr: string, code = 1): CommandResult => ({ stdout: '', stderr: stderr.endsWith('\n') ? stderr : stderr + '\n', code });
 
+/** What `hostname` prints: the host's name_label cut to the characters a host name may have, as a real dom0's is. */
+function hostnameOf(host: XObject): string {
+  return (host.record.name_label as string).replace(/[^A-Za-z0-9.-]/g, '').slice(0, 63) || 'localhost';
+}
+
 export function runCommand(ctx: CommandContext, cmd: string, args: string[]): CommandResult {
   switch (cmd) {
     case 'hostname':
-      return ok(`${ctx.host.record.name_label as string}\n`);
+      return ok(`${hostnameOf(ctx.host)}\n`);
     case 'xe':
       return xe(ctx, args);
     case 'lvscan':
@@ -87,7 +92,10 @@ function lvremove(ctx: CommandContext, args: string[]): CommandResult {
 
 function lvchange(ctx: CommandContext, args: string[]): CommandResult {
   const found = lvArg(ctx, args, 'lvchange');
-  return 'code' in found ? found : ok();
+  if ('code' in found) return found;
+  const flag = args.find((a) => /^-a[yn]$/.test(a)) ?? (args.includes('-a') ? `-a${args[args.indexOf('-a') + 1]}` : undefined);
+  if (flag === '-ay' || flag === '-an') ctx.sandbox.setActive(ctx.host, ctx.pool, found.sr.uuid, found.lv, flag === '-ay');
+  return ok();
 }
 
 function blockdev(ctx: CommandContext, args: string[]): CommandResult {
@@ -425,6 +433,7 @@ function mapDevice(ctx: CommandContext, path: string): CommandResult {
   if (path.startsWith(ctx.sandbox.root + '/')) return ok(path + '\n'); // mapped already (exec's path mapping)
   const found = findLv(ctx, path);
   if (found && 'code' in found) return found;
+  if (found && !ctx.sandbox.isActive(ctx.host, ctx.pool, found.sr.uuid, found.lv)) return fail(`${path}: No such file or directory (the LV is not active on this host: lvchange -ay)`, 1);
   if (found) return ok(ctx.sandbox.lvFile(ctx.pool, ctx.host, found.sr.uuid, found.lv, rec<number>(found.vdi, 'physical_utilisation')) + '\n');
   // Other devices (/dev/zero, /dev/urandom, /dev/null) are the real ones.
   if (/^\/(etc|opt|tmp|sys|root)(\/|$)/.test(path) && !path.includes('..')) return ok(join(ctx.sandbox.hostDir(ctx.host), path) + '\n');

@@ -63,7 +63,10 @@ export PATH="${bin}:/usr/sbin:/usr/bin:/sbin:/bin"
 # Interactive shells only (every bash script started from here reads this file too, via BASH_ENV).
 if [[ $- == *i* ]]; then
   [ -n "$XCP_ROWS" ] && stty rows "$XCP_ROWS" cols "$XCP_COLS" 2>/dev/null
-  PS1='[root@'"$(hostname)"' \\W]# '
+  # The name is put in a variable that the prompt expands: the result of an expansion is never expanded
+  # again, so a host named $(touch /tmp/x) runs nothing (hostname prints hostname characters only anyway).
+  XCP_PROMPT_HOST="$(hostname | tr -cd 'A-Za-z0-9._-')"
+  PS1='[root@\${XCP_PROMPT_HOST} \\W]# '
 fi
 `;
 }
@@ -151,9 +154,12 @@ export async function startDom0s(sim: SimState, opts: { port?: number; authorize
       // An LV of an LVM SR is the shared file standing for it; a VDI on a file SR has its own file
       // (xapi would write it as a VHD; the bytes are what matter here).
       const sr = pool.getOf('SR', vdi.record.SR as string)!;
-      const file = LVM_SR_TYPES.includes(sr.record.type as string)
+      const lvm = LVM_SR_TYPES.includes(sr.record.type as string);
+      const file = lvm
         ? sandbox.lvFile(pool, [...pool.all('host')][0], sr.uuid, lvNameOf(vdi), vdi.record.physical_utilisation as number)
         : sandbox.vdiFile(pool, sr.uuid, vdi.uuid);
+      // The storage manager deactivates the LV after its write: a host reads it only after lvchange -ay.
+      if (lvm) sandbox.writtenByStorageManager(pool, sr.uuid, lvNameOf(vdi));
       return createWriteStream(file, { flags: 'r+' });
     },
     destroyed(pool, sr, vdi) {

@@ -1,9 +1,9 @@
 // The file system of the simulated dom0s: one folder per simulator run holding
 //   bin/                  our commands (xe, lvscan, hostname …) and the wrappers of real ones (dd)
 //   pools/<pool>/VG_XenStorage-<sr>/LV-<vdi>   the shared LVs: sparse files, the same for every host
-//   hosts/<name>/root     the home folder of root on that host
-//   hosts/<name>/dev/VG_XenStorage-<sr>  → symlink into pools/<pool>/… (shared storage is shared)
-//   hosts/<name>/etc/init.d/xapi, opt/xensource/bin/xapi, etc/xensource/   what H2 edits
+//   hosts/<uuid>/root     the home folder of root on that host
+//   hosts/<uuid>/dev/VG_XenStorage-<sr>  → symlink into pools/<pool>/… (shared storage is shared)
+//   hosts/<uuid>/etc/init.d/xapi, opt/xensource/bin/xapi, etc/xensource/   what H2 edits
 //   guests/<vm uuid>/usr/sbin/xe-update-guest-attrs                       what H3 edits in a Linux guest
 // The sandbox is no chroot: the exec requests' absolute paths of those places are mapped into the
 // host's (or guest's) folder before bash sees them (mapDom0Paths), and dd maps /dev/… itself.
@@ -26,8 +26,9 @@ export class Dom0Sandbox {
     mkdirSync(this.bin);
   }
 
+  /** By uuid: a name is XAPI data (a rename must not lose the host's files, `../` must not leave the sandbox). */
   hostDir(host: XObject): string {
-    return join(this.root, 'hosts', host.record.name_label as string);
+    return join(this.root, 'hosts', host.uuid);
   }
 
   poolDir(pool: PoolState): string {
@@ -95,6 +96,29 @@ export class Dom0Sandbox {
   removeLv(pool: PoolState, srUuid: string, lvName: string): void {
     rmSync(join(this.poolDir(pool), `VG_XenStorage-${srUuid}`, lvName), { force: true });
     this.removed.add(`${pool.name}/${srUuid}/${lvName}`);
+  }
+
+  /**
+   * LV activation, per host: an LV is active where lvchange -ay made it so and inactive where -an did;
+   * elsewhere it is active, except after the storage manager wrote it for import_raw_vdi, which leaves it
+   * inactive on every host (as on a real pool). An inactive LV has no device node: dd cannot open it.
+   */
+  private readonly activation = new Map<string, boolean>();
+  private readonly leftInactive = new Set<string>();
+
+  writtenByStorageManager(pool: PoolState, srUuid: string, lvName: string): void {
+    const lv = `${pool.name}/${srUuid}/${lvName}`;
+    this.leftInactive.add(lv);
+    for (const key of [...this.activation.keys()]) if (key.endsWith(`|${lv}`)) this.activation.delete(key);
+  }
+
+  setActive(host: XObject, pool: PoolState, srUuid: string, lvName: string, active: boolean): void {
+    this.activation.set(`${host.uuid}|${pool.name}/${srUuid}/${lvName}`, active);
+  }
+
+  isActive(host: XObject, pool: PoolState, srUuid: string, lvName: string): boolean {
+    const lv = `${pool.name}/${srUuid}/${lvName}`;
+    return this.activation.get(`${host.uuid}|${lv}`) ?? !this.leftInactive.has(lv);
   }
 
   isRemoved(pool: PoolState, srUuid: string, lvName: string): boolean {

@@ -3,6 +3,7 @@
 // (the saved pool URL too, as XenCenter does), so the tree follows it.
 
 import * as vscode from 'vscode';
+import { displayName } from '../text/display';
 import { memberUrl } from '../model/masterProbe';
 import { normalizePoolUrl, type PoolConnection } from '../model/poolConnection';
 import type { PoolModel } from '../model/poolModel';
@@ -72,8 +73,8 @@ export function registerMasterCommands(deps: ProcedureCommandDeps): vscode.Dispo
       const items = state.model.hosts()
         .filter((h) => !state.model.isMaster(h.ref))
         .map((h) => ({
-          label: h.record.name_label,
-          description: h.record.address,
+          label: displayName(h.record.name_label),
+          description: displayName(h.record.address),
           detail: lost ? (answering.has(h.record.address) ? 'answers as a slave' : 'does not answer') : state.model.isHostLive(h.ref) ? 'live' : 'dead',
           ref: h.ref,
         }));

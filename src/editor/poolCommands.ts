@@ -2,10 +2,11 @@
 // copy a uuid. The list lives in settings, passwords in SecretStorage.
 
 import * as vscode from 'vscode';
+import { poolCertificateHostPorts } from '../model/certificatePins';
+import { displayName } from '../text/display';
 import { normalizePoolUrl } from '../model/poolConnection';
 import type { PoolEntry, PoolRegistry } from '../model/poolRegistry';
 import type { TreeNode } from '../tree/nodes';
-import { hostPortOf } from '../xapi/session';
 import { readPoolEntries, writePoolEntries } from './poolSettings';
 import type { PasswordStore } from './secrets';
 import type { TlsTrustStore } from './tlsTrustStore';
@@ -132,14 +133,11 @@ export function registerPoolCommands(deps: PoolCommandDeps): vscode.Disposable[]
       const entry = pool ? registry.entry(pool) : undefined;
       if (!pool || !entry) return;
       const state = registry.state(pool);
-      const hostPorts = new Set([hostPortOf(normalizePoolUrl(entry.url))]);
-      if (state?.kind === 'connected') {
-        for (const h of state.model.hosts()) hostPorts.add(hostPortOf(normalizePoolUrl(h.record.address)));
-      }
+      const hostPorts = new Set(poolCertificateHostPorts(entry.url, state?.kind === 'connected' ? state.model.hosts().map((h) => h.record.address) : []));
       const forget = 'Forget';
       const ok = await vscode.window.showWarningMessage(
-        `Forget the pinned TLS certificates of pool "${pool}"?`,
-        { modal: true, detail: `Hosts: ${[...hostPorts].join(', ')}.\nThe next connection shows the certificate's fingerprint and asks again.` },
+        `Forget the pinned TLS certificates of pool "${displayName(pool)}"?`,
+        { modal: true, detail: `Hosts: ${displayName([...hostPorts].join(', '), 2000)}.\nThe next connection shows the certificate's fingerprint and asks again.` },
         forget,
       );
       if (ok !== forget) return;

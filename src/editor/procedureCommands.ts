@@ -6,7 +6,11 @@ import type { PoolRegistry } from '../model/poolRegistry';
 import type { PoolModel } from '../model/poolModel';
 import { planDeadHostVms, planForgetHost } from '../procedures/deadHost';
 import { Journal } from '../procedures/journal';
+import { journalDocument } from '../procedures/journalDocument';
 import { actionText, preview, type Plan } from '../procedures/plan';
+import { preflight } from '../procedures/preflight';
+import { confirmPrompt, confirms, typeToConfirm } from '../procedures/confirmation';
+import { displayName } from '../text/display';
 import { runPlan, type Executors, type RunOptions, type RunResult } from '../procedures/runner';
 import { sshExecutors, type SshExecutors } from '../procedures/sshExecutor';
 import { uploadFromSource } from '../procedures/uploadFromSource';
@@ -39,10 +43,14 @@ export interface RunHooks {
 }
 
 /** Preview → "Run" → per-step confirmations → terminal → journal. Undefined when refused or not started. */
-export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: string, plan: Plan, hooks: RunHooks = {}): Promise<RunResult | undefined> {
+export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: string, planned: Plan, hooks: RunHooks = {}): Promise<RunResult | undefined> {
+  // The pre-flight before the preview too, so a plan that could not finish is shown refused, never offered.
+  const state = deps.registry.state(pool);
+  const wire = state?.kind === 'connected' ? state.transport : undefined;
+  const plan = preflight(planned, wire ? [wire] : undefined);
   await showPreview(plan);
   if (plan.refusal) {
-    void vscode.window.showErrorMessage(`${plan.procedure} refused for ${plan.target.name}: ${plan.refusal}`);
+    void vscode.window.showErrorMessage(`${plan.procedure} refused for ${displayName(plan.target.name)}: ${displayName(plan.refusal, 1000)}`);
     await deps.journal.append({ procedure: plan.procedure, title: plan.title, target: plan.target, started: new Date().toISOString(), ended: new Date().toISOString(), status: 'refused', message: plan.refusal, steps: [] });
     return undefined;
   }
@@ -50,8 +58,8 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
   const asks = plan.steps.filter((s) => s.destructive && !s.confirmedBy).length;
   const run = 'Run';
   const go = await vscode.window.showWarningMessage(
-    `${plan.procedure}: ${plan.title} — ${plan.target.name}?`,
-    { modal: true, detail: `${plan.summary}\n\n${plan.steps.length} step(s), ${destructive} destructive (${asks === destructive ? 'each asks again, naming its object' : `${asks} confirmation(s) naming the object cover them`}). The full plan is open in the editor.` },
+    `${plan.procedure}: ${plan.title} — ${displayName(plan.target.name)}?`,
+    { modal: true, detail: `${displayName(plan.summary, 1000)}\n\n${plan.steps.length} step(s), ${destructive} destructive (${asks === destructive ? 'each asks again, naming its object' : `${asks} confirmation(s) naming the object cover them`}). The full plan is open in the editor.` },
     run,
   );
   if (go !== run) return undefined;
@@ -59,7 +67,7 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
   if (!connection) return undefined;
   const ssh = hooks.ssh ?? sshExecutors((host) => sshOptions(deps.ssh, pool, host.address, host.outsidePool));
   const terminal = new ProcedureTerminal();
-  vscode.window.createTerminal({ name: `${plan.procedure} ${plan.target.name}`, pty: terminal, iconPath: new vscode.ThemeIcon('tools') }).show();
+  vscode.window.createTerminal({ name: `${plan.procedure} ${displayName(plan.target.name, 40)}`, pty: terminal, iconPath: new vscode.ThemeIcon('tools') }).show();
   hooks.started?.();
   const executors: Executors = {
     // Long calls run as XAPI tasks (progress, cancel through the terminal's Ctrl-C); see src/xapi/task.ts.
@@ -76,6 +84,7 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
   try {
     result = await runPlan(plan, {
       console: terminal,
+      wire,
       signal: hooks.signal ? AbortSignal.any([terminal.cancel.signal, hooks.signal]) : terminal.cancel.signal,
       journal: deps.journal,
       nameOf: (ref) => {
@@ -93,18 +102,25 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
         confirm: async (step) => {
           const o = step.confirmObject ?? plan.target;
           if (step.typeToConfirm) {
+            const now = deps.registry.state(pool);
+            const sameKind = now?.kind === 'connected' ? now.model.all(o.kind).map((e) => ({ name: e.record.name_label, uuid: e.record.uuid })) : [];
+            const ask = typeToConfirm(o, sameKind);
+            if (ask.answer === undefined) {
+              void vscode.window.showErrorMessage(`${displayName(step.title, 400)}: ${confirmPrompt(ask)}`);
+              return false;
+            }
             const typed = await vscode.window.showInputBox({
-              title: `${step.title}: this cannot be undone`,
-              prompt: `${step.why} Type the ${o.kind}'s name, ${o.name}, to confirm (${o.uuid}).`,
+              title: `${displayName(step.title, 400)}: this cannot be undone`,
+              prompt: `${displayName(step.why, 1000)} ${confirmPrompt(ask)}`,
               ignoreFocusOut: true,
-              validateInput: (v) => (v === '' || v === o.name ? undefined : `That is not ${o.name}.`),
+              validateInput: (v) => (v === '' || confirms(ask, v) ? undefined : `That is not ${ask.what}.`),
             });
-            return typed === o.name;
+            return confirms(ask, typed);
           }
           const yes = 'Yes, do it';
           const answer = await vscode.window.showWarningMessage(
-            `${step.title}?`,
-            { modal: true, detail: `${o.kind} ${o.name} (${o.uuid})\n\n${step.why}\n\n${actionText(step.action)}` },
+            `${displayName(step.title, 400)}?`,
+            { modal: true, detail: `${o.kind} ${displayName(o.name)} (${displayName(o.uuid)})\n\n${displayName(step.why, 1000)}\n\n${displayName(actionText(step.action), 1000)}` },
             yes,
           );
           return answer === yes;
@@ -116,7 +132,7 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
   }
   terminal.done();
   const show = result.status === 'done' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-  void show(`${plan.procedure} ${result.status === 'unknown' ? 'outcome unknown' : result.status} on ${plan.target.name}: ${result.message}`);
+  void show(`${plan.procedure} ${result.status === 'unknown' ? 'outcome unknown' : result.status} on ${displayName(plan.target.name)}: ${displayName(result.message, 1000)}`);
   return result;
 }
 
@@ -144,12 +160,7 @@ export function registerProcedureCommands(deps: ProcedureCommandDeps): vscode.Di
       if (t) await runWithConfirmation(deps, t.pool, planForgetHost(t.model, t.node.ref));
     }),
     vscode.commands.registerCommand('xcpAdmin.journal.open', async () => {
-      const entries = await deps.journal.entries();
-      const text = entries.length === 0 ? '# Procedure journal\n\nNo procedure has run yet.\n'
-        : '# Procedure journal\n\n' + entries.reverse().map((e) =>
-          `## ${e.started} — ${e.procedure} ${e.title}: ${e.target.name} — **${e.status}**\n\n${e.message}\n\n` +
-          e.steps.map((s) => `- ${s.status === 'unknown' ? '**outcome unknown**' : s.status}: ${s.title}${s.error ? ` — ${s.error}` : ''}` +
-            (s.readBack ?? []).map((l) => `\n  - ${l}`).join('')).join('\n')).join('\n\n') + '\n';
+      const text = journalDocument(await deps.journal.entries());
       const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
       await vscode.window.showTextDocument(doc);
     }),

@@ -3,6 +3,7 @@
 // pool's root password (XAPI's root login is dom0's root account) or one typed by the admin.
 
 import * as vscode from 'vscode';
+import { displayName } from '../text/display';
 import { parseJumpHost, type PoolRegistry } from '../model/poolRegistry';
 import type { SshConnectOptions } from '../ssh';
 import { RootShellTerminal } from '../terminals/rootShellTerminal';
@@ -71,7 +72,7 @@ export function registerShellCommands(deps: ShellCommandDeps): vscode.Disposable
       const target = targetHost(deps, node);
       if (typeof target === 'string') return void vscode.window.showErrorMessage(target);
       const pty = new RootShellTerminal(target.name, () => sshOptions(deps, target.pool, target.address));
-      const terminal = vscode.window.createTerminal({ name: `root@${target.name}`, pty, iconPath: new vscode.ThemeIcon('terminal') });
+      const terminal = vscode.window.createTerminal({ name: `root@${displayName(target.name, 40)}`, pty, iconPath: new vscode.ThemeIcon('terminal') });
       terminal.show();
     }),
     vscode.commands.registerCommand('xcpAdmin.ssh.forgetHostKeys', async () => {

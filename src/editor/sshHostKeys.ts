@@ -2,6 +2,7 @@
 // an unknown key. Keys in ~/.ssh/known_hosts are trusted as OpenSSH would (src/ssh/hostKeys.ts).
 
 import * as vscode from 'vscode';
+import { displayName } from '../text/display';
 import type { HostKey, HostKeyPolicyOptions, HostKeyStore } from '../ssh/hostKeys';
 
 const KEY = 'xcpAdmin.sshHostKeys';
@@ -37,7 +38,7 @@ export function hostKeyPolicy(store: SshHostKeyStore, hostName: (address: string
       const trust = 'Trust and Connect';
       const name = hostName(host);
       const answer = await vscode.window.showWarningMessage(
-        `First SSH connection to ${name ? `${name} (${host}:${port})` : `${host}:${port}`}: is this its host key?`,
+        `First SSH connection to ${name ? `${displayName(name)} (${host}:${port})` : `${host}:${port}`}: is this its host key?`,
         {
           modal: true,
           detail: `${key.type} ${key.fingerprint}\n\nCompare it with the host's console: ssh-keygen -lf /etc/ssh/ssh_host_${key.type.replace(/^ssh-/, '').replace(/-.*/, '')}_key.pub\nXCP Admin will remember it and refuse any other key from this host.`,

@@ -3,6 +3,7 @@
 
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { displayName } from '../text/display';
 import type { PoolModel } from '../model/poolModel';
 import { apiVersionOf, hasImportRawVdi } from '../model/release';
 import type { ByteSource, HostTarget } from '../procedures/plan';
@@ -92,7 +93,7 @@ async function pickWriter(model: PoolModel, srRef: Ref<'SR'>): Promise<Ref<'host
     return undefined;
   }
   const master = hosts.find((h) => model.isMaster(h.ref));
-  const items = [...(master ? [master] : []), ...hosts.filter((h) => h !== master)].map((h) => ({ label: h.record.name_label, description: `${h.record.address}${model.isMaster(h.ref) ? ' · master' : ''}`, ref: h.ref }));
+  const items = [...(master ? [master] : []), ...hosts.filter((h) => h !== master)].map((h) => ({ label: displayName(h.record.name_label), description: `${displayName(h.record.address)}${model.isMaster(h.ref) ? ' · master' : ''}`, ref: h.ref }));
   if (items.length === 1) return items[0].ref;
   return (await vscode.window.showQuickPick(items, { title: 'Which host writes into the LV?', placeHolder: 'A host with the SR plugged' }))?.ref;
 }
@@ -113,7 +114,7 @@ async function writeWithProgress(deps: StorageCommandDeps, ssh: SshExecutors, po
   let panel: ProgressPanel<DdState, DdToView> | undefined;
   /** The webview follows a stream (relay or upload) from start to end. */
   const streamed = async <R>(action: { source: ByteSource; bytes: number }, to: string, signal: AbortSignal | undefined, onProgress: (p: RelayProgress) => void, run: (p: (x: RelayProgress) => void) => Promise<R>): Promise<R> => {
-    panel?.post({ kind: 'start', ends: { source: action.source.kind === 'ssh' ? `${action.source.host.name}:${action.source.path}` : `this machine: ${action.source.path}`, target: to, total: action.bytes } });
+    panel?.post({ kind: 'start', ends: { source: displayName(action.source.kind === 'ssh' ? `${action.source.host.name}:${action.source.path}` : `this machine: ${action.source.path}`, 400), target: displayName(to, 400), total: action.bytes } });
     // The clock goes on while no byte comes, so the view can show a stall.
     const t0 = Date.now();
     const clock = setInterval(() => panel?.post({ kind: 'tick', elapsedMs: Date.now() - t0 }), 1000);
@@ -151,7 +152,7 @@ async function writeWithProgress(deps: StorageCommandDeps, ssh: SshExecutors, po
     signal: cancel.signal,
     started: () => {
       panel = new ProgressPanel<DdState, DdToView>({
-        viewType: 'xcpAdmin.ddProgress', title: `dd → ${model.get('VDI', vdiRef)?.name_label ?? 'VDI'}`, extensionUri: deps.extensionUri, script: 'ddProgress.js',
+        viewType: 'xcpAdmin.ddProgress', title: `dd → ${displayName(model.get('VDI', vdiRef)?.name_label ?? 'VDI', 40)}`, extensionUri: deps.extensionUri, script: 'ddProgress.js',
         initial: initialDd(), reduce: reduceDd, snapshot: (state) => ({ kind: 'snapshot', state }), onCancel: () => cancel.abort(),
       });
     },
@@ -160,8 +161,8 @@ async function writeWithProgress(deps: StorageCommandDeps, ssh: SshExecutors, po
     const destroy = 'Destroy the VDI';
     const vdi = model.get('VDI', vdiRef);
     const answer = await vscode.window.showWarningMessage(
-      `The import stopped (${result.status}): ${vdi?.name_label ?? 'the VDI'} holds a partial image.`,
-      { modal: true, detail: `${result.message}\n\nDestroy it now? Keep it to try the write again.` },
+      `The import stopped (${result.status}): ${vdi ? displayName(vdi.name_label) : 'the VDI'} holds a partial image.`,
+      { modal: true, detail: `${displayName(result.message, 1000)}\n\nDestroy it now? Keep it to try the write again.` },
       destroy,
     );
     if (answer === destroy) await runWithConfirmation(deps, pool, planDestroyVdi(model, vdiRef, `The import ${result.status === 'cancelled' ? 'was cancelled' : result.status === 'unknown' ? 'ended with an unknown outcome' : 'failed'}.`));
@@ -180,19 +181,22 @@ async function growWithGrid(deps: StorageCommandDeps, pool: string, model: PoolM
     signal: cancel.signal,
     started: () => {
       panel = new ProgressPanel<ResizeState, ResizeToView>({
-        viewType: 'xcpAdmin.srResize', title: `Grow ${sr.name_label}`, extensionUri: deps.extensionUri, script: 'resizeGrid.js',
+        viewType: 'xcpAdmin.srResize', title: `Grow ${displayName(sr.name_label, 40)}`, extensionUri: deps.extensionUri, script: 'resizeGrid.js',
         initial: initialResize(), reduce: reduceResize, snapshot: (state) => ({ kind: 'snapshot', state }), onCancel: () => cancel.abort(),
       });
-      const hostRows = [...new Set(plan.steps.filter((st) => st.id.startsWith('host:')).map((st) => gridCell(st)!.host))];
-      const poolRow = `once, on ${gridCell(plan.steps[plan.steps.length - 1])?.host ?? 'the master'}`;
-      panel.post({ kind: 'start', sr: { name: sr.name_label, uuid: sr.uuid, before: sr.physical_size }, hosts: [...hostRows, poolRow], steps: [...HOST_STEPS, ...POOL_STEPS] });
+      // Rows keyed by host uuid; the pool's once-only steps get their own row.
+      const nameOf = (uuid: string) => displayName(model.hosts().find((h) => h.record.uuid === uuid)?.record.name_label ?? uuid, 60);
+      const hostRows = [...new Set(plan.steps.map(gridCell).filter((c) => c && !c.once).map((c) => c!.host))];
+      const onceOn = plan.steps.map(gridCell).find((c) => c?.once)?.host;
+      const poolRow = `once:${onceOn ?? ''}`;
+      panel.post({ kind: 'start', sr: { name: displayName(sr.name_label), uuid: sr.uuid, before: sr.physical_size }, hosts: [...hostRows.map((h) => ({ key: h, name: nameOf(h) })), { key: poolRow, name: `once, on ${onceOn ? nameOf(onceOn) : 'the master'}` }], steps: [...HOST_STEPS, ...POOL_STEPS] });
       for (const h of hostRows) for (const c of POOL_STEPS) panel.post({ kind: 'cell', host: h, step: c, cell: { status: 'skipped' } });
       for (const c of HOST_STEPS) panel.post({ kind: 'cell', host: poolRow, step: c, cell: { status: 'skipped' } });
     },
     onStep: (step, status, output) => {
       const cell = gridCell(step);
       if (!cell || !panel) return;
-      const row = step.id.startsWith('pool:') ? `once, on ${cell.host}` : cell.host;
+      const row = cell.once ? `once:${cell.host}` : cell.host;
       const found = parseSizes(output ?? '');
       if (found.length && status === 'done') {
         const m = sizes.get(row) ?? new Map<string, { before?: number; after?: number }>();
@@ -202,7 +206,7 @@ async function growWithGrid(deps: StorageCommandDeps, pool: string, model: PoolM
       }
       const detail = status === 'failed' || status === 'unknown' ? (output ?? '').trim().split('\n').pop() : cell.column === 'physical_size' && status === 'done' ? formatBytesShort(Number(output)) : undefined;
       panel.post({ kind: 'cell', host: row, step: cell.column, cell: { status: status === 'running' ? 'running' : status === 'done' ? 'done' : status === 'not run' ? 'pending' : status === 'unknown' ? 'unknown' : 'failed', detail } });
-      if (cell.column === 'physical_size' && status === 'done') panel.post({ kind: 'verdict', ok: true, message: `${sr.name_label} grew to ${formatBytesShort(Number(output))} (physical_size, read back from XAPI).`, after: Number(output) });
+      if (cell.column === 'physical_size' && status === 'done') panel.post({ kind: 'verdict', ok: true, message: `${displayName(sr.name_label)} grew to ${formatBytesShort(Number(output))} (physical_size, read back from XAPI).`, after: Number(output) });
     },
   });
   if (result && result.status !== 'done') panel?.post({ kind: 'verdict', ok: false, message: result.message });
@@ -281,7 +285,8 @@ export function registerStorageCommands(deps: StorageCommandDeps): vscode.Dispos
       // The runbook's last resort when the scan still fails (or names no single culprit): forget and re-attach.
       const stillFails = run?.status === 'failed' && run.steps.find((s) => s.status === 'failed')?.id === 'scan';
       if (!stillFails && !(repair.refusal && scanError)) return;
-      const sr = t.model.get('SR', node.ref)?.name_label ?? 'the SR';
+      const srName = t.model.get('SR', node.ref)?.name_label;
+      const sr = srName === undefined ? 'the SR' : displayName(srName);
       const reattach = 'Forget and Re-attach…';
       const answer = await vscode.window.showWarningMessage(`The scan of ${sr} still fails.`, { modal: true, detail: `The runbook's last resort: forget ${sr} and attach it again under the same uuid, without formatting it. The plan shows every step first.` }, reattach);
       if (answer === reattach) await vscode.commands.executeCommand('xcpAdmin.sr.reattach', node);
@@ -297,7 +302,7 @@ export function registerStorageCommands(deps: StorageCommandDeps): vscode.Dispos
       const sr = t.model.get('SR', node.ref);
       if (!sr) return;
       const grown = 'It was grown';
-      const ok = await vscode.window.showWarningMessage(`Has the LUN behind ${sr.name_label} been grown on the storage array?`,
+      const ok = await vscode.window.showWarningMessage(`Has the LUN behind ${displayName(sr.name_label)} been grown on the storage array?`,
         { modal: true, detail: 'This procedure makes the hosts see a size the array already has; it cannot grow the LUN itself.' }, grown);
       if (ok !== grown) return;
       await growWithGrid(deps, t.pool, t.model, node.ref);

@@ -2,6 +2,7 @@
 // guest tools made to report the same version (over SSH for Linux, a .cmd script for Windows).
 
 import * as vscode from 'vscode';
+import { displayName } from '../text/display';
 import { guestKind, planGuestTools, windowsToolsScript } from '../procedures/guestTools';
 import { planUndoVersionOverride, planVersionOverride, PRESENTED_VERSION, type OverrideMethod } from '../procedures/versionOverride';
 import type { TreeNode } from '../tree/nodes';
@@ -17,7 +18,7 @@ export function registerVersionCommands(deps: ProcedureCommandDeps): vscode.Disp
           { label: 'Version override file', description: '/etc/xensource/xapi_version_override', detail: 'Kept across xapi upgrades; for releases that read the file.', method: 'file' as OverrideMethod },
           { label: 'Patch the xapi binary', description: 'as the runbook does on XCP 1.5', detail: 'The original is kept once as xapi.original; an xapi upgrade undoes it.', method: 'binary' as OverrideMethod },
         ],
-        { title: `Present ${t.model.get('host', t.node.ref)?.name_label ?? 'the host'} as XenServer ${PRESENTED_VERSION}: how?` },
+        { title: `Present ${displayName(t.model.get('host', t.node.ref)?.name_label ?? 'the host')} as XenServer ${PRESENTED_VERSION}: how?` },
       );
       if (pick) await runWithConfirmation(deps, t.pool, planVersionOverride(t.model, t.node.ref, pick.method));
     }),

@@ -9,6 +9,7 @@
 // The runbook's Windows table says Minor 99 / Micro 0, which would report 6.99.0, not 6.0.99: the
 // values here are the ones of the target version, and the plan says so. No vscode import.
 
+import { isIP } from 'node:net';
 import type { PoolModel } from '../model/poolModel';
 import { isUuid, type Ref } from '../xapi/records';
 import { sh } from '../shell/quote';
@@ -29,11 +30,17 @@ export function guestKind(os: Record<string, string> | undefined): GuestKind {
   return /windows/i.test(`${os.distro ?? ''} ${os.name ?? ''}`) ? 'windows' : 'linux';
 }
 
-/** The guest's first IP as its agent reports it (`networks["0/ip"]`), if it is an address. */
+/** The guest's first IP as its agent reports it (`networks["0/ip"]`), if it is a real IPv4 or IPv6 address. */
 export function guestAddress(networks: Record<string, string> | undefined): string | undefined {
   const ip = networks?.['0/ip'] ?? Object.entries(networks ?? {}).find(([k]) => /\/ip$/.test(k))?.[1];
   if (!ip) return undefined;
-  return /^\d{1,3}(\.\d{1,3}){3}$/.test(ip) || /^[0-9a-f:]+$/i.test(ip) ? ip : undefined;
+  return isIP(ip) ? ip : undefined;
+}
+
+/** The addresses of the pool's own hosts (management addresses and every PIF's IP): never a guest's. */
+function poolHostAddresses(model: PoolModel): Set<string> {
+  const all = [...model.hosts().map((h) => h.record.address), ...model.all('PIF').map((p) => p.record.IP)];
+  return new Set(all.filter((a) => a && isIP(a)).map((a) => a.toLowerCase()));
 }
 
 const versionOf = (pv: Record<string, string> | undefined) => (pv && pv.major !== undefined ? `${pv.major}.${pv.minor}.${pv.micro}` : undefined);
@@ -103,6 +110,8 @@ export function planGuestTools(model: PoolModel, ref: Ref<'VM'>, force?: GuestKi
   const address = guestAddress(gm.networks);
   if (!address) return refuse(`${vm.name_label}'s agent reports no IP address: the guest cannot be reached over SSH. Run the change in its console: ${sedCommand()}; ${GUEST_ATTRS_SCRIPT}`, facts);
   facts.push(`Its agent reports the IP address ${address} (networks/0/ip).`);
+  // The address comes from the guest (a pool user controls it): root's login must not go to a dom0.
+  if (poolHostAddresses(model).has(address.toLowerCase())) return refuse(`${vm.name_label}'s agent reports ${address}, which is an address of a host of this pool: XCP Admin will not log in as root there for a guest. Check the guest's network in its console.`, facts);
   const guest: HostTarget = { name: vm.name_label, uuid: vm.uuid, address, outsidePool: true };
   return {
     ...base,
@@ -113,9 +122,9 @@ export function planGuestTools(model: PoolModel, ref: Ref<'VM'>, force?: GuestKi
       {
         id: 'edit',
         title: `Set the version in ${GUEST_ATTRS_SCRIPT}`,
-        why: 'The script writes the tools version to xenstore, where XAPI reads it.',
+        why: `The script writes the tools version to xenstore, where XAPI reads it. XCP Admin logs in as root at ${address}, the address the guest's agent reports.`,
         destructive: true,
-        confirmObject: target,
+        confirmObject: { ...target, name: `${vm.name_label} — root@${address}` },
         action: { kind: 'shell', host: guest, command: sedCommand() },
         check: `the script writes ${MAJOR}, ${MINOR} and ${MICRO}`,
       },

@@ -2,6 +2,7 @@
 // full before anything runs (preview), then run step by step (runner.ts). No vscode import.
 
 import { runsAsTask } from '../xapi/task';
+import { markdownCode, markdownProse } from '../text/display';
 
 export interface ObjectRef {
   kind: 'pool' | 'host' | 'SR' | 'VDI' | 'VM';
@@ -29,6 +30,8 @@ export type ByteSource = { kind: 'ssh'; host: HostTarget; path: string } | { kin
 export interface ByteTarget {
   host: HostTarget;
   device: string;
+  /** The LV is activated on this host to be read, and deactivated after (after a write through XAPI it is not active). */
+  activate?: boolean;
 }
 
 export function describeSource(s: ByteSource): string {
@@ -38,10 +41,30 @@ export function describeSource(s: ByteSource): string {
 /**
  * An XAPI argument known only when the step runs: what an earlier XAPI step of the plan returned (the
  * SR that SR.introduce made), or the ref of an object found by its uuid then (a VDI a scan brought back).
+ * A class instance, not a plain object: nothing decoded from XAPI (a device_config or sm_config map with
+ * `$resultOf` keys) can be one, so the runner resolves only what a plan builder put there and every map
+ * copied from XAPI travels as opaque data.
  */
-export type LateArg = { $resultOf: string } | { $refOf: string; uuid: string };
-export const resultOf = (stepId: string): LateArg => ({ $resultOf: stepId });
-export const refOf = (cls: string, uuid: string): LateArg => ({ $refOf: cls, uuid });
+export class LateArg {
+  private constructor(
+    /** The earlier step whose result this is. */
+    readonly stepId: string | undefined,
+    /** The class and uuid whose ref this is, looked up when the step runs. */
+    readonly lookup: { cls: string; uuid: string } | undefined,
+  ) {}
+  static resultOf(stepId: string): LateArg {
+    return new LateArg(stepId, undefined);
+  }
+  static refOf(cls: string, uuid: string): LateArg {
+    return new LateArg(undefined, { cls, uuid });
+  }
+  /** How the preview and errors name it. */
+  toString(): string {
+    return this.stepId !== undefined ? `<result of step ${this.stepId}>` : `<ref of ${this.lookup!.cls} ${this.lookup!.uuid}>`;
+  }
+}
+export const resultOf = (stepId: string): LateArg => LateArg.resultOf(stepId);
+export const refOf = (cls: string, uuid: string): LateArg => LateArg.refOf(cls, uuid);
 
 export type StepAction =
   | {
@@ -128,37 +151,43 @@ export function actionText(a: StepAction): string {
   }
 }
 
-/** The full dry run as Markdown: what will run, where, in which order, and what each step changes. */
+/**
+ * The full dry run as Markdown: what will run, where, in which order, and what each step changes. Every
+ * sentence goes through markdownProse and every command through markdownCode: names come from XAPI, and
+ * a newline, a `#` or a URL in one must not make a heading, a fake step or a link.
+ */
 export function preview(plan: Plan): string {
+  const p = (text: string) => markdownProse(text);
+  const c = (text: string) => markdownCode(text);
   const lines: string[] = [];
-  lines.push(`# ${plan.procedure}: ${plan.title}`, '');
-  lines.push(`Target: ${plan.target.kind} **${plan.target.name}** (\`${plan.target.uuid}\`)`, '');
-  lines.push(plan.summary, '');
+  lines.push(`# ${p(plan.procedure)}: ${p(plan.title)}`, '');
+  lines.push(`Target: ${plan.target.kind} **${p(plan.target.name)}** (${c(plan.target.uuid)})`, '');
+  lines.push(p(plan.summary), '');
   if (plan.facts.length) {
     lines.push('## What was checked', '');
-    for (const f of plan.facts) lines.push(`- ${f}`);
+    for (const f of plan.facts) lines.push(`- ${p(f)}`);
     lines.push('');
   }
   if (plan.refusal) {
-    lines.push('## Refused', '', plan.refusal, '');
+    lines.push('## Refused', '', p(plan.refusal), '');
     return lines.join('\n');
   }
   lines.push('## Steps', '');
   plan.steps.forEach((s, i) => {
     const coveredBy = s.confirmedBy ? plan.steps.findIndex((x) => x.id === s.confirmedBy) + 1 : 0;
     const warning = !s.destructive ? '' : coveredBy ? ` — ⚠ destructive, under the confirmation of step ${coveredBy}` : s.typeToConfirm ? ' — ⚠ destructive, asks you to type the name' : ' — ⚠ destructive, asks for confirmation';
-    lines.push(`${i + 1}. **${s.title}**${warning}`);
-    lines.push(`   - why: ${s.why}`);
+    lines.push(`${i + 1}. **${p(s.title)}**${warning}`);
+    lines.push(`   - why: ${p(s.why)}`);
     if (s.action.kind === 'xapi') {
-      const on = s.action.on ? ` on ${s.action.on.host.name} (${s.action.on.host.address}, ${s.action.on.session} session)` : '';
+      const on = s.action.on ? ` on ${p(s.action.on.host.name)} (${p(s.action.on.host.address)}, ${s.action.on.session} session)` : '';
       const task = runsAsTask(s.action.method) ? ' as an XAPI task (progress shown; Ctrl-C cancels it where XAPI allows)' : '';
-      lines.push(`   - XAPI \`${s.action.method}\`${on}${task}, as xe: \`${s.action.xe}\``);
+      lines.push(`   - XAPI ${c(s.action.method)}${on}${task}, as xe: ${c(s.action.xe)}`);
     }
-    else if (s.action.kind === 'shell') lines.push(`   - on ${s.action.host.name} (${s.action.host.address}): \`${s.action.command}\``);
-    else if (s.action.kind === 'upload') lines.push(`   - ${s.action.bytes} bytes from \`${describeSource(s.action.source)}\` through XCP Admin into VDI ${s.action.vdi.name} (${s.action.vdi.uuid}) with XAPI's HTTP import_raw_vdi`);
-    else if (s.action.kind === 'relay') lines.push(`   - ${s.action.bytes} bytes from \`${describeSource(s.action.source)}\` through XCP Admin into \`${s.action.target.device}\` on ${s.action.target.host.name}`);
-    else lines.push(`   - SHA-256 of the first ${s.action.bytes} bytes of \`${describeSource(s.action.source)}\` and of \`${s.action.target.device}\` on ${s.action.target.host.name}`);
-    if (s.check) lines.push(`   - check: ${s.check}${s.waitMs ? ` (waits up to ${Math.round(s.waitMs / 1000)} s)` : ''}`);
+    else if (s.action.kind === 'shell') lines.push(`   - on ${p(s.action.host.name)} (${p(s.action.host.address)}): ${c(s.action.command)}`);
+    else if (s.action.kind === 'upload') lines.push(`   - ${s.action.bytes} bytes from ${c(describeSource(s.action.source))} through XCP Admin into VDI ${p(s.action.vdi.name)} (${c(s.action.vdi.uuid)}) with XAPI's HTTP import\\_raw\\_vdi`);
+    else if (s.action.kind === 'relay') lines.push(`   - ${s.action.bytes} bytes from ${c(describeSource(s.action.source))} through XCP Admin into ${c(s.action.target.device)} on ${p(s.action.target.host.name)}`);
+    else lines.push(`   - SHA-256 of the first ${s.action.bytes} bytes of ${c(describeSource(s.action.source))} and of ${c(s.action.target.device)} on ${p(s.action.target.host.name)}${s.action.target.activate ? ' (the LV activated there to be read, deactivated after)' : ''}`);
+    if (s.check) lines.push(`   - check: ${p(s.check)}${s.waitMs ? ` (waits up to ${Math.round(s.waitMs / 1000)} s)` : ''}`);
   });
   return lines.join('\n') + '\n';
 }

@@ -188,9 +188,9 @@ export function planHttpImport(model: PoolModel, vdiRef: Ref<'VDI'>, source: Byt
     steps.push({
       id: 'verify',
       title: 'Compare checksums of both ends',
-      why: "The LV of a raw VDI holds the bytes as they are: they must equal the source's.",
+      why: `The LV of a raw VDI holds the bytes as they are: they must equal the source's. The storage manager leaves the LV inactive after its write, so it is activated on ${host.name_label} to be read and deactivated after.`,
       destructive: false,
-      action: { kind: 'checksum', source, target: { host: { name: host.name_label, uuid: host.uuid, address: host.address }, device }, bytes: sourceBytes },
+      action: { kind: 'checksum', source, target: { host: { name: host.name_label, uuid: host.uuid, address: host.address }, device, activate: true }, bytes: sourceBytes },
     });
   } else facts.push('The VDI is not a raw LV: the check is the byte count and the server\'s answer (the SR stores a VHD).');
   return {

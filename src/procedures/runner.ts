@@ -11,7 +11,10 @@
 import { OutcomeUnknownError, describeError, XapiError } from '../xapi/errors';
 import type { Journal, JournalStep } from './journal';
 import type { RelayProgress, RelayResult } from '../storage/relay';
-import { actionText, type HostTarget, type Plan, type Step, type StepAction, type XapiTarget } from './plan';
+import { preflight } from './preflight';
+import type { TransportKind } from '../xapi/transport';
+import { TerminalLineWriter, type LineKind } from '../text/terminal';
+import { actionText, LateArg, type HostTarget, type Plan, type Step, type StepAction, type XapiTarget } from './plan';
 
 /** What an XAPI executor reports while a call runs as a task (progress 0..1, notes such as a reconnect). */
 export interface XapiCallHooks {
@@ -40,9 +43,9 @@ type UploadAction = Extract<StepAction, { kind: 'upload' }>;
 type RelayAction = Extract<StepAction, { kind: 'relay' }>;
 type ChecksumAction = Extract<StepAction, { kind: 'checksum' }>;
 
-/** Where the run is shown (an integrated terminal in the editor). */
+/** Where the run is shown (an integrated terminal in the editor): each line with its kind, which styles it. */
 export interface RunConsole {
-  line(text: string): void;
+  line(text: string, kind?: LineKind): void;
 }
 
 export interface Confirmer {
@@ -72,9 +75,12 @@ export interface RunOptions {
   onStep?(step: Step, status: StepStatus | 'running', output?: string): void;
   /** After an unknown outcome: how long to keep trying to read the object back (default 120 s). */
   readBackWithinMs?: number;
+  /** The wire format the pool's XAPI calls travel in (the pre-flight serializes for it); both when not given. */
+  wire?: TransportKind;
 }
 
 const TAIL = 40;
+const REF = /^OpaqueRef:[0-9A-Za-z-]{1,64}$/;
 const RETRY_EVERY_MS = 2_000;
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -85,19 +91,32 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 
 type XapiAction = Extract<StepAction, { kind: 'xapi' }>;
 
-/** The step's arguments with every LateArg filled in: earlier steps' results, refs looked up by uuid now. */
+/**
+ * The step's arguments with every LateArg filled in: earlier steps' results, refs looked up by uuid now.
+ * Only LateArg instances are resolved, where the plan builder put them; any other value, maps from XAPI
+ * with `$resultOf`-like keys included, is passed as it is.
+ */
 async function resolveArgs(value: unknown, action: XapiAction, results: ReadonlyMap<string, unknown>, opts: RunOptions): Promise<unknown> {
-  if (Array.isArray(value)) return Promise.all(value.map((v) => resolveArgs(v, action, results, opts)));
-  if (typeof value !== 'object' || value === null || value instanceof Date) return value;
-  const late = value as Partial<{ $resultOf: string; $refOf: string; uuid: string }>;
-  if (typeof late.$resultOf === 'string') {
-    if (!results.has(late.$resultOf)) throw new Error(`the plan uses the result of step "${late.$resultOf}", which has not run`);
-    return results.get(late.$resultOf);
+  if (value instanceof LateArg) {
+    if (value.stepId !== undefined && !results.has(value.stepId)) throw new Error(`the plan uses the result of step "${value.stepId}", which has not run`);
+    const ref = value.stepId !== undefined ? results.get(value.stepId) : await opts.executors.xapi(`${value.lookup!.cls}.get_by_uuid`, [value.lookup!.uuid], opts.signal, action.on);
+    // A late argument always stands for an object: anything else is not passed on.
+    if (typeof ref !== 'string' || !REF.test(ref)) throw new Error(`${value} is ${JSON.stringify(ref)?.slice(0, 80)}, not an object reference: the call was not made`);
+    return ref;
   }
-  if (typeof late.$refOf === 'string' && typeof late.uuid === 'string') return opts.executors.xapi(`${late.$refOf}.get_by_uuid`, [late.uuid], opts.signal, action.on);
+  if (Array.isArray(value)) return Promise.all(value.map((v) => resolveArgs(v, action, results, opts)));
+  if (!containsLateArg(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = await resolveArgs(v, action, results, opts);
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = await resolveArgs(v, action, results, opts);
   return out;
+}
+
+/** Whether a plan-built value holds a LateArg (plain objects and arrays are searched; anything else is data). */
+function containsLateArg(value: unknown): boolean {
+  if (value instanceof LateArg) return true;
+  if (Array.isArray(value)) return value.some(containsLateArg);
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return Object.values(value).some(containsLateArg);
 }
 
 /** An XAPI step's call, repeated until `expect` passes or `waitMs` is over (then the last reason throws). */
@@ -119,7 +138,7 @@ async function callUntilExpected(step: Step, opts: RunOptions, results: Readonly
       problem = describeError(err);
     }
     if (opts.signal?.aborted || Date.now() >= deadline) throw new Error(problem);
-    if (!waiting) opts.console.line(`… waiting (up to ${Math.round((step.waitMs ?? 0) / 1000)} s): ${problem}`);
+    if (!waiting) opts.console.line(`… waiting (up to ${Math.round((step.waitMs ?? 0) / 1000)} s): ${problem}`, 'note');
     waiting = true;
     await sleep(RETRY_EVERY_MS, opts.signal);
   }
@@ -134,11 +153,11 @@ function taskHooks(out: RunConsole): XapiCallHooks {
       const tenth = Math.floor(fraction * 10 + 1e-9);
       if (tenth > shownTenth && tenth < 10) {
         shownTenth = tenth;
-        out.line(`  ${tenth * 10}%`);
+        out.line(`  ${tenth * 10}%`, 'output');
       }
     },
-    onNote: (text) => out.line(`  … ${printable(text)}`),
-    onTask: (ref) => out.line(`  … running as XAPI task ${printable(ref)}`),
+    onNote: (text) => out.line(`  … ${printable(text)}`, 'note'),
+    onTask: (ref) => out.line(`  … running as XAPI task ${printable(ref)}`, 'note'),
   };
 }
 
@@ -192,7 +211,7 @@ async function readBack(step: Step, plan: Plan, err: OutcomeUnknownError, opts: 
           lines.push(`read back ${printable(t.label)}: could not be read (${describeError(e)}); check it yourself before going on`);
           break;
         }
-        if (attempt === 0) opts.console.line(`  … reconnecting to read ${printable(t.label)} back`);
+        if (attempt === 0) opts.console.line(`  … reconnecting to read ${printable(t.label)} back`, 'note');
         await sleep(Math.min(5_000, 500 * 2 ** attempt));
       }
     }
@@ -201,7 +220,9 @@ async function readBack(step: Step, plan: Plan, err: OutcomeUnknownError, opts: 
   return lines;
 }
 
-export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> {
+export async function runPlan(planned: Plan, opts: RunOptions): Promise<RunResult> {
+  // Nothing runs unless every call and command of the plan can be sent as planned (preflight.ts).
+  const plan = preflight(planned, opts.wire ? [opts.wire] : undefined);
   const started = new Date();
   const steps: JournalStep[] = plan.steps.map((s) => ({ id: s.id, title: s.title, status: 'not run' as StepStatus }));
   const { console: out } = opts;
@@ -209,11 +230,11 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
   const results = new Map<string, unknown>();
   const finish = async (status: RunStatus, message: string): Promise<RunResult> => {
     out.line('');
-    out.line(`${status === 'done' ? '✔' : status === 'unknown' ? '⚠' : '✖'} ${plan.procedure} ${status === 'unknown' ? 'outcome unknown' : status}: ${message}`);
+    out.line(`${status === 'done' ? '✔' : status === 'unknown' ? '⚠' : '✖'} ${plan.procedure} ${status === 'unknown' ? 'outcome unknown' : status}: ${message}`, status === 'done' ? 'success' : status === 'unknown' ? 'warning' : 'failure');
     await opts.journal?.append({ procedure: plan.procedure, title: plan.title, target: plan.target, started: started.toISOString(), ended: new Date().toISOString(), status, message, steps, ...(plan.journalExtra ? { extra: plan.journalExtra } : {}) });
     return { status, steps, message };
   };
-  out.line(`# ${plan.procedure}: ${plan.title} — ${plan.target.name} (${plan.target.uuid})`);
+  out.line(`# ${plan.procedure}: ${plan.title} — ${plan.target.name} (${plan.target.uuid})`, 'heading');
   if (plan.refusal) return finish('refused', plan.refusal);
 
   for (let i = 0; i < plan.steps.length; i++) {
@@ -234,7 +255,7 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
       return finish('cancelled', `cancelled before step ${i + 1}; ${stateNote()}`);
     }
     out.line('');
-    out.line(`## ${i + 1}/${plan.steps.length} ${step.title}`);
+    out.line(`## ${i + 1}/${plan.steps.length} ${step.title}`, 'heading');
     const covered = step.confirmedBy !== undefined && steps.some((s) => s.id === step.confirmedBy && s.status === 'done');
     if (step.destructive && !covered) {
       const ok = await opts.confirmer.confirm(step, plan);
@@ -248,26 +269,33 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
     let relayed = 0;
     try {
       if (step.action.kind === 'xapi') {
-        out.line(`${step.action.on ? `[root@${step.action.on.host.name}]# ` : '$ '}${step.action.xe}`);
+        out.line(`${step.action.on ? `[root@${step.action.on.host.name}]# ` : '$ '}${step.action.xe}`, 'command');
         const value = await callUntilExpected(step, opts, results);
         results.set(step.id, value);
         record.output = typeof value === 'string' ? value : JSON.stringify(value);
-        if (record.output) out.line(opts.nameOf ? record.output.replace(/OpaqueRef:[0-9a-fA-F-]+/g, (r) => opts.nameOf!(r) ?? r) : record.output);
+        if (record.output) out.line(opts.nameOf ? record.output.replace(/OpaqueRef:[0-9a-fA-F-]+/g, (r) => opts.nameOf!(r) ?? r) : record.output, 'output');
       } else if (step.action.kind === 'shell') {
         const action = step.action;
-        out.line(`[root@${action.host.name}]# ${action.command}`);
+        out.line(`[root@${action.host.name}]# ${action.command}`, 'command');
         let text = '';
-        const r = await opts.executors.shell(action.host, action.command, opts.signal, (t) => {
-          text += t;
-          out.line(t.replace(/\n$/, ''));
-        });
+        // Output reaches the terminal a whole line at a time, however the packets cut it.
+        const lines = new TerminalLineWriter((l) => out.line(l, 'output'));
+        let r: Awaited<ReturnType<Executors['shell']>>;
+        try {
+          r = await opts.executors.shell(action.host, action.command, opts.signal, (t) => {
+            text += t;
+            lines.write(t);
+          });
+        } finally {
+          lines.flush();
+        }
         record.output = tail(text || r.stdout + r.stderr);
         if (r.code !== 0) throw new Error(`exit status ${r.code ?? 'none (cancelled)'}${r.stderr ? `: ${r.stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`);
       } else if (step.action.kind === 'relay' || step.action.kind === 'upload') {
         const action = step.action;
         const stream = action.kind === 'relay' ? opts.executors.relay?.bind(undefined, action) : opts.executors.upload?.bind(undefined, action);
         if (!stream) throw new Error('no relay here: this runner cannot stream bytes');
-        out.line(`$ ${actionText(action)}`);
+        out.line(`$ ${actionText(action)}`, 'command');
         let shownTenth = 0;
         const r = await stream(opts.signal, (p) => {
           relayed = p.bytes;
@@ -282,13 +310,13 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
         if (r.bytes !== action.bytes) throw new Error(`${r.bytes} bytes went through, ${action.bytes} expected: the source ended early`);
       } else {
         if (!opts.executors.checksum) throw new Error('no checksum executor here');
-        out.line(`$ ${actionText(step.action)}`);
+        out.line(`$ ${actionText(step.action)}`, 'command');
         const c = await opts.executors.checksum(step.action, opts.signal);
         record.output = JSON.stringify(c);
         out.line(`source ${c.source}`);
         out.line(`target ${c.target}`);
         if (c.source !== c.target) throw new Error(`checksums differ: the target does not hold the source's bytes`);
-        out.line('checksums match');
+        out.line('checksums match', 'success');
       }
       record.status = 'done';
       out.line('→ ok');
@@ -297,9 +325,9 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
       if (err instanceof OutcomeUnknownError && step.action.kind === 'xapi') {
         record.status = 'unknown';
         record.error = describeError(err);
-        out.line(`→ OUTCOME UNKNOWN: ${record.error}`);
+        out.line(`→ OUTCOME UNKNOWN: ${record.error}`, 'warning');
         const found = await readBack(step, plan, err, opts);
-        for (const l of found) out.line(l);
+        for (const l of found) out.line(l, 'warning');
         record.readBack = found;
         opts.onStep?.(step, 'unknown', `${record.output ?? ''}\n${record.error}\n${found.join('\n')}`);
         record.ended = new Date().toISOString();
@@ -308,7 +336,7 @@ export async function runPlan(plan: Plan, opts: RunOptions): Promise<RunResult> 
       }
       record.status = opts.signal?.aborted ? 'cancelled' : 'failed';
       record.error = describeError(err);
-      out.line(`→ ${record.status === 'cancelled' ? 'CANCELLED' : 'FAILED'}: ${record.error}`);
+      out.line(`→ ${record.status === 'cancelled' ? 'CANCELLED' : 'FAILED'}: ${record.error}`, 'failure');
       opts.onStep?.(step, record.status, `${record.output ?? ''}\n${record.error}`);
       const leftBehind = step.action.kind === 'relay'
         ? ` ${relayed} of ${step.action.bytes} bytes had gone into ${step.action.target.device}: it holds a partial image.`

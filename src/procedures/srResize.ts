@@ -15,10 +15,13 @@ export const POOL_STEPS = ['pvresize', 'SR.scan', 'physical_size'] as const;
 
 const WWID = /^[0-9A-Za-z]{1,64}$/;
 
-/** Which grid cell a step of this plan fills: its host's name and its column. */
-export function gridCell(step: Step): { host: string; column: string } | undefined {
-  const m = /^(host|pool):(.+?):(.+)$/.exec(step.id);
-  return m ? { host: m[2], column: m[3] } : undefined;
+/**
+ * Which grid cell a step of this plan fills: its host's uuid (a row key a name cannot break: two hosts
+ * may share a name, a name may hold ':'), whether it is the pool's once-only row, and its column.
+ */
+export function gridCell(step: Step): { host: string; once: boolean; column: string } | undefined {
+  const m = /^(host|pool):([0-9a-fA-F-]{36}):(.+)$/.exec(step.id);
+  return m ? { host: m[2], once: m[1] === 'pool', column: m[3] } : undefined;
 }
 
 /** "path sdb 123" / "map dm-3 123" lines of the steps' output. */
@@ -36,7 +39,7 @@ const SIZES = 'for p in /sys/block/$dm/slaves/*; do echo "path $(basename $p) $(
 const MAP_SIZE = 'echo "map $dm $(( $(cat /sys/block/$dm/size) * 512 ))"';
 
 function hostSteps(host: HostTarget, wwid: string): Step[] {
-  const id = (c: string) => `host:${host.name}:${c}`;
+  const id = (c: string) => `host:${host.uuid}:${c}`;
   return [
     {
       id: id('find map'),
@@ -100,7 +103,7 @@ export function planSrResize(model: PoolModel, srRef: Ref<'SR'>): Plan {
   facts.push(`Hosts with a PBD: ${hosts.map((h) => h.record.name_label).join(', ')}.`);
   const m: HostTarget = { name: master.record.name_label, uuid: master.record.uuid, address: master.record.address };
   const newer = /^(8|9)\./.test(master.record.software_version.product_version ?? '') && /xcp-ng/i.test(master.record.software_version.product_brand ?? '');
-  const pool = (c: string) => `pool:${m.name}:${c}`;
+  const pool = (c: string) => `pool:${m.uuid}:${c}`;
   const before = sr.physical_size;
   return {
     ...base,

@@ -5,12 +5,14 @@
 
 import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
 import { connectSsh, exec, execStream, type SshConnection, type SshConnectOptions } from '../ssh';
 import { sh } from '../shell/quote';
-import { relayStream } from '../storage/relay';
-import type { ByteSource, HostTarget } from './plan';
+import { RelayError, relayStream } from '../storage/relay';
+import { checksumCommand, readingOf, readingProblem, relaySourceCommand, relayTargetCommand, type EndReading } from './byteCommands';
+import { describeSource, type ByteSource, type HostTarget } from './plan';
 import type { Executors } from './runner';
 
 export interface SshExecutors {
@@ -23,8 +25,6 @@ export interface SshExecutors {
   close(): void;
 }
 
-const BLOCK = '4M';
-
 export function sshExecutors(optionsFor: (host: HostTarget) => Promise<SshConnectOptions>): SshExecutors {
   const connections = new Map<string, Promise<SshConnection>>();
   const connectionTo = (host: HostTarget): Promise<SshConnection> => {
@@ -36,30 +36,30 @@ export function sshExecutors(optionsFor: (host: HostTarget) => Promise<SshConnec
     }
     return c;
   };
-  const run = async (host: HostTarget, command: string, signal?: AbortSignal) => {
+  /** One end's checksum reading over SSH (an unreachable host is an error, not a reading). */
+  const readEnd = async (host: HostTarget, command: string, signal?: AbortSignal): Promise<EndReading> => {
     const r = await exec(await connectionTo(host), command, { signal });
-    if (r.code !== 0) throw new Error(`${host.name}: ${command.split(' ')[0]} failed (exit status ${r.code ?? 'none'}): ${r.stderr.trim().split('\n').slice(-2).join(' ')}`);
-    return r.stdout;
+    return readingOf(r.code, r.stdout, r.stderr);
   };
   const openSource: SshExecutors['openSource'] = async (src, signal) => {
     if (src.kind === 'local') return { stream: createReadStream(src.path, { highWaterMark: 4 * 1024 * 1024 }), done: Promise.resolve(undefined) };
-    const s = await execStream(await connectionTo(src.host), sh`dd if=${src.path} bs=${BLOCK} 2>/dev/null`, { signal });
+    const s = await execStream(await connectionTo(src.host), relaySourceCommand(src), { signal });
     s.stdin.end();
     return { stream: s.stdout, done: s.done };
-  };
-  const sha = (text: string) => {
-    const m = /^([0-9a-f]{64})\b/.exec(text.trim());
-    if (!m) throw new Error(`sha256sum printed no checksum: ${text.slice(0, 80)}`);
-    return m[1];
   };
 
   return {
     async shell(host, command, signal, onOutput) {
+      // One decoder per stream: a character split across two packets stays whole.
+      const out = new StringDecoder('utf8');
+      const err = new StringDecoder('utf8');
       const r = await exec(await connectionTo(host), command, {
         signal,
-        onStdout: (b) => onOutput(b.toString('utf8')),
-        onStderr: (b) => onOutput(b.toString('utf8')),
+        onStdout: (b) => onOutput(out.write(b)),
+        onStderr: (b) => onOutput(err.write(b)),
       });
+      const rest = out.end() + err.end();
+      if (rest) onOutput(rest);
       return { code: r.code, stdout: r.stdout, stderr: r.stderr };
     },
 
@@ -68,7 +68,7 @@ export function sshExecutors(optionsFor: (host: HostTarget) => Promise<SshConnec
     async relay(action, signal, onProgress) {
       const targetConn = await connectionTo(action.target.host);
       // The target first: dd waits for its stdin; conv=fsync makes its exit mean "on the device".
-      const target = await execStream(targetConn, sh`dd of=${action.target.device} bs=${BLOCK} conv=notrunc,fsync 2>&1`, { signal });
+      const target = await execStream(targetConn, relayTargetCommand(action.target), { signal });
       const opened = await openSource(action.source, signal);
       const source = opened.stream;
       const sourceDone = opened.done;
@@ -85,18 +85,28 @@ export function sshExecutors(optionsFor: (host: HostTarget) => Promise<SshConnec
         // Whatever went wrong, neither end is left running.
         target.stdin.destroy();
         source.destroy();
-        throw err;
+        if (!(err instanceof RelayError)) throw err;
+        // Name the end that failed, with what its process said when it is known within a moment.
+        const ended = await Promise.race([(err.end === 'target' ? target.done : sourceDone).catch(() => undefined), new Promise<undefined>((r) => setTimeout(r, 3_000))]);
+        const said = ended ? ` (exit status ${ended.code ?? 'none: killed'}${ended.stderr.trim() || targetSays.trim() ? `: ${(ended.stderr + (err.end === 'target' ? targetSays : '')).trim().split('\n').slice(-2).join(' ')}` : ''})` : '';
+        const who = err.end === 'target' ? `the target's dd on ${action.target.host.name} (${action.target.device})` : `the source, ${describeSource(action.source)},`;
+        throw new Error(`${who} stopped after ${err.bytes} of ${action.bytes} bytes${said}`, { cause: err });
       }
     },
 
     async checksum(action, signal) {
       const n = action.bytes;
-      const targetCmd = sh`dd if=${action.target.device} bs=1M 2>/dev/null | head -c ${n} | sha256sum`;
       const [source, target] = await Promise.all([
-        sourceChecksum(action.source, n, (host, cmd) => run(host, cmd, signal)).then((t) => sha(t)),
-        run(action.target.host, targetCmd, signal).then(sha),
+        action.source.kind === 'ssh' ? readEnd(action.source.host, checksumCommand(action.source.path, n), signal) : localReading(action.source.path, n),
+        readEnd(action.target.host, checksumCommand(action.target.device, n, action.target.activate), signal),
       ]);
-      return { source, target };
+      // An end that could not be read is its own outcome, never a hash to compare.
+      const problems = [
+        readingProblem(`the source (${describeSource(action.source)})`, source, n),
+        readingProblem(`the target (${action.target.host.name}:${action.target.device})`, target, n),
+      ].filter((p): p is string => p !== undefined);
+      if (problems.length) throw new Error(problems.join('; '));
+      return { source: (source as { sha256: string }).sha256, target: (target as { sha256: string }).sha256 };
     },
 
     close() {
@@ -106,11 +116,16 @@ export function sshExecutors(optionsFor: (host: HostTarget) => Promise<SshConnec
   };
 }
 
-async function sourceChecksum(source: ByteSource, bytes: number, run: (host: HostTarget, cmd: string) => Promise<string>): Promise<string> {
-  if (source.kind === 'ssh') return run(source.host, sh`head -c ${bytes} ${source.path} | sha256sum`);
+/** The first `bytes` bytes of a local file, hashed and counted here. */
+async function localReading(path: string, bytes: number): Promise<EndReading> {
   const hash = createHash('sha256');
-  await pipeline(createReadStream(source.path, { end: bytes - 1 }), new Transform({ transform(c: Buffer, _e, done) { hash.update(c); done(); } }));
-  return hash.digest('hex');
+  let read = 0;
+  try {
+    if (bytes > 0) await pipeline(createReadStream(path, { end: bytes - 1 }), new Transform({ transform(c: Buffer, _e, done) { hash.update(c); read += c.length; done(); } }));
+  } catch (err) {
+    return { unreadable: (err as Error).message };
+  }
+  return { sha256: hash.digest('hex'), bytes: read };
 }
 
 /** The size of the source in bytes (stat on its host, or locally). */

@@ -4,7 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { Client, type AnyAuthMethod, type AuthenticationType, type ConnectConfig } from 'ssh2';
-import { checkHostKey, HostKeyError, hostPortKey, type HostKeyPolicyOptions } from './hostKeys';
+import { checkHostKey, HostKeyError, hostKeyAlgorithms, hostPortKey, knownHostKeys, type HostKeyPolicyOptions } from './hostKeys';
 
 export interface SshAuth {
   username: string;
@@ -61,9 +61,12 @@ function classify(err: unknown, where: string, methodsTried: string[]): SshError
   return new SshError('other', `SSH to ${where} failed: ${msg}`, err);
 }
 
-async function configFor(target: SshTarget, hostKeys: HostKeyPolicyOptions, tried: string[], readyTimeoutMs: number, keepaliveIntervalMs: number): Promise<{ config: ConnectConfig; hostKeyFailure: () => Error | undefined }> {
+async function configFor(target: SshTarget, hostKeys: HostKeyPolicyOptions, tried: string[], readyTimeoutMs: number, keepaliveIntervalMs: number): Promise<{ config: ConnectConfig; hostKeyFailure: (err: unknown) => Error | undefined }> {
   const port = target.port ?? 22;
   let failure: Error | undefined;
+  // Only the known key types are offered: a server that has none of them fails the handshake (below).
+  const known = knownHostKeys(hostKeys, target.host, port);
+  const serverHostKey = hostKeyAlgorithms(known);
   const config: ConnectConfig = {
     host: target.host,
     port,
@@ -80,6 +83,7 @@ async function configFor(target: SshTarget, hostKeys: HostKeyPolicyOptions, trie
         },
       );
     },
+    ...(serverHostKey ? { algorithms: { serverHostKey: serverHostKey as NonNullable<ConnectConfig['algorithms']>['serverHostKey'] } } : {}),
   };
   const agent = target.auth.agent === undefined ? process.env.SSH_AUTH_SOCK : target.auth.agent || undefined;
   if (agent) {
@@ -98,7 +102,25 @@ async function configFor(target: SshTarget, hostKeys: HostKeyPolicyOptions, trie
     // ssh2 asks for the password only when the server offers it, after agent and key.
     config.authHandler = makeAuthHandler(config, ask);
   }
-  return { config, hostKeyFailure: () => failure };
+  const where = hostPortKey(target.host, port);
+  // With the offer limited, a server holding no key of a known type fails the key exchange: ssh2 says so,
+  // or OpenSSH drops the connection first (a reset before any key was presented). Either is this refusal.
+  let verifierCalled = false;
+  let remoteIdent = false;
+  let remoteFormats: string | undefined;
+  if (serverHostKey) {
+    config.debug = (m: string) => {
+      if (m.startsWith('Remote ident')) remoteIdent = true;
+      else if (m.startsWith('Handshake: (remote) Host key format: ')) remoteFormats = m.slice('Handshake: (remote) Host key format: '.length);
+    };
+    const verify = config.hostVerifier as (key: Buffer, cb: (ok: boolean) => void) => void;
+    config.hostVerifier = (key: Buffer, cb: (ok: boolean) => void) => ((verifierCalled = true), verify(key, cb));
+  }
+  const noKnownType = (err: unknown) =>
+    serverHostKey && !verifierCalled && (remoteIdent || /host key format/i.test((err as Error)?.message ?? ''))
+      ? new HostKeyError('changed', `WARNING: ${where} ${remoteFormats ? `offers only ${remoteFormats} host keys` : 'ended the connection during the key exchange'}: it offers no SSH host key of the type known for it (known: ${known.map((k) => `${k.type} ${k.fingerprint}`).join(', ')}). XCP Admin refused to connect: this could be another machine answering for the host with a key of another type. If the host was reinstalled, check its new key on its console, remove the old entry (ssh-keygen -R '${where}', and "XCP Admin: Forget SSH Host Keys") and connect again.`)
+      : undefined;
+  return { config, hostKeyFailure: (err) => failure ?? noKnownType(err) };
 }
 
 /** Tries agent, then key, then password (asked only at that point), like OpenSSH's default order. */
@@ -125,13 +147,14 @@ function makeAuthHandler(config: ConnectConfig, password: () => Promise<string |
   };
 }
 
-function connectClient(config: ConnectConfig, where: string, tried: string[], hostKeyFailure: () => Error | undefined): Promise<Client> {
+function connectClient(config: ConnectConfig, where: string, tried: string[], hostKeyFailure: (err: unknown) => Error | undefined): Promise<Client> {
   return new Promise((resolve, reject) => {
     const client = new Client();
     const fail = (err: unknown) => {
+      client.on('error', () => undefined); // a reset after the failure (OpenSSH closing) is no news
       client.removeAllListeners('ready');
       client.end();
-      reject(classify(hostKeyFailure() ?? err, where, tried));
+      reject(classify(hostKeyFailure(err) ?? err, where, tried));
     };
     client.once('ready', () => {
       client.removeListener('error', fail);

@@ -127,14 +127,16 @@ export async function checkHostKey(opts: HostKeyPolicyOptions, host: string, por
   }
   const known: HostKey[] = [...lines.filter((l) => !l.marker).map((l) => l.key), ...opts.store.get(hostPortKey(host, port))];
   if (known.some((k) => k.fingerprint === presented.fingerprint)) return;
-  const sameType = known.filter((k) => k.type === presented.type);
-  if (sameType.length > 0) {
+  if (known.length > 0) {
+    // A key of another type than the known ones is refused as well: an impostor offering an RSA key for
+    // a host pinned with ed25519 must not be asked about as a host never seen.
+    const sameType = known.filter((k) => k.type === presented.type);
     throw new HostKeyError(
       'changed',
-      `WARNING: the SSH host key of ${where} has CHANGED. Known: ${sameType.map((k) => `${k.type} ${k.fingerprint}`).join(', ')}; ` +
-        `presented now: ${presented.type} ${presented.fingerprint}. XCP Admin refused to connect: this could be another machine ` +
-        `answering for the host. If the host was reinstalled, check the new key on its console ` +
-        `(ssh-keygen -lf /etc/ssh/ssh_host_${presented.type.replace(/^ssh-/, '')}_key.pub), then remove the old entry ` +
+      `WARNING: the SSH host key of ${where} has CHANGED. Known: ${known.map((k) => `${k.type} ${k.fingerprint}`).join(', ')}; ` +
+        `presented now: ${presented.type} ${presented.fingerprint}${sameType.length ? '' : ` (a key of another type than the known one${known.length > 1 ? 's' : ''})`}. ` +
+        `XCP Admin refused to connect: this could be another machine answering for the host. If the host was reinstalled, check the new key on its console ` +
+        `(ssh-keygen -lf /etc/ssh/ssh_host_${presented.type.replace(/^ssh-/, '').replace(/^ecdsa-sha2-nistp\d+$/, 'ecdsa')}_key.pub), then remove the old entry ` +
         `(ssh-keygen -R '${where}', and "XCP Admin: Forget SSH Host Keys") and connect again.`,
     );
   }
@@ -143,6 +145,32 @@ export async function checkHostKey(opts: HostKeyPolicyOptions, host: string, por
     throw new HostKeyError('declined', `The SSH host key of ${where} (${presented.type} ${presented.fingerprint}) was not accepted, so XCP Admin did not connect.`);
   }
   await opts.store.add(hostPortKey(host, port), presented);
+}
+
+/** Every key known for host:port: known_hosts entries (not @revoked or @cert-authority) and the extension's pins. */
+export function knownHostKeys(opts: HostKeyPolicyOptions, host: string, port: number): HostKey[] {
+  const lines = readKnownHosts(opts.knownHostsFiles ?? defaultKnownHostsFiles()).filter((l) => !l.marker && matchesHost(l.patterns, host, port));
+  return [...lines.map((l) => l.key), ...opts.store.get(hostPortKey(host, port))];
+}
+
+/** ssh2's host-key algorithms for the key types known for a host (an RSA key is signed with any of three). */
+const ALGORITHMS_OF_TYPE: Record<string, string[]> = {
+  'ssh-ed25519': ['ssh-ed25519'],
+  'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
+  'ecdsa-sha2-nistp384': ['ecdsa-sha2-nistp384'],
+  'ecdsa-sha2-nistp521': ['ecdsa-sha2-nistp521'],
+  'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
+  'ssh-dss': ['ssh-dss'],
+};
+
+/**
+ * The host-key algorithms to offer a host with these known keys, so that the server presents a key of a
+ * known type or none; undefined when no key is known (any type may be asked about then), or when no known
+ * type is one ssh2 speaks (the check of the presented key still refuses it).
+ */
+export function hostKeyAlgorithms(known: readonly HostKey[]): string[] | undefined {
+  const algos = [...new Set(known.flatMap((k) => ALGORITHMS_OF_TYPE[k.type] ?? []))];
+  return algos.length ? algos : undefined;
 }
 
 /** A HostKeyStore in memory, optionally backed by a JSON file (tests, and a fallback). */

@@ -50,8 +50,32 @@ export class StreamMeter extends Transform {
   }
 }
 
+/** A relay that broke, naming the end that failed first (a killed target dd is not a "Premature close"). */
+export class RelayError extends Error {
+  constructor(readonly end: 'source' | 'target', readonly bytes: number, message: string, override readonly cause?: unknown) {
+    super(message);
+    this.name = 'RelayError';
+  }
+}
+
 export async function relayStream(source: Readable, target: Writable, opts: RelayOptions): Promise<RelayResult> {
   const meter = new StreamMeter(opts.total, opts.onProgress);
-  await pipeline(source, meter, target, { signal: opts.signal });
+  // The first end to fail is the one to name: the pipeline then tears the other one down too.
+  let failed: 'source' | 'target' | undefined;
+  let sourceEnded = false;
+  let targetFinished = false;
+  source.once('error', () => (failed ??= 'source'));
+  source.once('end', () => (sourceEnded = true));
+  source.once('close', () => { if (!sourceEnded) failed ??= 'source'; });
+  target.once('error', () => (failed ??= 'target'));
+  target.once('finish', () => (targetFinished = true));
+  target.once('close', () => { if (!targetFinished) failed ??= 'target'; });
+  try {
+    await pipeline(source, meter, target, { signal: opts.signal });
+  } catch (err) {
+    if (opts.signal?.aborted || !failed) throw err;
+    const what = failed === 'target' ? 'the target stopped taking bytes' : 'the source stopped sending bytes';
+    throw new RelayError(failed, meter.bytes, `${what} after ${meter.bytes} of ${opts.total} bytes (${(err as Error).message})`, err);
+  }
   return meter.result();
 }

@@ -1,8 +1,10 @@
 // The terminal a procedure runs in: it shows what the runner writes (XAPI steps as `xe` lines, shell
-// output) and cancels the run when the admin closes it or presses Ctrl-C.
+// output) and cancels the run when the admin closes it or presses Ctrl-C. Every line is cleaned and
+// styled by the kind its writer gave (src/text/terminal.ts): names and guests' output cannot steer it.
 
 import * as vscode from 'vscode';
 import type { RunConsole } from '../procedures/runner';
+import { terminalLine, type LineKind } from '../text/terminal';
 
 export class ProcedureTerminal implements vscode.Pseudoterminal, RunConsole {
   private readonly writeEmitter = new vscode.EventEmitter<string>();
@@ -19,26 +21,21 @@ export class ProcedureTerminal implements vscode.Pseudoterminal, RunConsole {
     for (const p of this.pending.splice(0)) this.writeEmitter.fire(p);
   }
 
-  line(text: string): void {
-    const colored = text.startsWith('$ ') || text.startsWith('[root@') ? `\x1b[36m${text}\x1b[0m`
-      : text.startsWith('→ FAILED') || text.startsWith('✖') ? `\x1b[31m${text}\x1b[0m`
-      : text.startsWith('→ OUTCOME UNKNOWN') || text.startsWith('⚠') || text.startsWith('read back ') ? `\x1b[33m${text}\x1b[0m`
-      : text.startsWith('## ') || text.startsWith('# ') ? `\x1b[1m${text}\x1b[0m`
-      : text;
-    const out = colored.replace(/\r?\n/g, '\r\n') + '\r\n';
+  line(text: string, kind?: LineKind): void {
+    const out = terminalLine(text, kind);
     if (this.opened) this.writeEmitter.fire(out);
     else this.pending.push(out);
   }
 
   done(): void {
     this.finished = true;
-    this.line('\x1b[2mPress any key to close this terminal.\x1b[0m');
+    this.line('Press any key to close this terminal.', 'dim');
   }
 
   handleInput(data: string): void {
     if (this.finished) return this.closeEmitter.fire();
     if (data === '\x03') {
-      this.line('^C — cancelling: a running XAPI task is cancelled where XAPI allows it, the run stops after the current step…');
+      this.line('^C — cancelling: a running XAPI task is cancelled where XAPI allows it, the run stops after the current step…', 'note');
       this.cancel.abort();
     }
   }

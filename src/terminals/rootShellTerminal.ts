@@ -1,14 +1,17 @@
 // A root shell on a dom0 as a VS Code terminal: connects over SSH when the terminal opens, passes keys
 // and resizes through, shows the remote exit status when the shell ends, and says clearly when the
 // connection fails or drops. Each terminal has its own connection, so several can be open at once.
+// The dom0's bytes pass through as they are (it is a real terminal, the admin's own session); what the
+// extension writes around them (the banner, the host's name from XAPI, error messages) is cleaned.
 
 import * as vscode from 'vscode';
+import { StringDecoder } from 'node:string_decoder';
 import { connectSsh, openShell, type RemoteShell, type SshConnectOptions, type SshConnection } from '../ssh';
+import { terminalText } from '../text/terminal';
 
-const dim = (s: string) => `\x1b[2m${s}\x1b[0m`;
-const red = (s: string) => `\x1b[31m${s}\x1b[0m`;
-const yellow = (s: string) => `\x1b[33m${s}\x1b[0m`;
-const crlf = (s: string) => s.replace(/\r?\n/g, '\r\n');
+const dim = (s: string) => terminalText(s, 'dim');
+const red = (s: string) => terminalText(s, 'failure');
+const yellow = (s: string) => terminalText(s, 'warning');
 
 export class RootShellTerminal implements vscode.Pseudoterminal {
   private readonly writeEmitter = new vscode.EventEmitter<string>();
@@ -37,7 +40,9 @@ export class RootShellTerminal implements vscode.Pseudoterminal {
         if (!this.ended && err) this.finish(red(`\nThe connection to ${this.hostLabel} dropped: ${err.message}\n`), 1);
       });
       this.shell = await openShell(this.connection, { ...this.size, term: 'xterm-256color' });
-      this.shell.onData((d) => this.writeEmitter.fire(d.toString('utf8')));
+      // One decoder for the whole session: a character split across packets stays whole.
+      const decoder = new StringDecoder('utf8');
+      this.shell.onData((d) => this.writeEmitter.fire(decoder.write(d)));
       this.shell.onExit(({ code, signal }) => {
         const how = signal ? `killed by signal ${signal}` : `exit status ${code ?? '?'}`;
         this.finish((code === 0 ? dim : yellow)(`\n[root shell on ${this.hostLabel} ended: ${how}]\n`), code ?? 1);
@@ -47,8 +52,9 @@ export class RootShellTerminal implements vscode.Pseudoterminal {
     }
   }
 
+  /** Our own text, already cleaned and styled by dim/red/yellow (each line ends in \r\n). */
   private print(s: string): void {
-    this.writeEmitter.fire(crlf(s));
+    this.writeEmitter.fire(s);
   }
 
   private finish(message: string, code: number): void {

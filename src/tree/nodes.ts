@@ -2,6 +2,7 @@
 // node's label / description / tooltip / context value. No vscode import: the provider in
 // poolTreeProvider.ts turns a NodeView into a TreeItem, and unit tests read NodeViews directly.
 
+import { displayName, markdownText } from '../text/display';
 import type { ConnectionState } from '../model/poolConnection';
 import type { Entry, ModelChange, PoolModel } from '../model/poolModel';
 import { describeProbe, type MasterProbe } from '../model/masterProbe';
@@ -208,7 +209,7 @@ function poolView(pool: string, source: TreeSource): NodeView {
     const name = master?.record.name_label ?? s.masterAddress;
     return {
       label: pool,
-      description: `master ${name} not answering · slaves answer · ${hosts.length} hosts`,
+      description: oneLine(`master ${name} not answering · slaves answer · ${hosts.length} hosts`),
       tooltip: md(
         `**${esc(pool)}**: the master ${esc(name)} (${esc(s.masterAddress)}) does not answer XAPI; what the members said:`,
         describeProbe(s.masterLost).map((l) => `- ${esc(l)}`).join('\n'),
@@ -227,7 +228,7 @@ function poolView(pool: string, source: TreeSource): NodeView {
   const api = apiVersionOf(model);
   return {
     label: pool,
-    description,
+    description: oneLine(description),
     tooltip: md(
       `**${esc(pool)}** (XAPI name: ${esc(poolRec?.name_label ?? '')})`,
       `uuid: \`${poolRec?.uuid ?? ''}\``,
@@ -288,8 +289,8 @@ function hostView(model: PoolModel, ref: Ref<'host'>, masterLost: MasterProbe | 
   const description = [host.address, master ? 'master' : undefined, notPresented ? `${version} (not overridden)` : version, unreachable ? 'NOT ANSWERING' : live ? undefined : 'DEAD'].filter(Boolean).join(' · ');
   const sv = Object.entries(host.software_version).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`);
   return {
-    label: host.name_label,
-    description,
+    label: displayName(host.name_label),
+    description: oneLine(description),
     tooltip: md(
       `**${esc(host.name_label)}**${master ? ' — pool master' : ''} — ${unreachable ? '**not answering** XAPI; the slaves were asked:' : live ? 'live' : '**dead** (host_metrics.live = false)'}`,
       unreachable ? describeProbe(masterLost).map((l) => `- ${esc(l)}`).join('\n') : undefined,
@@ -323,8 +324,8 @@ function srView(model: PoolModel, ref: Ref<'SR'>): NodeView | undefined {
     return `- ${esc(p.host?.record.name_label ?? '?')}: ${p.record.currently_attached ? 'attached' : '**not attached**'}${dc ? ` — ${esc(dc)}` : ''}${path ? `\n  ${esc(path)}` : ''}`;
   });
   return {
-    label: sr.name_label,
-    description,
+    label: displayName(sr.name_label),
+    description: oneLine(description),
     tooltip: md(
       `**${esc(sr.name_label)}** — ${esc(sr.type)}${sr.name_description ? ` — ${esc(sr.name_description)}` : ''}`,
       `uuid: \`${sr.uuid}\``,
@@ -350,8 +351,8 @@ function vdiView(model: PoolModel, ref: Ref<'VDI'>): NodeView | undefined {
   const description = [formatBytes(vdi.virtual_size), formatLabel, vmNames.length ? `→ ${vmNames.join(', ')}` : undefined].filter(Boolean).join(' · ');
   const device = sr ? lvDevicePath(sr, vdi, format) : undefined;
   return {
-    label: vdi.name_label || '(no name)',
-    description,
+    label: displayName(vdi.name_label),
+    description: oneLine(description),
     tooltip: md(
       `**${esc(vdi.name_label)}** — ${formatLabel}${vdi.name_description ? ` — ${esc(vdi.name_description)}` : ''}`,
       `uuid: \`${vdi.uuid}\``,
@@ -479,8 +480,8 @@ function vmView(model: PoolModel, ref: Ref<'VM'>): NodeView | undefined {
   const oldTools = tools !== undefined && tools !== PRESENTED_VERSION && needsXenCenterPresentation(model);
   const description = [vm.power_state, kind === 'unknown' ? undefined : kind, tools ? `tools ${tools}${oldTools ? ' (old)' : ''}` : 'no tools'].filter(Boolean).join(' · ');
   return {
-    label: vm.name_label,
-    description,
+    label: displayName(vm.name_label),
+    description: oneLine(description),
     tooltip: md(
       `**${esc(vm.name_label)}** — ${esc(vm.power_state)}`,
       `uuid: \`${vm.uuid}\``,
@@ -495,7 +496,12 @@ function vmView(model: PoolModel, ref: Ref<'VM'>): NodeView | undefined {
   };
 }
 
-// ---- markdown helpers ----
+// ---- text helpers ----
+
+/** A row's description, which names from XAPI reach: one line, controls shown, long names cut. */
+function oneLine(s: string): string {
+  return s === '' ? '' : displayName(s, 200);
+}
 
 function md(...lines: (string | undefined)[]): string {
   return lines.filter((l): l is string => l !== undefined && l !== '').join('\n\n');
@@ -503,5 +509,5 @@ function md(...lines: (string | undefined)[]): string {
 
 /** Escapes XAPI text for markdown: names are untrusted and may hold markup. */
 export function esc(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+  return markdownText(s);
 }

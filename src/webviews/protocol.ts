@@ -102,20 +102,26 @@ export function stalledSeconds(state: DdState): number | undefined {
 /** `unknown`: the connection was lost after an XAPI call was sent; it may or may not have run. */
 export type GridCell = { status: 'pending' | 'running' | 'done' | 'failed' | 'unknown' | 'skipped'; detail?: string };
 
+/** A row of the grid: keyed by the host's uuid (names may repeat or hold anything), shown by its name. */
+export interface GridRow {
+  key: string;
+  name: string;
+}
+
 export interface ResizeState {
   sr?: { name: string; uuid: string; before: number };
-  hosts: string[];
+  hosts: GridRow[];
   steps: string[];
-  /** cells[host][step] */
+  /** cells[row key][step] */
   cells: Record<string, Record<string, GridCell>>;
-  /** Sizes per host: each path and the map, before and after (bytes). */
+  /** Sizes per row key: each path and the map, before and after (bytes). */
   sizes: Record<string, { name: string; before?: number; after?: number }[]>;
   after?: number;
   verdict?: { ok: boolean; message: string };
 }
 
 export type ResizeToView =
-  | { kind: 'start'; sr: { name: string; uuid: string; before: number }; hosts: string[]; steps: string[] }
+  | { kind: 'start'; sr: { name: string; uuid: string; before: number }; hosts: GridRow[]; steps: string[] }
   | { kind: 'cell'; host: string; step: string; cell: GridCell }
   | { kind: 'sizes'; host: string; sizes: { name: string; before?: number; after?: number }[] }
   | { kind: 'verdict'; ok: boolean; message: string; after?: number }
@@ -133,7 +139,7 @@ export function reduceResize(state: ResizeState, msg: ResizeToView): ResizeState
       return msg.state;
     case 'start': {
       const cells: ResizeState['cells'] = {};
-      for (const h of msg.hosts) cells[h] = Object.fromEntries(msg.steps.map((s) => [s, { status: 'pending' } as GridCell]));
+      for (const h of msg.hosts) cells[h.key] = Object.fromEntries(msg.steps.map((s) => [s, { status: 'pending' } as GridCell]));
       return { sr: msg.sr, hosts: msg.hosts, steps: msg.steps, cells, sizes: {} };
     }
     case 'cell':

@@ -34,9 +34,27 @@ let s = '';
 let i = 0;
 
 /** Decodes a whole `<methodResponse>`; returns the value of its single param, throws `XmlRpcFault` on a fault. */
+/**
+ * A raw NUL ends the answer's trust: no XML holds one, and a NUL in a name would cut it short in any C
+ * program and in shells. Other raw C0 controls XML 1.0 forbids are read as they come: xapi's own writer
+ * passes them through from a name (set over JSON-RPC, say), and refusing the whole answer would let any
+ * user who can rename an object cut the admin off from an XML-RPC pool; they are cleaned where names are
+ * shown and refused by the pre-flight where they would be sent back (src/procedures/preflight.ts).
+ * Character references are XML's own spelling, so one naming a forbidden character (&#0;, &#27;) is refused.
+ */
+const RAW_NUL = /\x00/;
+
+/** Whether a code point is an XML 1.0 `Char`, the only ones a character reference may name. */
+function isXmlChar(cp: number): boolean {
+  return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+}
+
 export function decodeMethodResponse(xml: string): unknown {
   s = xml;
   i = 0;
+  // One scan of the whole answer for a NUL, whatever element it sits in.
+  const nul = RAW_NUL.exec(xml);
+  if (nul) throw new XmlMalformedError(`a NUL character at offset ${nul.index}`);
   try {
     skipProlog();
     expect('<methodResponse>');
@@ -321,7 +339,9 @@ function parseValue(): unknown {
           if (shape === undefined) shapes[depth] = shape = { names: [], build: undefined };
           const n = names.length;
           const known = cur!.misses === 0 ? shape.names[n] : undefined;
-          if (known !== undefined && at(src, known, p) && at(src, '</name>', p + known.length)) {
+          // A name with '&' is compared decoded to the source's raw text: never take the fast path for it,
+          // so a bare '&' is an error wherever it appears, not only in the first struct.
+          if (known !== undefined && known.indexOf('&') < 0 && at(src, known, p) && at(src, '</name>', p + known.length)) {
             names.push(known);
             p += known.length + 7;
           } else {
@@ -436,7 +456,7 @@ export function decodeEntities(text: string): string {
     if (body === undefined) throw new XmlMalformedError('a bare & in text');
     if (body.charCodeAt(0) === 35 /* # */) {
       const cp = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-      if (!(cp >= 0 && cp <= 0x10ffff)) throw new XmlMalformedError(`bad character reference ${whole}`);
+      if (!isXmlChar(cp)) throw new XmlMalformedError(`bad character reference ${whole}: XML 1.0 allows no such character`);
       return String.fromCodePoint(cp);
     }
     const named = NAMED[body];

@@ -18,8 +18,8 @@ export interface Sshd {
   hostKeyPath: string;
   /** `ssh-keygen -lf` of the host key: "SHA256:…". */
   hostFingerprint(): string;
-  /** Replaces the host key and restarts sshd on the same port (a reinstalled host). */
-  regenerateHostKey(): Promise<void>;
+  /** Replaces the host key (of the given type, ed25519 by default) and restarts sshd on the same port (a reinstalled host, an impostor). */
+  regenerateHostKey(type?: HostKeyType): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -52,6 +52,8 @@ async function waitListening(port: number, child: ChildProcess, log: () => strin
   throw new Error(`sshd did not listen on ${port}:\n${log()}`);
 }
 
+export type HostKeyType = 'ed25519' | 'rsa';
+
 export interface SshdOptions {
   /** Allow TCP forwarding (a jump host). */
   forwarding?: boolean;
@@ -62,9 +64,9 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
   if (missing) throw new Error(missing);
   mkdirSync('/run/sshd', { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'xcp-sshd-'));
-  const hostKeyPath = join(dir, 'host_ed25519');
+  const hostKeyPath = join(dir, 'host_key');
   const clientKeyPath = join(dir, 'client_ed25519');
-  const keygen = (path: string) => execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'xcp-admin-test', '-f', path]);
+  const keygen = (path: string, type: HostKeyType = 'ed25519') => execFileSync('ssh-keygen', ['-q', '-t', type, ...(type === 'rsa' ? ['-b', '2048'] : []), '-N', '', '-C', 'xcp-admin-test', '-f', path]);
   keygen(hostKeyPath);
   keygen(clientKeyPath);
   writeFileSync(join(dir, 'authorized_keys'), readFileSync(clientKeyPath + '.pub'));
@@ -110,11 +112,11 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
     clientKeyPath,
     hostKeyPath,
     hostFingerprint: () => execFileSync('ssh-keygen', ['-lf', hostKeyPath + '.pub']).toString().split(' ')[1],
-    async regenerateHostKey() {
+    async regenerateHostKey(type) {
       await kill();
       rmSync(hostKeyPath, { force: true });
       rmSync(hostKeyPath + '.pub', { force: true });
-      keygen(hostKeyPath);
+      keygen(hostKeyPath, type);
       await launch();
     },
     async stop() {

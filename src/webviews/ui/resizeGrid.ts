@@ -30,13 +30,14 @@ function render(): void {
     el('dt', {}, 'physical_size after'), el('dd', { id: 'after' }, state.after !== undefined ? formatBytesShort(state.after) : '…'),
   );
   const head = el('tr', {}, el('th', {}, 'host'), ...state.steps.map((s) => el('th', {}, s)));
-  const rows = state.hosts.map((h) => el('tr', {}, el('th', {}, h), ...state.steps.map((s) => {
-    const c = state.cells[h]?.[s] ?? { status: 'pending' };
+  const rows = state.hosts.map((h) => el('tr', {}, el('th', {}, h.name), ...state.steps.map((s) => {
+    const c = state.cells[h.key]?.[s] ?? { status: 'pending' };
     const td = el('td', { class: c.status, title: c.detail ?? c.status }, `${MARK[c.status]} ${c.detail ?? ''}`.trim());
     return td;
   })));
   grid.replaceChildren(el('table', { class: 'grid', id: 'grid' }, el('thead', {}, head), el('tbody', {}, ...rows)));
-  const sizeRows = Object.entries(state.sizes).flatMap(([h, list]) => list.map((x) => el('tr', {}, el('td', {}, h), el('td', {}, x.name),
+  const nameOf = new Map(state.hosts.map((h) => [h.key, h.name]));
+  const sizeRows = Object.entries(state.sizes).flatMap(([h, list]) => list.map((x) => el('tr', {}, el('td', {}, nameOf.get(h) ?? h), el('td', {}, x.name),
     el('td', {}, x.before !== undefined ? formatBytesShort(x.before) : '…'), el('td', {}, x.after !== undefined ? formatBytesShort(x.after) : '…'))));
   sizes.replaceChildren(sizeRows.length ? el('table', { class: 'grid' }, el('thead', {}, el('tr', {}, el('th', {}, 'host'), el('th', {}, 'path / map'), el('th', {}, 'before'), el('th', {}, 'after'))), el('tbody', {}, ...sizeRows)) : '');
   verdict.replaceChildren();

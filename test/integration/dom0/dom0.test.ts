@@ -3,6 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connectSsh, exec, MemoryHostKeyStore, openShell, SshError, type SshConnection } from '../../../src/ssh';
 import { sh, uuidArg } from '../../../src/shell/quote';
 import { poolNamed, startSimulator, type Simulator } from '../xapi/simulator';
@@ -97,4 +100,31 @@ test('a pty shell shows the host\'s prompt', async (t) => {
   assert.equal((await exit).code, 4);
   assert.match(out, /\[root@vms-bl0-02 [^\]]*\]# /);
   assert.match(out, /[\r\n]vms-bl0-02\r?\n/, 'hostname printed the simulated name');
+});
+
+test('a host named $(touch …) runs nothing in the prompt; a renamed host (even to ../) keeps its sandbox', async (t) => {
+  const sim = await withDom0Fleet(t);
+  const bl0 = poolNamed(sim, 'BL0');
+  const host = bl0.hosts.find((h) => h.name === 'vms-bl0-02')!;
+  const marker = join(tmpdir(), `xcp-prompt-${randomBytes(6).toString('hex')}`);
+  t.after(() => rmSync(marker, { force: true }));
+  const before = await exec(await dom0(sim, 'BL0', 'vms-bl0-02'), 'echo kept > /root/mine && ls /opt/xensource/bin');
+  assert.equal(before.code, 0, before.stderr);
+  const found = sim.state.findByUuid(host.uuid)!;
+  for (const name of [`$(touch ${marker})`, '`touch ' + marker + '`', '../../../../escaped']) {
+    found.pool.update(found.obj, { name_label: name });
+    const c = await dom0(sim, 'BL0', 'vms-bl0-02');
+    const shell = await openShell(c, { cols: 100, rows: 30 });
+    let out = '';
+    shell.onData((d) => (out += d.toString()));
+    const exit = new Promise<{ code: number | null }>((r) => shell.onExit(r));
+    shell.write('cat ~/mine; ls ~/../opt/xensource/bin; exit 0\n'); // a pty shell's paths are not mapped: home is the host's root/
+    assert.equal((await exit).code, 0);
+    c.close();
+    assert.ok(!existsSync(marker), `the name ${name} ran nothing: ${out}`);
+    assert.match(out, /\[root@[A-Za-z0-9._-]* [^\]]*\]# /, 'the prompt shows hostname characters only');
+    assert.match(out, /kept/, `root's home is the same after the rename to ${name}`);
+    assert.match(out, /xapi/, 'the host\'s files are where H2 finds them');
+  }
+  assert.ok(!existsSync(join(tmpdir(), 'escaped')), 'nothing written outside the sandbox');
 });

@@ -5,13 +5,15 @@
 // runbook's "How NOT to do it") makes SR.scan fail with the storage manager's error.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PoolConnection, type TlsTrust } from '../../../src/model/poolConnection';
 import type { PoolModel } from '../../../src/model/poolModel';
 import { Journal } from '../../../src/procedures/journal';
-import type { ByteSource, HostTarget } from '../../../src/procedures/plan';
+import type { ByteSource, HostTarget, Plan } from '../../../src/procedures/plan';
+import { byteCommands } from '../../../src/procedures/byteCommands';
 import { planDestroyVdi, planHttpImport, planImportTarget, planRawWrite } from '../../../src/procedures/rawImport';
 import { uploadFromSource } from '../../../src/procedures/uploadFromSource';
 import { runPlan, type Executors } from '../../../src/procedures/runner';
@@ -228,10 +230,88 @@ test('S2 through XAPI\'s import_raw_vdi: into a VHD-based NFS SR, and into a loc
     assert.equal((JSON.parse(run.steps[0].output!) as { sha256: string }).sha256, sha);
     if (sr.record.type === 'lvm') {
       assert.equal((JSON.parse(run.steps[1].output!) as { target: string }).target, sha, 'the local LV holds the image');
+      // After the storage manager's write the LV is not active on a real host: the check activates it and deactivates it after.
+      const check = plan.steps[1].action as Extract<Plan['steps'][number]['action'], { kind: 'checksum' }>;
+      const targetCommand = byteCommands(check).at(-1)!;
+      const device = check.target.device;
+      const unactivated = await s.ssh.shell(s.writerTarget, `dd if=${device} bs=1M count=1 of=/dev/null`, undefined, () => undefined);
+      assert.notEqual(unactivated.code, 0, 'the LV was left inactive after the check: dd alone cannot read it');
+      assert.match(targetCommand, /^set -o pipefail; .*lvchange -ay '\/dev\/VG_XenStorage-[^']+' \|\| exit 3; dd if='[^']+' bs=\d+ count=\d+ \| sha256sum; rc=\$\?; lvchange -an '[^']+'; exit \$rc$/, targetCommand);
     } else {
       assert.equal(run.steps.length, 1, 'no device checksum on a VHD-based SR');
     }
   }
   const master = s.model.master()!.record.address;
   assert.deepEqual(hosts, [master, s.writer.record.address], 'the NFS import went to the master; the local one was redirected to its host');
+});
+
+/** A plan of one checksum step, as S2's plans end: the first `bytes` of `source` against `device` on the writer. */
+function checksumPlan(s: Awaited<ReturnType<typeof setup>>, source: ByteSource, device: string, bytes: number): Plan {
+  return {
+    procedure: 'S2', title: 'checksum', target: { kind: 'SR', name: s.fc.record.name_label, uuid: s.fc.record.uuid }, summary: '', facts: [],
+    steps: [{ id: 'verify', title: 'Compare checksums of both ends', why: 'fault test', destructive: false, action: { kind: 'checksum', source, target: { host: s.writerTarget, device }, bytes } }],
+  };
+}
+
+test('S2 checksum fault: both ends unreadable is "could not read" for each, never "checksums match"', async (t) => {
+  const s = await setup(t);
+  const missingLv = `/dev/VG_XenStorage-${s.fc.record.uuid}/LV-${randomUUID()}`;
+  const source: ByteSource = { ...(s.source as Extract<ByteSource, { kind: 'ssh' }>), path: '/root/images/no such image.img' };
+  const run = await runPlan(checksumPlan(s, source, missingLv, 4 * MiB), { executors: s.executors, console: s.console, confirmer: yes });
+  assert.equal(run.status, 'failed', s.lines.join('\n'));
+  assert.match(run.steps[0].error ?? '', /could not read the source \(.*no such image\.img\).*could not read the target \(vms-piet-02:.*LV-/);
+  assert.ok(!s.lines.includes('checksums match'), s.lines.join('\n'));
+});
+
+test('S2 checksum fault: an unreadable target is "could not read the target", the readable source is not blamed', async (t) => {
+  const s = await setup(t);
+  await makeImage(s, 4);
+  const missingLv = `/dev/VG_XenStorage-${s.fc.record.uuid}/LV-${randomUUID()}`;
+  const run = await runPlan(checksumPlan(s, s.source, missingLv, 4 * MiB), { executors: s.executors, console: s.console, confirmer: yes });
+  assert.equal(run.status, 'failed', s.lines.join('\n'));
+  assert.match(run.steps[0].error ?? '', /^could not read the target \(vms-piet-02:.*\): exit status \d+/);
+  assert.doesNotMatch(run.steps[0].error ?? '', /the source/);
+  // A source shorter than the plan says is not a match either: dd's count is checked.
+  const short = await runPlan(checksumPlan(s, s.source, missingLv, 8 * MiB), { executors: s.executors, console: s.console, confirmer: yes });
+  assert.match(short.steps[0].error ?? '', /could not read the source .*: 4194304 of 8388608 bytes were there/);
+});
+
+/** The pid of this machine's process whose command line holds every one of `parts` (the simulated dom0s' processes are local). */
+function pidOf(...parts: string[]): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (cmd[0]?.endsWith('dd') && parts.every((p) => cmd.some((a) => a.includes(p)))) return Number(entry);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return undefined;
+}
+
+test('S2 relay: a target dd killed mid-relay is reported as the target failing, not "Premature close"', async (t) => {
+  const s = await setup(t);
+  await makeImage(s, 64);
+  const bytes = await sourceSize(s.ssh, s.source);
+  const vdiRef = await createTarget(s, bytes);
+  const vdi = s.model.get('VDI', vdiRef)!;
+  const plan = planRawWrite(s.model, vdiRef, s.source, bytes, s.writer.ref);
+  let killed: number | undefined;
+  const executors: Executors = {
+    ...s.executors,
+    relay: (a, signal, onProgress) => s.executors.relay!(a, signal, (p) => {
+      onProgress(p);
+      if (killed === undefined && p.bytes > 8 * MiB) {
+        killed = pidOf('of=', `LV-${vdi.uuid}`);
+        if (killed) process.kill(killed, 'SIGKILL'); // exactly the target's dd this test started
+      }
+    }),
+  };
+  const run = await runPlan(plan, { executors, console: s.console, confirmer: yes, journal: s.journal });
+  assert.ok(killed, 'the target dd was found and killed');
+  assert.equal(run.status, 'failed');
+  const error = run.steps[1].error ?? '';
+  assert.match(error, /^the target's dd on vms-piet-02 \(\/dev\/VG_XenStorage-.*LV-.*\) stopped after \d+ of 67108864 bytes/, error);
+  assert.doesNotMatch(error, /^Premature close/);
 });

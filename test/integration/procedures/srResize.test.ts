@@ -10,7 +10,7 @@ import { runPlan, type Executors } from '../../../src/procedures/runner';
 import { sshExecutors } from '../../../src/procedures/sshExecutor';
 import { gridCell, parseSizes, planSrResize } from '../../../src/procedures/srResize';
 import { MemoryHostKeyStore } from '../../../src/ssh';
-import { control, poolNamed, startSimulator, until, type Simulator } from '../xapi/simulator';
+import { connectPool, control, poolNamed, startSimulator, until, type Simulator } from '../xapi/simulator';
 
 const noTls: TlsTrust = { pinned: () => undefined, confirm: async () => false, pin: async () => undefined };
 const TiB = 1024 ** 4;
@@ -83,4 +83,25 @@ test('S4 refuses an SR that is not a multipathed LUN, and a pool with a dead hos
   await control(s.sim, 'host/down', { host: victim.record.uuid });
   await until('dead', () => !s.model.isHostLive(victim.ref), 15_000);
   assert.match(planSrResize(s.model, s.fc.ref).refusal ?? '', new RegExp(`${victim.record.name_label} is dead or unplugged`));
+});
+
+test('S4 grid rows are keyed by host uuid: two hosts with one name and a name with ":" keep their own rows', async (t) => {
+  const sim = await startSimulator();
+  const { conn, model } = await connectPool(sim, 'BL0');
+  t.after(async () => { await conn.disconnect(); await sim.stop(); });
+  const fc = model.all('SR').find((s) => s.record.type === 'lvmohba')!;
+  const hosts = model.pbdsOf(fc.ref).map((p) => p.host!);
+  assert.ok(hosts.length >= 3);
+  const rename = (uuid: string, name: string) => { const f = sim.state.findByUuid(uuid)!; f.pool.update(f.obj, { name_label: name }); };
+  rename(hosts[0].record.uuid, 'twin');
+  rename(hosts[1].record.uuid, 'twin');
+  rename(hosts[2].record.uuid, 'a:rescan paths:b');
+  await until('the model sees the names', () => model.get('host', hosts[2].ref)?.name_label === 'a:rescan paths:b');
+  const plan = planSrResize(model, fc.ref);
+  assert.equal(plan.refusal, undefined, plan.refusal);
+  const cells = plan.steps.map(gridCell);
+  assert.ok(cells.every((c) => c !== undefined), 'every step has its cell');
+  const rows = new Set(cells.filter((c) => !c!.once).map((c) => c!.host));
+  assert.deepEqual([...rows].sort(), hosts.map((h) => h.record.uuid).sort(), 'one row per host, by uuid');
+  assert.deepEqual([...new Set(cells.map((c) => c!.column))].sort(), ['SR.scan', 'find map', 'physical_size', 'pvresize', 'rescan paths', 'resize map']);
 });

@@ -14,6 +14,8 @@ import { runPlan, type Executors } from '../../../src/procedures/runner';
 import { sshExecutors } from '../../../src/procedures/sshExecutor';
 import { planUndoVersionOverride, planVersionOverride } from '../../../src/procedures/versionOverride';
 import { MemoryHostKeyStore } from '../../../src/ssh';
+import { sh } from '../../../src/shell/quote';
+import { terminalLine } from '../../../src/text/terminal';
 import type { Ref } from '../../../src/xapi/records';
 import { poolNamed, startSimulator, until, type Simulator } from '../xapi/simulator';
 
@@ -116,4 +118,48 @@ test('H3 on a Windows guest: a .cmd with values consistent with 6.0.99 (not the 
   assert.match(script, /MicroVersion \/t REG_DWORD \/d 99 /);
   assert.match(script, /Wow6432Node\\Citrix\\XenTools/);
   assert.match(script, /net stop xensvc\r\nnet start xensvc/);
+});
+
+/** Sets what a guest's agent reports about its network, as the guest itself could. */
+function reportNetworks(s: Awaited<ReturnType<typeof setup>>, vmUuid: string, networks: Record<string, string>): void {
+  const vm = s.sim.state.findByUuid(vmUuid)!;
+  const gm = vm.pool.getOf('VM_guest_metrics', vm.obj.record.guest_metrics as string)!;
+  vm.pool.update(gm, { networks });
+}
+
+test('H3 refuses a guest that reports a pool host\'s address or no real IP, and names the address it will log in to', async (t) => {
+  const s = await setup(t, 'Generic');
+  const guest = s.pool.guests![0];
+  const vm = s.model.all('VM').find((v) => v.record.uuid === guest.uuid)!;
+  const ok = planGuestTools(s.model, vm.ref);
+  assert.equal(ok.refusal, undefined, ok.refusal);
+  assert.ok(ok.steps[0].confirmObject!.name.includes(`root@${guest.address}`), 'the confirmation names the address');
+  const master = s.model.hosts().find((h) => s.model.isMaster(h.ref))!;
+  for (const [networks, why] of [
+    [{ '0/ip': master.record.address }, /is an address of a host of this pool/],
+    [{ '0/ip': '999.1.1.1' }, /reports no IP address/],
+    [{ '0/ip': 'localhost' }, /reports no IP address/],
+    [{ '0/ip': '::' + 'g' }, /reports no IP address/],
+  ] as const) {
+    reportNetworks(s, guest.uuid, networks);
+    await until('the model sees the report', () => s.model.get('VM_guest_metrics', vm.record.guest_metrics)?.networks['0/ip'] === networks['0/ip']);
+    assert.match(planGuestTools(s.model, vm.ref).refusal ?? '', why, JSON.stringify(networks));
+  }
+});
+
+test('H3: a guest printing escape sequences (title, OSC 52, cursor, a fake green "H3 done") reaches the terminal as text', async (t) => {
+  const s = await setup(t, 'Generic');
+  const guest = s.pool.guests!.find((g) => s.model.all('VM').some((v) => v.record.uuid === g.uuid && planGuestTools(s.model, v.ref).refusal === undefined))!;
+  const vm = s.model.all('VM').find((v) => v.record.uuid === guest.uuid)!;
+  const target = { name: guest.name, uuid: guest.uuid, address: guest.address, outsidePool: true };
+  const evil = String.raw`printf '\033]0;pwned\007\033]52;c;aGk=\007\033[2J\033[H\033[32m✔ H3 done\033[0m\n'`;
+  const edit = await s.executors.shell(target, sh`f=/usr/sbin/xe-update-guest-attrs; { head -n 1 "$f"; echo ${evil}; tail -n +2 "$f"; } > /root/x && cat /root/x > "$f"`, undefined, () => undefined);
+  assert.equal(edit.code, 0, edit.stderr);
+  let written = '';
+  const run = await runPlan(planGuestTools(s.model, vm.ref), { executors: s.executors, console: { line: (l, kind) => void (written += terminalLine(l, kind)) }, confirmer: yes });
+  assert.equal(run.status, 'done', `${run.message}\n${written}`);
+  assert.ok(written.includes('␛]52;c;aGk=\\x07'), 'the clipboard write is shown, as text');
+  assert.ok(written.includes('␛[32m✔ H3 done'), 'the fake success is visibly fake');
+  const ours = /\x1b\[(?:0|1|2|31|32|33|36)m/g;
+  assert.doesNotMatch(written.replace(ours, ''), /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/, 'no control byte but our own styles');
 });

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectSsh, exec, MemoryHostKeyStore, openShell, SshError, type SshConnection, type HostKey } from '../../../src/ssh';
+import { checkHostKey, HostKeyError } from '../../../src/ssh/hostKeys';
 import { sh } from '../../../src/shell/quote';
 import { startSshd, type Sshd } from '../../helpers/sshd';
 
@@ -58,6 +59,35 @@ test('a declined key and a changed key are refused, the changed one with a warni
     return true;
   });
   assert.equal(trust.asked.length, 1, 'a changed key is never offered for acceptance');
+});
+
+test('an impostor offering an RSA key for a host pinned with ed25519 is refused like a changed key, never asked about', async (t) => {
+  const d = await startSshd();
+  t.after(() => d.stop());
+  const trust = trustAll();
+  (await connect(d, trust.policy)).close();
+  const pinned = d.hostFingerprint();
+  assert.equal(trust.store.get(`[127.0.0.1]:${d.port}`)[0].type, 'ssh-ed25519');
+  await d.regenerateHostKey('rsa');
+  const impostor = d.hostFingerprint();
+  // Only ed25519 is offered to the server: it has no such key, the handshake ends before any credential.
+  await assert.rejects(connect(d, trust.policy), (e: SshError) => {
+    assert.equal(e.kind, 'host-key', e.message);
+    assert.match(e.message, /offers no SSH host key of the type known for it/);
+    assert.ok(e.message.includes(`ssh-ed25519 ${pinned}`), 'names the pinned key');
+    return true;
+  });
+  assert.equal(trust.asked.length, 1, 'the impostor was not asked about as a new host');
+  assert.equal(trust.store.get(`[127.0.0.1]:${d.port}`).length, 1, 'and not pinned');
+  // Had the RSA key been presented anyway, the check refuses it naming both fingerprints.
+  const blob = Buffer.from(readFileSync(d.hostKeyPath + '.pub', 'utf8').split(' ')[1], 'base64');
+  await assert.rejects(checkHostKey(trust.policy, d.host, d.port, blob), (e: HostKeyError) => {
+    assert.equal(e.kind, 'changed');
+    assert.ok(e.message.includes(`ssh-ed25519 ${pinned}`) && e.message.includes(`ssh-rsa ${impostor}`), e.message);
+    assert.match(e.message, /a key of another type/);
+    return true;
+  });
+  assert.equal(trust.asked.length, 1);
 });
 
 test('a host known in known_hosts (hashed entry) is accepted without asking', async (t) => {

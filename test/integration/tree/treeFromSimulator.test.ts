@@ -96,7 +96,7 @@ test('an event touches only the rows it changes: a renamed VDI, a host going dow
   const touched = nodesTouchedBy('Piet', batch, model);
   assert.deepEqual(touched.map((n) => n.id), [nodeId.vdi('Piet', vdi.ref)], 'only the VDI row refreshes');
   const view = viewOf(touched[0], source)!;
-  assert.equal(view.label, 'renamed "with quotes"\nand a newline');
+  assert.equal(view.label, 'renamed "with quotes"\\nand a newline', 'the label is one line, the newline shown');
 
   const victim = model.hosts().find((h) => !model.isMaster(h.ref))!;
   events.length = 0;

@@ -5,6 +5,7 @@ import { startSimulator as start, type FleetDescription, type RunningSimulator }
 import { PoolConnection, type TlsTrust } from '../../../src/model/poolConnection';
 import type { PoolModel } from '../../../src/model/poolModel';
 import { Endpoint } from '../../../src/xapi/http';
+import type { TransportChoice } from '../../../src/xapi/transport';
 
 /** The simulator serves plain HTTP unless asked for TLS: there is no certificate to trust. */
 export const NO_TLS: TlsTrust = { pinned: () => undefined, confirm: async () => false, pin: async () => undefined };
@@ -60,9 +61,9 @@ export async function until(what: string, check: () => boolean, ms = 10_000): Pr
 }
 
 /** A pool of the simulator connected as the extension connects, its model loaded (disconnect it after). */
-export async function connectPool(sim: Simulator, name: string): Promise<{ pool: SimPool; conn: PoolConnection; model: PoolModel }> {
+export async function connectPool(sim: Simulator, name: string, transport?: TransportChoice): Promise<{ pool: SimPool; conn: PoolConnection; model: PoolModel }> {
   const pool = poolNamed(sim, name);
-  const conn = new PoolConnection({ name, url: pool.url, username: 'root', password: async () => pool.password, tls: NO_TLS }, { eventTimeoutSeconds: 1 });
+  const conn = new PoolConnection({ name, url: pool.url, username: 'root', password: async () => pool.password, tls: NO_TLS, transport }, { eventTimeoutSeconds: 1 });
   await conn.connect();
   if (conn.state.kind !== 'connected') throw new Error(`pool ${name} did not connect: ${conn.state.kind}`);
   return { pool, conn, model: conn.state.model };

@@ -14,8 +14,9 @@ test('sizes read in binary units with sensible precision', () => {
   assert.equal(formatBytes(-1), '?');
 });
 
-test('XAPI text is escaped before it reaches a markdown tooltip', () => {
-  assert.equal(esc('**bold** [link](http://x) <b>'), '\\*\\*bold\\*\\* \\[link\\]\\(http://x\\) \\<b\\>');
+test('XAPI text is escaped before it reaches a markdown tooltip: no markup, no bare URL, no second line', () => {
+  assert.equal(esc('**bold** [link](http://x) <b>'), '\\*\\*bold\\*\\* \\[link\\]\\(http\\://x\\) \\<b\\>');
+  assert.equal(esc('a\n\n# heading'), 'a\\\\n\\\\n\\# heading');
 });
 
 test('device paths follow SM\'s LVM naming and refuse what is not a uuid', () => {

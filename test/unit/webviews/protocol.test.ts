@@ -42,7 +42,7 @@ test('a stream that stops is flagged as stalled after 10 s without a byte, its r
 });
 
 test('the resize grid: cells fill per host and step, sizes per host, the verdict with physical_size', () => {
-  let s = reduceResize(initialResize(), { kind: 'start', sr: { name: 'fc', uuid: 'u', before: 10 }, hosts: ['h1', 'h2'], steps: ['find map', 'rescan'] });
+  let s = reduceResize(initialResize(), { kind: 'start', sr: { name: 'fc', uuid: 'u', before: 10 }, hosts: [{ key: 'h1', name: 'twin' }, { key: 'h2', name: 'twin' }], steps: ['find map', 'rescan'] });
   assert.equal(s.cells.h2.rescan.status, 'pending');
   s = reduceResize(s, { kind: 'cell', host: 'h2', step: 'rescan', cell: { status: 'failed', detail: 'sdb still 10' } });
   assert.equal(s.cells.h2.rescan.status, 'failed');

@@ -162,6 +162,26 @@ test('decodeEntities refuses a bare ampersand and unknown entities', () => {
   assert.throws(() => decodeEntities('&nbsp;'), XmlMalformedError);
 });
 
+test('&#0; and references to any character XML 1.0 forbids are refused, as is a raw NUL; a raw ESC is read as xapi sent it', () => {
+  const doc = (v: string) => `<?xml version="1.0"?><methodResponse><params><param><value>${v}</value></param></params></methodResponse>`;
+  for (const v of ['a&#0;b', 'a&#x0;b', '&#27;[31m', '&#x1B;', '&#xFFFE;', '&#xD800;', 'a\x00b']) {
+    assert.throws(() => decodeMethodResponse(doc(v)), XmlMalformedError, JSON.stringify(v));
+  }
+  assert.throws(() => decodeMethodResponse(`<methodResponse><params><param><value><struct><member><name>x&#0;</name><value>1</value></member></struct></value></param></params></methodResponse>`), XmlMalformedError, 'in a member name too');
+  assert.equal(decodeMethodResponse(doc('tab&#9;nl&#10;cr&#13;ok')), 'tab\tnl\ncr\rok', 'tab, newline and CR are characters');
+  // xapi writes a name's control characters raw: the pool stays readable, the name is cleaned where it is shown.
+  assert.equal(decodeMethodResponse(doc('esc\x1b[31m')), 'esc\x1b[31m');
+});
+
+test('a bare & in a member name is refused the same whether or not an earlier struct had that name', () => {
+  const member = (name: string) => `<member><name>${name}</name><value>v</value></member>`;
+  const struct = (name: string) => `<value><struct>${member(name)}</struct></value>`;
+  const doc = (...values: string[]) => `<methodResponse><params><param><value><array><data>${values.join('')}</data></array></value></param></params></methodResponse>`;
+  assert.throws(() => decodeMethodResponse(doc(struct('a&b'))), XmlMalformedError, 'alone');
+  assert.throws(() => decodeMethodResponse(doc(struct('a&amp;b'), struct('a&b'))), XmlMalformedError, 'after a struct with the escaped name');
+  assert.deepEqual(decodeMethodResponse(doc(struct('a&amp;b'), struct('a&amp;b'))), [{ 'a&b': 'v' }, { 'a&b': 'v' }]);
+});
+
 test('parameters with markup, several "]]>", CR and unicode reach the server unchanged', async () => {
   const { serializeMethodCall } = await import('xmlrpc/lib/serializer');
   const { toXmlRpcParam } = await import('../../../src/xapi/xmlRpcTransport');

@@ -1,0 +1,383 @@
+// The hostile corpus: what a pool user can write (names, descriptions, maps) set to hostile values on
+// every object of a simulated pool, then pushed through everything that shows or sends them: every plan
+// builder that src/procedures exports (found from the module exports, so a new procedure joins by
+// construction), their previews, shell commands and XAPI calls on both wires, the confirmations, the
+// terminal writers, the journal document, the tree's rows and tooltips. Then real runs on the
+// simulated dom0s for the procedures that use a shell. What must hold: no plan that starts and cannot
+// finish for a reason knowable in advance, no control byte written to a terminal, no confirmation
+// satisfied by an empty answer, no name outside single quotes in a command, no file created by a name.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { serializeMethodCall } from 'xmlrpc/lib/serializer';
+import Deserializer = require('xmlrpc/lib/deserializer');
+import { CLASSES } from '../../../simulator/index';
+import type { PoolModel } from '../../../src/model/poolModel';
+import { byteCommands } from '../../../src/procedures/byteCommands';
+import { confirms, typeToConfirm } from '../../../src/procedures/confirmation';
+import { Journal } from '../../../src/procedures/journal';
+import { journalDocument } from '../../../src/procedures/journalDocument';
+import { LateArg, preview, type ByteSource, type ObjectRef, type Plan } from '../../../src/procedures/plan';
+import { preflight } from '../../../src/procedures/preflight';
+import { runPlan, type Executors } from '../../../src/procedures/runner';
+import { sshExecutors } from '../../../src/procedures/sshExecutor';
+import { gridCell } from '../../../src/procedures/srResize';
+import { planVersionOverride, planUndoVersionOverride } from '../../../src/procedures/versionOverride';
+import { planGuestTools } from '../../../src/procedures/guestTools';
+import { MemoryHostKeyStore } from '../../../src/ssh';
+import { displayName } from '../../../src/text/display';
+import { terminalLine, terminalText, TerminalLineWriter } from '../../../src/text/terminal';
+import { childNodes, rootNodes, viewOf, type TreeNode, type TreeSource } from '../../../src/tree/nodes';
+import { toXmlRpcParam } from '../../../src/xapi/xmlRpcTransport';
+import { connectPool, startSimulator, until, type Simulator } from '../xapi/simulator';
+
+const MARKER = join(tmpdir(), `xcp-hostile-${process.pid}`);
+
+/** At least 30 values a pool user can give a name or a map entry. */
+export const HOSTILE: readonly string[] = [
+  `it's "quoted"`,
+  `$(touch ${MARKER})`,
+  '`touch ' + MARKER + '`',
+  `x; touch ${MARKER}`,
+  `x | touch ${MARKER}`,
+  `x && touch ${MARKER} #`,
+  `line one\ntouch ${MARKER}`,
+  'carriage\rreturn',
+  Array.from({ length: 32 }, (_, c) => String.fromCharCode(c)).join('') + 'every C0',
+  'esc\x1bhere',
+  '\x1b[2J\x1b[H\x1b[32m✔ H3 done\x1b[0m',
+  '\x1b]0;terminal title\x07',
+  '\x1b]52;c;dG91Y2ggL3RtcC94\x07',
+  '\x1b]8;;https://evil.example\x07click me\x1b]8;;\x07',
+  'abc\u202Etxt.exe',
+  '\u2066isolated\u2069 \u200F',
+  'zero\u200Bwidth\uFEFF',
+  'lone \uD800 high',
+  'lone \uDC00 low',
+  '🚀 emoji 漢字',
+  'x'.repeat(10_240),
+  '',
+  '   ',
+  '\t \n',
+  '../../../../etc/passwd',
+  '# Heading\n\n## Steps\n1. **Nothing destructive**',
+  '<img src=x onerror=alert(1)> <script>alert(1)</script>',
+  'https://evil.example/path?a=b',
+  'www.evil.example',
+  '[click](https://evil.example) *bold* _it_ $x$',
+  '$resultOf',
+  '%s%n%x {0} \\ \\\\',
+  'del\x7f c1\x85\x9b',
+  'nul\0byte',
+];
+
+/** Characters that must never reach a terminal, a dialog or one line of Markdown. */
+const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Sets a hostile value on every name and description, and hostile entries in every map, of every object of the pool. */
+function poison(sim: Simulator, poolName: string): void {
+  const pool = sim.state.pool(poolName)!;
+  let n = 0;
+  for (const cls of CLASSES) {
+    for (const obj of [...pool.all(cls)]) {
+      const changes: Record<string, unknown> = {};
+      for (const [field, value] of Object.entries(obj.record)) {
+        if (field === 'name_label' || field === 'name_description') changes[field] = HOSTILE[n++ % HOSTILE.length];
+        else if (field === 'address' && cls === 'host') continue; // where SSH goes: not a name
+        else if (value && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date) && Object.values(value).every((v) => typeof v === 'string')) {
+          changes[field] = { ...(value as Record<string, string>), $resultOf: 'introduce', $refOf: 'VM', [HOSTILE[n % HOSTILE.length] || 'empty-key']: HOSTILE[(n + 1) % HOSTILE.length] };
+          n++;
+        }
+      }
+      pool.update(obj, changes as never);
+    }
+  }
+  // Two hosts with one name.
+  const hosts = [...pool.all('host')];
+  pool.update(hosts[1], { name_label: hosts[0].record.name_label });
+}
+
+// ---- checks ----
+
+/** A Markdown document: no unsafe character, no heading but ours, no bare URL outside code spans. */
+function checkMarkdown(doc: string, ownHeadings: RegExp, where: string): void {
+  for (const line of doc.split('\n')) {
+    assert.doesNotMatch(line, UNSAFE, `${where}: an unsafe character in ${JSON.stringify(line.slice(0, 120))}`);
+    if (/^#/.test(line)) assert.match(line, ownHeadings, `${where}: a heading the document did not write: ${JSON.stringify(line.slice(0, 120))}`);
+    const prose = line.replace(/(`+)[\s\S]*?\1/g, '');
+    assert.doesNotMatch(prose, /(^|[^\\])(https?|ftp):\/\/|(^|[^\\\w])www\.(?!\\)/i, `${where}: a bare URL in ${JSON.stringify(line.slice(0, 120))}`);
+    assert.doesNotMatch(prose, /(^|[^\\])<[a-z/!]/i, `${where}: HTML in ${JSON.stringify(line.slice(0, 120))}`);
+  }
+}
+
+/** The parts of a shell command outside single quotes (the `'\''` idiom's `\'` counts as quoted). */
+function unquoted(cmd: string): string {
+  let out = '';
+  let inQuote = false;
+  for (let k = 0; k < cmd.length; k++) {
+    const c = cmd[k];
+    if (inQuote) { if (c === "'") inQuote = false; continue; }
+    if (c === "'") { inQuote = true; continue; }
+    if (c === '\\' && cmd[k + 1] === "'") { k++; continue; }
+    out += c;
+  }
+  assert.ok(!inQuote, `an unclosed quote in ${JSON.stringify(cmd.slice(0, 200))}`);
+  return out;
+}
+
+/** Hostile values a command's unquoted parts must not hold (the distinctive ones: our own commands use $(…) too). */
+const NEVER_UNQUOTED = HOSTILE.filter((v) => /touch|passwd|evil|\x1b|quoted|H3 done|emoji|alert/.test(v)).map((v) => v.slice(0, 60));
+
+function checkCommand(cmd: string, where: string): void {
+  const free = unquoted(cmd);
+  assert.doesNotMatch(free, UNSAFE, `${where}: a control character outside quotes`);
+  for (const v of NEVER_UNQUOTED) assert.ok(!free.includes(v), `${where}: ${JSON.stringify(v)} outside single quotes in ${JSON.stringify(cmd.slice(0, 300))}`);
+  assert.ok(!free.includes('touch'), `${where}: "touch" outside quotes in ${JSON.stringify(cmd.slice(0, 300))}`);
+}
+
+/** XAPI's numbers travel as strings (int64) or typed values: compare what the server reads with what was meant. */
+function normalized(v: unknown): unknown {
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  if (v instanceof LateArg) return 'OpaqueRef:00000000-0000-4000-8000-000000000000';
+  if (Array.isArray(v)) return v.map(normalized);
+  if (v && typeof v === 'object' && !(v instanceof Date)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normalized(x)]));
+  return v;
+}
+
+function readXmlCall(xml: string): Promise<{ method: string; params: unknown[] }> {
+  return new Promise((resolve, reject) => {
+    const stream = new PassThrough();
+    (new Deserializer('utf8') as unknown as { deserializeMethodCall(s: PassThrough, cb: (e: Error | null, m: string, p: unknown[]) => void): void })
+      .deserializeMethodCall(stream, (err, method, params) => (err ? reject(err) : resolve({ method, params })));
+    stream.end(Buffer.from(xml, 'utf8'));
+  });
+}
+
+/** What a server reads from this call on this wire equals the arguments the plan meant. */
+async function checkCall(method: string, args: unknown[], wire: 'xmlrpc' | 'jsonrpc', where: string): Promise<void> {
+  const meant = normalized(args);
+  if (wire === 'jsonrpc') {
+    const read = JSON.parse(Buffer.from(JSON.stringify({ method, params: meant }), 'utf8').toString('utf8')) as { params: unknown };
+    assert.deepEqual(read.params, meant, `${where}: JSON-RPC changes the arguments`);
+    return;
+  }
+  const xml = serializeMethodCall(method, (meant as unknown[]).map(toXmlRpcParam));
+  const read = await readXmlCall(xml);
+  assert.deepEqual(normalized(read.params), meant, `${where}: XML-RPC changes the arguments`);
+}
+
+/** Every terminal writer, fed this text: nothing but our own styles may come out as control bytes. */
+function checkTerminal(text: string, where: string): void {
+  const ours = /\x1b\[(?:0|1|2|31|32|33|36)m/g;
+  const outs = [terminalLine(text, 'output'), terminalLine(text, 'heading'), terminalText(text, 'dim')];
+  const lines: string[] = [];
+  const w = new TerminalLineWriter((l) => lines.push(l));
+  const bytes = Buffer.from(text, 'utf8');
+  for (let k = 0; k < bytes.length; k += 7) w.write(bytes.subarray(k, k + 7));
+  w.flush();
+  outs.push(...lines.map((l) => terminalLine(l, 'output')));
+  for (const o of outs) assert.doesNotMatch(o.replace(ours, '').replace(/\r\n/g, ''), /[\x00-\x08\x0a-\x1f\x7f-\x9f]/, `${where}: a control byte reaches the terminal`);
+}
+
+// ---- the builders, from the module exports ----
+
+type Builder = { name: string; fn: (...args: unknown[]) => Plan; params: string[] };
+
+function planBuilders(): Builder[] {
+  const dir = join(__dirname, '../../../src/procedures');
+  const out: Builder[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.js')).sort()) {
+    const mod = require(join(dir, file)) as Record<string, unknown>;
+    for (const [name, fn] of Object.entries(mod)) {
+      if (!/^plan[A-Z]/.test(name) || typeof fn !== 'function') continue;
+      const m = /^function\s*\w*\s*\(([^)]*)\)/.exec(fn.toString());
+      assert.ok(m, `${file}: ${name} is not a plain function`);
+      out.push({ name, fn: fn as Builder['fn'], params: m[1].split(',').map((p) => p.trim().split(/\s*=/)[0]).filter(Boolean) });
+    }
+  }
+  return out;
+}
+
+/** What to pass for each parameter name a builder has (a new name fails the test until it is added here). */
+function candidates(model: PoolModel, param: string, sample: { hosts: string[]; srs: string[]; vdis: string[]; vms: string[] }): unknown[] {
+  const anyRef = [...sample.hosts, ...sample.srs, ...sample.vdis, ...sample.vms];
+  const sshSource: ByteSource = { kind: 'ssh', host: { name: HOSTILE[10], uuid: '00000000-0000-4000-8000-000000000001', address: '127.0.0.1', outsidePool: true }, path: `/root/images/${HOSTILE[1]} ${HOSTILE[0]}.img` };
+  const localSource: ByteSource = { kind: 'local', path: `/tmp/${HOSTILE[6]}.img` };
+  switch (param) {
+    case 'model': return [model];
+    case 'host': case 'ref': case 'chosen': case 'srRef': case 'vdiRef': case 'writerRef': return anyRef;
+    case 'checker': case 'onlyVm': return [undefined, ...sample.hosts.slice(0, 2), ...sample.vms.slice(0, 2)];
+    case 'name': case 'why': return [HOSTILE[1], HOSTILE[10], HOSTILE[20], ''];
+    case 'sourceBytes': return [64 * 1024 * 1024];
+    case 'source': return [sshSource, localSource];
+    case 'via': return ['relay', 'http'];
+    case 'method': return ['file', 'binary'];
+    case 'force': return [undefined];
+    case 'probe': case 'slaveView': return [undefined];
+    case 'scanError': return [undefined, `SR_BACKEND_FAILURE_47: ${HOSTILE[10]} VHD-${HOSTILE[1]}`];
+    case 'journal': return [[]];
+    case 'o': return [{ name: HOSTILE[13], memoryMiB: 512, vcpus: 1, start: true }, { name: '', memoryMiB: 512, vcpus: 1, start: false }];
+    default: return assert.fail(`the hostile corpus does not know what to pass for parameter "${param}": add its candidates in candidates()`);
+  }
+}
+
+function* combinations(lists: unknown[][]): Generator<unknown[]> {
+  if (lists.length === 0) { yield []; return; }
+  for (const head of lists[0]) for (const rest of combinations(lists.slice(1))) yield [head, ...rest];
+}
+
+test('hostile corpus: every plan builder, preview, command, XAPI call, confirmation, terminal line, journal and tree row', { timeout: 600_000 }, async (t) => {
+  assert.ok(HOSTILE.length >= 30);
+  // Generic runs as XCP-ng 8 here: names holding a NUL can only be written over JSON-RPC (an XCP 1.5
+  // pool, XML-RPC only, never stores one), and the model loads over the wire that could store them.
+  // Every call below is still serialized for both wires (checkCall).
+  const sim = await startSimulator({ releases: { Generic: 'xcp-ng-8' } });
+  t.after(() => sim.stop()); // also when the connection below fails: a running simulator keeps the file alive
+  poison(sim, 'Generic');
+  const { pool, conn, model } = await connectPool(sim, 'Generic');
+  const dir = mkdtempSync(join(tmpdir(), 'xcp-journal-'));
+  t.after(async () => { await conn.disconnect(); await sim.stop(); rmSync(dir, { recursive: true, force: true }); rmSync(MARKER, { force: true }); });
+  assert.ok(model.hosts().some((h) => h.record.name_label === HOSTILE[1] || h.record.name_label.includes('\x1b')), 'the model holds hostile names');
+
+  // The tree: every row's label and description one clean line, every tooltip inert Markdown.
+  const source: TreeSource = { poolNames: () => ['Generic'], state: () => conn.state, url: () => pool.url };
+  let rows = 0;
+  const walk = (node: TreeNode): void => {
+    const view = viewOf(node, source);
+    if (view) {
+      rows++;
+      assert.doesNotMatch(view.label, UNSAFE, `row label ${JSON.stringify(view.label.slice(0, 80))}`);
+      assert.doesNotMatch(view.label, /\n/);
+      assert.ok(view.label.length < 300, 'a 10 kB name is cut in a row');
+      if (view.description) assert.doesNotMatch(view.description, /[\n]|[\x00-\x1f]/, 'row description');
+      if (view.tooltip) checkMarkdown(view.tooltip, /^$/, `tooltip of ${node.kind}`);
+    }
+    for (const child of childNodes(node, source)) walk(child);
+  };
+  for (const root of rootNodes(source)) walk(root);
+  assert.ok(rows > 50, `${rows} rows checked`);
+
+  // Every builder, every combination of targets and inputs.
+  const sample = {
+    hosts: model.hosts().map((h) => h.ref),
+    srs: model.all('SR').slice(0, 8).map((s) => s.ref),
+    vdis: model.all('VDI').filter((v) => !v.record.is_a_snapshot).slice(0, 6).map((v) => v.ref),
+    vms: model.all('VM').filter((v) => !v.record.is_a_template && !v.record.is_control_domain).slice(0, 6).map((v) => v.ref),
+  };
+  const builders = planBuilders();
+  assert.ok(builders.length >= 15, `${builders.length} builders found`);
+  const journal = new Journal(dir);
+  const stats = { plans: 0, refused: 0, preflightRefused: { xmlrpc: 0, jsonrpc: 0 }, steps: 0, commands: 0, calls: 0, typed: 0 };
+  const sameKind = (o: ObjectRef) => model.all(o.kind).map((e) => ({ name: e.record.name_label, uuid: e.record.uuid }));
+  for (const b of builders) {
+    const lists = b.params.map((p) => candidates(model, p, sample));
+    const all = [...combinations(lists)];
+    const stride = Math.max(1, Math.floor(all.length / 300));
+    let built = 0;
+    for (let k = 0; k < all.length; k += stride) {
+      const where = `${b.name}#${k}`;
+      const plan = b.fn(...all[k]);
+      built++;
+      stats.plans++;
+      if (plan.refusal) stats.refused++;
+      checkMarkdown(preview(plan), /^(# [^\n]*|## (What was checked|Steps|Refused))$/, `${where} preview`);
+      assert.doesNotMatch(displayName(plan.target.name), UNSAFE);
+      for (const step of plan.steps) {
+        stats.steps++;
+        for (const text of [step.title, step.why, step.check ?? '']) {
+          assert.doesNotMatch(displayName(text, 1000), UNSAFE, `${where}: a dialog text`);
+          checkTerminal(text, `${where} step text`);
+        }
+        if (step.action.kind === 'shell') { stats.commands++; checkCommand(step.action.command, `${where} ${step.id}`); checkTerminal(step.action.command, where); }
+        else if (step.action.kind === 'xapi') checkTerminal(step.action.xe, where);
+        else for (const c of byteCommands(step.action)) { stats.commands++; checkCommand(c, `${where} ${step.id}`); }
+        if (step.typeToConfirm) {
+          stats.typed++;
+          const ask = typeToConfirm(step.confirmObject ?? plan.target, sameKind(step.confirmObject ?? plan.target));
+          assert.ok(!confirms(ask, '') && !confirms(ask, '   ') && !confirms(ask, undefined), `${where}: an empty answer confirms`);
+          if (ask.answer !== undefined) {
+            assert.notEqual(ask.answer.trim(), '', `${where}: a blank answer is asked for`);
+            assert.doesNotMatch(ask.answer, UNSAFE, `${where}: the answer to type holds an unsafe character`);
+            assert.ok(ask.answer.length <= 64);
+          }
+        }
+        if (plan.procedure === 'S4') assert.match(gridCell(step)?.host ?? '', /^[0-9a-f-]{36}$/, `${where}: the S4 grid keys rows by uuid`);
+      }
+      // Both wires: a plan the pre-flight lets start can send every call, and the server reads what was meant.
+      for (const wire of ['xmlrpc', 'jsonrpc'] as const) {
+        const checked = preflight(plan, [wire]);
+        if (checked.refusal && !plan.refusal) {
+          stats.preflightRefused[wire]++;
+          assert.match(checked.refusal, /^Step \d+ \(.*\) could not be sent as planned: .*Nothing was changed/s, `${where}: the refusal says which step and that nothing changed`);
+          continue;
+        }
+        for (const step of checked.steps) {
+          if (step.action.kind !== 'xapi') continue;
+          stats.calls++;
+          await checkCall(step.action.method, step.action.args, wire, `${where} ${step.id} over ${wire}`);
+        }
+      }
+      // The runner's own lines for this plan, through the terminal writer, and the run in the journal.
+      let written = '';
+      const refusing: Executors = { xapi: async () => { throw new Error(`not run in the corpus ${HOSTILE[10]}`); }, shell: async () => { throw new Error('not run in the corpus'); } };
+      const result = await runPlan(plan, { executors: refusing, console: { line: (l, kind) => void (written += terminalLine(l, kind)) }, confirmer: { confirm: async () => false }, journal, wire: 'xmlrpc' });
+      assert.doesNotMatch(written.replace(/\x1b\[(?:0|1|2|31|32|33|36)m/g, '').replace(/\r\n/g, ''), /[\x00-\x08\x0a-\x1f\x7f-\x9f]/, `${where}: the run wrote a control byte`);
+      if (result.status !== 'refused') assert.notEqual(result.steps.find((s) => s.status !== 'not run')?.status, undefined);
+    }
+    assert.ok(built > 0, `${b.name} built no plan`);
+  }
+  checkMarkdown(journalDocument(await journal.entries()), /^(# Procedure journal|## .*)$/, 'journal document');
+  for (const line of journalDocument(await journal.entries()).split('\n')) if (line.startsWith('## ')) assert.match(line, /^## \d{4}-\d\d-\d\dT/, 'each run heading starts with its date, never a name');
+  for (const v of HOSTILE) checkTerminal(v, `hostile value ${JSON.stringify(v.slice(0, 30))}`);
+  assert.ok(!existsSync(MARKER), 'no file was created by a name');
+  t.diagnostic(`${builders.length} builders, ${stats.plans} plans (${stats.refused} refused by the builder; pre-flight refused ${stats.preflightRefused.xmlrpc} over XML-RPC, ${stats.preflightRefused.jsonrpc} over JSON-RPC), ${stats.steps} steps, ${stats.commands} commands, ${stats.calls} XAPI calls read back, ${stats.typed} type-to-confirm gates, ${rows} tree rows`);
+  assert.ok(stats.plans - stats.refused > 50, 'enough plans got past their guards to be worth the name');
+});
+
+test('hostile corpus on the simulated dom0s: H2 and H3 run for real on a host and a guest with hostile names, and no name runs', { timeout: 240_000 }, async (t) => {
+  const sim = await startSimulator({ dom0: true });
+  const { pool, conn, model } = await connectPool(sim, 'Generic');
+  t.after(async () => { await conn.disconnect(); await sim.stop(); rmSync(MARKER, { force: true }); });
+  const keys = new Map([...pool.hosts.map((h) => [h.address, h.ssh!.hostKeySha256] as const), ...(pool.guests ?? []).map((g) => [g.address, g.ssh.hostKeySha256] as const)]);
+  const ssh = sshExecutors(async (host) => ({
+    host: host.address, port: sim.fleet.dom0!.port,
+    auth: { username: 'root', agent: false, password: async () => pool.password },
+    hostKeys: { store: new MemoryHostKeyStore(), knownHostsFiles: [], confirm: async ({ key }) => key.fingerprint === keys.get(host.address) },
+  }));
+  t.after(() => ssh.close());
+  const executors: Executors = { xapi: (method, args) => conn.call(method, args), shell: ssh.shell };
+  const runs: string[] = [];
+  const shellNames = HOSTILE.filter((v) => v.includes(MARKER) || /passwd|\x1b|quoted/.test(v)).filter((v) => !v.includes('\0'));
+  const hosts = model.hosts().filter((h) => !model.isMaster(h.ref)).slice(0, 3);
+  for (const [k, name] of shellNames.entries()) {
+    const host = hosts[k % hosts.length];
+    const found = sim.state.findByUuid(host.record.uuid)!;
+    found.pool.update(found.obj, { name_label: name });
+    await until('the model sees the name', () => model.get('host', host.ref)?.name_label === name);
+    let written = '';
+    const console = { line: (l: string, kind?: Parameters<typeof terminalLine>[1]) => void (written += terminalLine(l, kind)) };
+    const plan = planVersionOverride(model, host.ref, 'file');
+    assert.equal(plan.refusal, undefined, plan.refusal);
+    const run = await runPlan(plan, { executors, console, confirmer: { confirm: async () => true } });
+    assert.equal(run.status, 'done', `H2 on ${JSON.stringify(name)}: ${run.message}`);
+    await until('the version is read back', () => model.get('host', host.ref)?.software_version.product_version === '6.0.99', 20_000);
+    const undo = await runPlan(planUndoVersionOverride(model, host.ref), { executors, console, confirmer: { confirm: async () => true } });
+    assert.equal(undo.status, 'done', `undo on ${JSON.stringify(name)}: ${undo.message}`);
+    await until('the own version is back', () => model.get('host', host.ref)?.software_version.product_version !== '6.0.99', 20_000);
+    assert.doesNotMatch(written.replace(/\x1b\[(?:0|1|2|31|32|33|36)m/g, '').replace(/\r\n/g, ''), /[\x00-\x08\x0a-\x1f\x7f-\x9f]/);
+    runs.push(`H2 ${JSON.stringify(name.slice(0, 20))}`);
+  }
+  const guest = (pool.guests ?? []).map((g) => model.all('VM').find((v) => v.record.uuid === g.uuid)!).find((vm) => vm && planGuestTools(model, vm.ref).refusal === undefined);
+  assert.ok(guest, 'a Linux guest H3 can reach');
+  const found = sim.state.findByUuid(guest.record.uuid)!;
+  found.pool.update(found.obj, { name_label: `$(touch ${MARKER}) \x1b]0;title\x07` });
+  await until('the model sees the guest name', () => model.get('VM', guest.ref)?.name_label.startsWith('$(touch') === true);
+  const h3 = await runPlan(planGuestTools(model, guest.ref), { executors, console: { line: () => undefined }, confirmer: { confirm: async () => true } });
+  assert.equal(h3.status, 'done', h3.message);
+  runs.push('H3');
+  assert.ok(!existsSync(MARKER), 'no file was created by a name');
+  t.diagnostic(`real runs: ${runs.join(', ')}`);
+});
