@@ -73,6 +73,15 @@ async function makeImage(s: Awaited<ReturnType<typeof setup>>, mib: number): Pro
   return r.stdout.split(' ')[0];
 }
 
+/** A 64 MiB image on the source host, a raw VDI its size, and the plan that writes one into the other. */
+async function writePlan(s: Awaited<ReturnType<typeof setup>>) {
+  await makeImage(s, 64);
+  const bytes = await sourceSize(s.ssh, s.source);
+  const vdiRef = await createTarget(s, bytes);
+  const vdi = s.model.get('VDI', vdiRef)!;
+  return { bytes, vdiRef, vdi, plan: planRawWrite(s.model, vdiRef, s.source, bytes, s.writer.ref) };
+}
+
 async function createTarget(s: Awaited<ReturnType<typeof setup>>, bytes: number): Promise<Ref<'VDI'>> {
   const plan = planImportTarget(s.model, s.fc.ref, 'imported old disk', bytes, s.source);
   assert.equal(plan.refusal, undefined, plan.refusal);
@@ -133,11 +142,7 @@ test('S2 guards: no write into a VHD VDI, a VDI in use on a host, or one smaller
 
 test('S2 cancelled: both ends stop, the terminal says so, and the half-written VDI is destroyed', async (t) => {
   const s = await setup(t);
-  await makeImage(s, 64);
-  const bytes = await sourceSize(s.ssh, s.source);
-  const vdiRef = await createTarget(s, bytes);
-  const vdi = s.model.get('VDI', vdiRef)!;
-  const plan = planRawWrite(s.model, vdiRef, s.source, bytes, s.writer.ref);
+  const { bytes, vdiRef, vdi, plan } = await writePlan(s);
   const cancel = new AbortController();
   const executors: Executors = {
     ...s.executors,
@@ -292,11 +297,7 @@ function pidOf(...parts: string[]): number | undefined {
 
 test('S2 relay: a target dd killed mid-relay is reported as the target failing, not "Premature close"', async (t) => {
   const s = await setup(t);
-  await makeImage(s, 64);
-  const bytes = await sourceSize(s.ssh, s.source);
-  const vdiRef = await createTarget(s, bytes);
-  const vdi = s.model.get('VDI', vdiRef)!;
-  const plan = planRawWrite(s.model, vdiRef, s.source, bytes, s.writer.ref);
+  const { bytes, vdiRef, vdi, plan } = await writePlan(s);
   let killed: number | undefined;
   const executors: Executors = {
     ...s.executors,
