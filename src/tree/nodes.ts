@@ -2,7 +2,7 @@
 // node's label / description / tooltip / context value. No vscode import: the provider in
 // poolTreeProvider.ts turns a NodeView into a TreeItem, and unit tests read NodeViews directly.
 
-import { displayName, markdownText } from '../text/display';
+import { displayName, markdownProse, markdownText } from '../text/display';
 import type { ConnectionState } from '../model/poolConnection';
 import type { Entry, ModelChange, PoolModel } from '../model/poolModel';
 import { describeProbe, type MasterProbe } from '../model/masterProbe';
@@ -195,7 +195,7 @@ function poolView(pool: string, source: TreeSource): NodeView {
     return {
       label: pool,
       description: FAILURE_SUMMARY[s.failure] ?? 'cannot connect',
-      tooltip: md(`**${pool}**: ${FAILURE_SUMMARY[s.failure] ?? 'cannot connect'}`, url, esc(s.message), '_Retry from the context menu or the row below._'),
+      tooltip: md(`**${esc(pool)}**: ${FAILURE_SUMMARY[s.failure] ?? 'cannot connect'}`, esc(url), markdownProse(s.message), '_Retry from the context menu or the row below._'),
       contextValue: 'pool.failed',
       icon: 'warning',
       iconColor: 'problemsWarningIcon.foreground',
@@ -247,7 +247,7 @@ function poolView(pool: string, source: TreeSource): NodeView {
 function noticeView(node: Extract<TreeNode, { kind: 'notice' }>): NodeView {
   switch (node.notice) {
     case 'failed':
-      return { label: node.text, tooltip: md(esc(node.text), '_Click to retry._'), contextValue: 'notice.failed', icon: 'error', iconColor: 'errorForeground', collapsible: false, command: { id: 'xcpAdmin.pool.connect', title: 'Retry' } };
+      return { label: node.text, tooltip: md(markdownProse(node.text), '_Click to retry._'), contextValue: 'notice.failed', icon: 'error', iconColor: 'errorForeground', collapsible: false, command: { id: 'xcpAdmin.pool.connect', title: 'Retry' } };
     case 'disconnected':
       return { label: node.text, contextValue: 'notice.disconnected', icon: 'plug', collapsible: false, command: { id: 'xcpAdmin.pool.connect', title: 'Connect' } };
     case 'connecting':
