@@ -57,10 +57,19 @@ export async function importBody(sim: SimState, place: HostPlace, vdi: XObject, 
       sink.end(done);
     },
   });
+  // xapi 1.x says "200 OK" first and reads afterwards: the client learns the end from the connection's.
+  const early = place.pool.release.importRawVdi.answersBeforeBody;
+  if (early) res.writeHead(200, { 'Content-Type': 'text/plain', Connection: 'close' }).flushHeaders();
   try {
     await pipeline(req, meter);
-    res.writeHead(200, { 'Content-Type': 'text/plain' }).end(`${bytes}\n`);
+    if (early) res.end();
+    else res.writeHead(200, { 'Content-Type': 'text/plain' }).end(`${bytes}\n`);
   } catch (e) {
+    if (early) {
+      sink.destroy();
+      res.socket?.destroy(); // the only way xapi 1.x can say it failed: the connection drops
+      return;
+    }
     sink.destroy();
     if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`import failed: ${(e as Error).message}\n`);
   }

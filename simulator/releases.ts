@@ -126,8 +126,12 @@ export interface ReleaseProfile {
   readonly unreadableXml: 'fault' | 'failure';
   /** session.login_with_password's accepted parameter counts. */
   readonly loginArity: [number, number];
-  /** import_raw_vdi: whether "100 Continue" is sent, and `format` understood (else ignored). */
-  readonly importRawVdi: { sendsContinue: boolean; knowsFormat: boolean };
+  /**
+   * import_raw_vdi: whether "100 Continue" is sent, `format` understood (else ignored), and whether the
+   * "200 OK" (no length, Connection: close) is written before the body is read, the end of the import
+   * being the end of the connection (xapi 1.x), or after it (with the byte count).
+   */
+  readonly importRawVdi: { sendsContinue: boolean; knowsFormat: boolean; answersBeforeBody: boolean };
   /** The method exists in this release (else MESSAGE_METHOD_UNKNOWN, and system.listMethods omits it). */
   has(method: string): boolean;
   /** Record fields this release does not have yet (their getters came later): left out of its records. */
@@ -162,7 +166,7 @@ export const XCP_1_5: ReleaseProfile = makeProfile({
   jsonRpc: false,
   unreadableXml: 'fault',
   loginArity: [2, Number.MAX_SAFE_INTEGER],
-  importRawVdi: { sendsContinue: false, knowsFormat: false },
+  importRawVdi: { sendsContinue: false, knowsFormat: false, answersBeforeBody: true },
 });
 
 export const XCP_NG_8: ReleaseProfile = makeProfile({
@@ -179,7 +183,7 @@ export const XCP_NG_8: ReleaseProfile = makeProfile({
   jsonRpc: true,
   unreadableXml: 'failure',
   loginArity: [2, 4],
-  importRawVdi: { sendsContinue: true, knowsFormat: true },
+  importRawVdi: { sendsContinue: true, knowsFormat: true, answersBeforeBody: false },
 });
 
 export const RELEASES: Readonly<Record<ReleaseName, ReleaseProfile>> = { 'xcp-1.5': XCP_1_5, 'xcp-ng-8': XCP_NG_8 };

@@ -211,12 +211,21 @@ export class Endpoint {
       }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => settle(null, {
-          status: res.statusCode ?? 0,
-          contentType: String(res.headers['content-type'] ?? ''),
-          body: Buffer.concat(chunks),
-          location: typeof res.headers.location === 'string' ? res.headers.location : undefined,
-        }));
+        res.on('end', () => {
+          // xapi 1.x answers "200 OK" before it reads and ends the answer when the import ends: an answer
+          // that ends while our body is still going out means the pool stopped taking it.
+          if (bodySent && sent < length && (res.statusCode ?? 0) < 300) {
+            const err = new UploadError('target', sent, `the pool closed the connection after ${sent} of ${length} bytes`);
+            req.destroy(err);
+            return settle(err);
+          }
+          settle(null, {
+            status: res.statusCode ?? 0,
+            contentType: String(res.headers['content-type'] ?? ''),
+            body: Buffer.concat(chunks),
+            location: typeof res.headers.location === 'string' ? res.headers.location : undefined,
+          });
+        });
         res.on('error', (err) => settle(err));
       });
       // The source's failures and short ends stop the upload at once, named as the source's: the server
