@@ -3,8 +3,10 @@
 
 import * as vscode from 'vscode';
 import { displayName } from '../text/display';
-import { guestKind, planGuestTools, windowsToolsScript } from '../procedures/guestTools';
-import { planUndoVersionOverride, planVersionOverride, PRESENTED_VERSION, type OverrideMethod } from '../procedures/versionOverride';
+import { guestKind } from '../model/guestOs';
+import { PRESENTED_VERSION } from '../model/xenCenterVersion';
+import { planGuestTools, windowsToolsScript } from '../procedures/guestTools';
+import { planUndoVersionOverride, planVersionOverride, type OverrideMethod } from '../procedures/versionOverride';
 import type { TreeNode } from '../tree/nodes';
 import { hostNode, runWithConfirmation, type ProcedureCommandDeps } from './procedureCommands';
 

@@ -13,8 +13,9 @@ import { isIP } from 'node:net';
 import type { PoolModel } from '../model/poolModel';
 import { isUuid, type Ref } from '../xapi/records';
 import { sh } from '../shell/quote';
+import { guestKind, type GuestKind } from '../model/guestOs';
+import { guestToolsVersion, PRESENTED_VERSION } from '../model/xenCenterVersion';
 import { refusedPlan, type HostTarget, type ObjectRef, type Plan, type Step } from './plan';
-import { PRESENTED_VERSION } from './versionOverride';
 
 export const GUEST_ATTRS_SCRIPT = '/usr/sbin/xe-update-guest-attrs';
 const ORIGINAL_COPY = `${GUEST_ATTRS_SCRIPT}.orig`;
@@ -22,13 +23,6 @@ const [MAJOR, MINOR, MICRO] = PRESENTED_VERSION.split('.');
 
 export const RUNBOOK_TABLE_NOTE =
   `The runbook's Windows table gives MinorVersion 99 and MicroVersion 0, which reads 6.99.0; the tools must report ${PRESENTED_VERSION} (Major ${MAJOR}, Minor ${MINOR}, Micro ${MICRO}), and that is what is used here.`;
-
-export type GuestKind = 'linux' | 'windows' | 'unknown';
-
-export function guestKind(os: Record<string, string> | undefined): GuestKind {
-  if (!os || Object.keys(os).length === 0) return 'unknown';
-  return /windows/i.test(`${os.distro ?? ''} ${os.name ?? ''}`) ? 'windows' : 'linux';
-}
 
 /** The guest's first IP as its agent reports it (`networks["0/ip"]`), if it is a real IPv4 or IPv6 address. */
 export function guestAddress(networks: Record<string, string> | undefined): string | undefined {
@@ -43,8 +37,6 @@ function poolHostAddresses(model: PoolModel): Set<string> {
   return new Set(all.filter((a) => a && isIP(a)).map((a) => a.toLowerCase()));
 }
 
-const versionOf = (pv: Record<string, string> | undefined) => (pv && pv.major !== undefined ? `${pv.major}.${pv.minor}.${pv.micro}` : undefined);
-
 function verifyStep(vmName: string, vmUuid: string, gmRef: string, waitMs: number, why: string): Step {
   return {
     id: 'verify',
@@ -54,7 +46,7 @@ function verifyStep(vmName: string, vmUuid: string, gmRef: string, waitMs: numbe
     action: { kind: 'xapi', method: 'VM_guest_metrics.get_PV_drivers_version', args: [gmRef], xe: `xe vm-param-get uuid=${vmUuid} param-name=PV-drivers-version` },
     check: `PV_drivers_version reads ${PRESENTED_VERSION}`,
     expect: (v) => {
-      const got = versionOf(v as Record<string, string>);
+      const got = guestToolsVersion(v as Record<string, string>);
       return got === PRESENTED_VERSION ? undefined : `the guest reports ${got ?? 'no version'}, not ${PRESENTED_VERSION}`;
     },
     waitMs,
@@ -93,7 +85,7 @@ export function planGuestTools(model: PoolModel, ref: Ref<'VM'>, force?: GuestKi
   const facts: string[] = [];
   if (!gm) return refuse(`${vm.name_label} has no guest metrics: the tools are not installed or the guest never ran them. Install the tools first.`, [`${vm.name_label}: guest_metrics is empty.`]);
   const kind = force ?? guestKind(gm.os_version);
-  const current = versionOf(gm.PV_drivers_version);
+  const current = guestToolsVersion(gm.PV_drivers_version);
   facts.push(`${vm.name_label} reports tools ${current ?? 'without a version'} (VM_guest_metrics.PV_drivers_version), OS "${gm.os_version.name ?? gm.os_version.distro ?? 'unknown'}".`);
   if (vm.power_state !== 'Running') return refuse(`${vm.name_label} is ${vm.power_state}: the guest must run to change what its tools report.`, facts);
   if (current === PRESENTED_VERSION) return refuse(`${vm.name_label} already reports ${PRESENTED_VERSION}: nothing to do.`, facts);

@@ -9,7 +9,7 @@
 
 import type { PoolModel } from '../model/poolModel';
 import { isUuid, type Ref } from '../xapi/records';
-import { lvDevicePath, LVM_SR_TYPES } from '../tree/storagePaths';
+import { lvDevicePath, LVM_SR_TYPES } from '../model/storageLayout';
 import { sh } from '../shell/quote';
 import { describeSource, refusedPlan, type ByteSource, type HostTarget, type ObjectRef, type Plan } from './plan';
 import { apiVersionOf, hasImportRawVdi } from '../model/release';
@@ -91,7 +91,7 @@ export function planRawWrite(model: PoolModel, vdiRef: Ref<'VDI'>, source: ByteS
   ];
   if (!LVM_SR_TYPES.includes(sr.type)) return refuse(`${sr.name_label} is a ${sr.type} SR, not LVM-based: there is no LV to write into.`, facts);
   if (format !== 'raw') {
-    const lv = `/dev/VG_XenStorage-${sr.uuid}/VHD-${vdi.uuid}`;
+    const lv = lvDevicePath(sr, vdi, 'vhd');
     return refuse(`${vdi.name_label} is not a raw VDI (sm_config.type is ${vdi.sm_config.type ?? 'not set'}${format === 'vhd' ? `: its LV ${lv} holds a VHD` : ''}). Writing raw bytes into it destroys the VHD and breaks the scan of the whole SR — the runbook's "How NOT to do it". Import into a new raw VDI instead.`, facts);
   }
   const device = lvDevicePath(sr, vdi, 'raw');

@@ -5,7 +5,7 @@
 
 import type { PoolModel } from '../model/poolModel';
 import { isUuid, type Ref } from '../xapi/records';
-import { lvDevicePath, LVM_SR_TYPES, volumeGroupOf } from '../tree/storagePaths';
+import { lvDevicePath, LVM_SR_TYPES, volumeGroupOf } from '../model/storageLayout';
 import { sh } from '../shell/quote';
 import type { JournalEntry } from './journal';
 import { refusedPlan, type HostTarget, type ObjectRef, type Plan } from './plan';

@@ -11,20 +11,15 @@
 import type { PoolModel } from '../model/poolModel';
 import { isUuid, type Ref } from '../xapi/records';
 import { sh } from '../shell/quote';
+import { PRESENTED_VERSION } from '../model/xenCenterVersion';
 import { refusedPlan, type HostTarget, type ObjectRef, type Plan, type Step } from './plan';
 
-export const PRESENTED_VERSION = '6.0.99';
 export const XAPI_BINARY = '/opt/xensource/bin/xapi';
 export const XAPI_BACKUP = '/opt/xensource/bin/xapi.original';
 export const VERSION_OVERRIDE_FILE = '/etc/xensource/xapi_version_override';
 const VERSION = /^\d+\.\d+\.\d+$/;
 
 export type OverrideMethod = 'file' | 'binary';
-
-/** True when the host already reports the version XenCenter wants. */
-export function isOverridden(softwareVersion: Record<string, string>): boolean {
-  return softwareVersion.product_version === PRESENTED_VERSION;
-}
 
 function hostTarget(model: PoolModel, ref: Ref<'host'>): { host: HostTarget; target: ObjectRef; version: string } | { refusal: string; target: ObjectRef } {
   const rec = model.get('host', ref);

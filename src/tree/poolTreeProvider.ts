@@ -1,10 +1,13 @@
-// The XCP Admin tree as a VS Code TreeDataProvider. What each row says comes from nodes.ts; this file
-// only keeps node objects stable (VS Code refreshes a row by object identity) and forwards the
-// registry's events as refreshes of the rows they touch. No polling anywhere.
+// The XCP Admin tree as a VS Code TreeDataProvider. Which rows there are comes from nodes.ts, what each
+// says from views/, which an event touches from invalidation.ts; this file only keeps node objects
+// stable (VS Code refreshes a row by object identity) and forwards the registry's events as refreshes
+// of the rows they touch. No polling anywhere.
 
 import * as vscode from 'vscode';
 import type { PoolRegistry, RegistryEvent } from '../model/poolRegistry';
-import { childNodes, nodesTouchedBy, poolNode, rootNodes, viewOf, type TreeNode, type TreeSource } from './nodes';
+import { nodesTouchedBy } from './invalidation';
+import { childNodes, poolNode, rootNodes, type TreeNode, type TreeSource } from './nodes';
+import { viewOf } from './views';
 
 export class PoolTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();

@@ -8,7 +8,7 @@ import {
   type E2E, XapiJson, expectedContextMenu, manifest, withE2E,
 } from './harness';
 import type { PoolInfo } from './workbench';
-import { CONTEXT_VALUES, srContextValue } from '../../src/tree/nodes';
+import { CONTEXT_VALUES, srContextValue } from '../../src/tree/contextValues';
 
 // The seed's four XCP 1.5 pools (XML-RPC) and Lab, an XCP-ng 8 pool (JSON-RPC).
 const POOLS = ['Piet', 'Generic', 'BL0', 'Security', 'Lab'];
@@ -160,7 +160,7 @@ test('the context menus of a host and an SR offer the commands package.json cont
     assert.ok(contributed.length > 0, 'package.json contributes view/item/context menus');
     await e2e.openXcpAdminView();
 
-    /** The menu titles package.json gives rows with this context value (the tree's own contract, src/tree/nodes.ts). */
+    /** The menu titles package.json gives rows with this context value (the tree's own contract, src/tree/contextValues.ts). */
     const predicted = (contextValue: string): string[] => {
       assert.ok(CONTEXT_VALUES.includes(contextValue), `${contextValue} is one of the tree's context values`);
       return expectedContextMenu(view, contextValue).sort();

@@ -30,7 +30,8 @@ import { planGuestTools } from '../../../src/procedures/guestTools';
 import { MemoryHostKeyStore } from '../../../src/ssh';
 import { displayName } from '../../../src/text/display';
 import { terminalLine, terminalText, TerminalLineWriter } from '../../../src/text/terminal';
-import { childNodes, rootNodes, viewOf, type TreeNode, type TreeSource } from '../../../src/tree/nodes';
+import { childNodes, rootNodes, type TreeNode, type TreeSource } from '../../../src/tree/nodes';
+import { viewOf } from '../../../src/tree/views';
 import { toXmlRpcParam } from '../../../src/xapi/xmlRpcTransport';
 import { connectPool, startSimulator, until, type Simulator } from '../xapi/simulator';
 

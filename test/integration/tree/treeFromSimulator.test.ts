@@ -1,10 +1,13 @@
-// The tree's content (src/tree/nodes.ts) built from live pool models: the registry connects to the
-// simulator over real HTTP, and the nodes and refreshes are read the way the TreeDataProvider reads them.
+// The tree's content (src/tree: nodes, views, invalidation) built from live pool models: the registry
+// connects to the simulator over real HTTP, and the nodes and refreshes are read the way the
+// TreeDataProvider reads them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PoolRegistry, type RegistryEvent } from '../../../src/model/poolRegistry';
 import type { TlsTrust } from '../../../src/model/poolConnection';
-import { childNodes, nodeId, rootNodes, viewOf, nodesTouchedBy, type TreeNode, type TreeSource } from '../../../src/tree/nodes';
+import { nodesTouchedBy } from '../../../src/tree/invalidation';
+import { childNodes, nodeId, rootNodes, type TreeNode, type TreeSource } from '../../../src/tree/nodes';
+import { viewOf } from '../../../src/tree/views';
 import { control, startSimulator, until, type Simulator } from '../xapi/simulator';
 
 const noTls: TlsTrust = { pinned: () => undefined, confirm: async () => false, pin: async () => undefined };

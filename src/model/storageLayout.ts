@@ -1,8 +1,9 @@
-// Where a VDI's bytes live in dom0 (procedure S1). Facts from xapi-project/sm: LVM-based SRs (lvm,
-// lvmohba, lvmoiscsi) keep each VDI in an LV of the volume group `VG_XenStorage-<sr uuid>`, named
-// `LV-<vdi uuid>` when raw and `VHD-<vdi uuid>` when VHD; file-based SRs (nfs, ext) keep
-// `/var/run/sr-mount/<sr uuid>/<vdi uuid>.vhd`. Uuids come from XAPI, so they are checked before they
-// become part of a path.
+// The storage manager's naming rules on disk: where a VDI's bytes live in dom0. The tree shows the
+// path (S1), the procedures write into it (S2) and name the LV a scan chokes on (S3), so the rules live
+// here, below both. Facts from xapi-project/sm: LVM-based SRs (lvm, lvmohba, lvmoiscsi) keep each VDI in
+// an LV of the volume group `VG_XenStorage-<sr uuid>`, named `LV-<vdi uuid>` when raw and
+// `VHD-<vdi uuid>` when VHD; file-based SRs (nfs, ext) keep `/var/run/sr-mount/<sr uuid>/<vdi uuid>.vhd`.
+// Uuids come from XAPI, so they are checked before they become part of a path. No vscode import.
 
 import { isUuid } from '../xapi/records';
 

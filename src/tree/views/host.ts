@@ -1,0 +1,47 @@
+// What a host row says: address, master, the version XenCenter sees (flagged on an XCP 1.x host that
+// does not present 6.0.99, H2), live / DEAD / not answering; the tooltip carries uuid,
+// memory, resident VMs and software_version. No vscode import.
+
+import { describeProbe, type MasterProbe } from '../../model/masterProbe';
+import type { PoolModel } from '../../model/poolModel';
+import { needsXenCenterPresentation } from '../../model/release';
+import { hostReportsPresentedVersion, hostVersionLabel, PRESENTED_VERSION } from '../../model/xenCenterVersion';
+import { displayName } from '../../text/display';
+import type { Ref } from '../../xapi/records';
+import { formatBytes } from '../format';
+import { esc, md, oneLine, type NodeView } from './nodeView';
+
+export function hostView(model: PoolModel, ref: Ref<'host'>, masterLost: MasterProbe | undefined): NodeView | undefined {
+  const host = model.get('host', ref);
+  if (!host) return undefined;
+  const master = model.isMaster(ref);
+  // A silent master cannot report its own death: the probe of the members is the evidence.
+  const unreachable = master && masterLost !== undefined;
+  const live = model.isHostLive(ref) && !unreachable;
+  const metrics = model.get('host_metrics', host.metrics);
+  const vms = model.residentVms(ref);
+  const version = hostVersionLabel(host.software_version);
+  // Only an XCP 1.x host needs to present 6.0.99 to XenCenter (H2); a later one is shown as it is.
+  const notPresented = needsXenCenterPresentation(model) && !hostReportsPresentedVersion(host.software_version);
+  const description = [host.address, master ? 'master' : undefined, notPresented ? `${version} (not overridden)` : version, unreachable ? 'NOT ANSWERING' : live ? undefined : 'DEAD'].filter(Boolean).join(' · ');
+  const sv = Object.entries(host.software_version).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`);
+  return {
+    label: displayName(host.name_label),
+    description: oneLine(description),
+    tooltip: md(
+      `**${esc(host.name_label)}**${master ? ' — pool master' : ''} — ${unreachable ? '**not answering** XAPI; the slaves were asked:' : live ? 'live' : '**dead** (host_metrics.live = false)'}`,
+      unreachable ? describeProbe(masterLost).map((l) => `- ${esc(l)}`).join('\n') : undefined,
+      `uuid: \`${host.uuid}\``,
+      `address: ${esc(host.address)}${host.hostname ? ` — hostname ${esc(host.hostname)}` : ''}`,
+      `enabled: ${host.enabled}`,
+      metrics ? `memory: ${formatBytes(metrics.memory_free)} free of ${formatBytes(metrics.memory_total)}` : undefined,
+      `resident VMs: ${vms.length}${vms.length ? ` (${vms.slice(0, 8).map((v) => esc(v.record.name_label)).join(', ')}${vms.length > 8 ? ', …' : ''})` : ''}`,
+      `software_version: ${esc(sv.join(', '))}`,
+      notPresented ? `_XenCenter sees ${esc(version)}, not XenServer ${PRESENTED_VERSION}, and turns off dynamic memory, snapshots and live migration: "Present as XenServer ${PRESENTED_VERSION}" (H2) fixes it._` : undefined,
+    ),
+    contextValue: `host.${live ? 'live' : 'dead'}.${master ? 'master' : 'slave'}`,
+    icon: master ? 'star-full' : live ? 'server' : 'error',
+    iconColor: live ? undefined : 'errorForeground',
+    collapsible: vms.length > 0,
+  };
+}

@@ -1,0 +1,42 @@
+// What an SR row says: type, used / size, shared or local to which host, unplugged PBDs; the tooltip
+// carries each PBD's device_config and how its host reaches the storage (S5). No vscode import.
+
+import type { PoolModel } from '../../model/poolModel';
+import { displayName } from '../../text/display';
+import type { Ref } from '../../xapi/records';
+import { srContextValue } from '../contextValues';
+import { formatBytes } from '../format';
+import { visibleVdis } from '../nodes';
+import { storagePath } from '../storageNetwork';
+import { esc, md, oneLine, type NodeView } from './nodeView';
+
+export function srView(model: PoolModel, ref: Ref<'SR'>): NodeView | undefined {
+  const sr = model.get('SR', ref);
+  if (!sr) return undefined;
+  const pbds = model.pbdsOf(ref);
+  const detached = pbds.filter((p) => !p.record.currently_attached);
+  const localHost = sr.shared ? undefined : model.hostOfLocalSr(ref);
+  const used = `${formatBytes(sr.physical_utilisation)} / ${formatBytes(sr.physical_size)}`;
+  const description = [sr.type, used, localHost ? `local to ${localHost.record.name_label}` : 'shared', detached.length ? `${detached.length} PBD unplugged` : undefined]
+    .filter(Boolean).join(' · ');
+  const pbdLines = pbds.map((p) => {
+    const dc = Object.entries(p.record.device_config).map(([k, v]) => `${k}=${v}`).join(', ');
+    const path = storagePath(model, sr.type, p.host?.ref, p.record.device_config);
+    return `- ${esc(p.host?.record.name_label ?? '?')}: ${p.record.currently_attached ? 'attached' : '**not attached**'}${dc ? ` — ${esc(dc)}` : ''}${path ? `\n  ${esc(path)}` : ''}`;
+  });
+  return {
+    label: displayName(sr.name_label),
+    description: oneLine(description),
+    tooltip: md(
+      `**${esc(sr.name_label)}** — ${esc(sr.type)}${sr.name_description ? ` — ${esc(sr.name_description)}` : ''}`,
+      `uuid: \`${sr.uuid}\``,
+      `size: ${formatBytes(sr.physical_utilisation)} used of ${formatBytes(sr.physical_size)}; ${formatBytes(sr.virtual_allocation)} allocated`,
+      `VDIs: ${visibleVdis(model, ref).length}`,
+      `PBDs (${pbds.length}):\n${pbdLines.slice(0, 20).join('\n')}${pbdLines.length > 20 ? `\n- … ${pbdLines.length - 20} more` : ''}`,
+    ),
+    contextValue: srContextValue(sr.type),
+    icon: detached.length ? 'warning' : 'database',
+    iconColor: detached.length ? 'problemsWarningIcon.foreground' : undefined,
+    collapsible: true,
+  };
+}

@@ -1,0 +1,37 @@
+// What a VDI row says: size, raw or VHD, the VMs using it; the tooltip carries its device path in dom0
+// (S1) and sm_config. No vscode import.
+
+import type { PoolModel } from '../../model/poolModel';
+import { lvDevicePath } from '../../model/storageLayout';
+import { displayName } from '../../text/display';
+import type { Ref } from '../../xapi/records';
+import { formatBytes } from '../format';
+import { esc, md, oneLine, type NodeView } from './nodeView';
+
+export function vdiView(model: PoolModel, ref: Ref<'VDI'>): NodeView | undefined {
+  const vdi = model.get('VDI', ref);
+  if (!vdi) return undefined;
+  const sr = model.get('SR', vdi.SR);
+  const format = model.vdiFormat(ref);
+  const vms = model.vmsUsing(ref);
+  const formatLabel = format === 'raw' ? 'raw' : format === 'vhd' ? 'VHD' : 'format?';
+  const vmNames = vms.map((v) => (v.record.is_control_domain ? 'dom0' : v.record.name_label));
+  const description = [formatBytes(vdi.virtual_size), formatLabel, vmNames.length ? `→ ${vmNames.join(', ')}` : undefined].filter(Boolean).join(' · ');
+  const device = sr ? lvDevicePath(sr, vdi, format) : undefined;
+  return {
+    label: displayName(vdi.name_label),
+    description: oneLine(description),
+    tooltip: md(
+      `**${esc(vdi.name_label)}** — ${formatLabel}${vdi.name_description ? ` — ${esc(vdi.name_description)}` : ''}`,
+      `uuid: \`${vdi.uuid}\``,
+      `virtual size: ${formatBytes(vdi.virtual_size)} (${vdi.virtual_size} bytes); physical: ${formatBytes(vdi.physical_utilisation)}`,
+      device ? `device: \`${device}\`` : undefined,
+      `SR: ${esc(sr?.name_label ?? '?')} (${esc(sr?.type ?? '?')})`,
+      `used by: ${vmNames.length ? esc(vmNames.join(', ')) : 'no VM'}`,
+      `sm_config: ${esc(Object.entries(vdi.sm_config).map(([k, v]) => `${k}=${v}`).join(', ') || '(empty)')}`,
+    ),
+    contextValue: `vdi.${format}`,
+    icon: format === 'raw' ? 'file-binary' : 'file',
+    collapsible: false,
+  };
+}
