@@ -18,7 +18,7 @@ import { PoolTreeProvider } from './tree/poolTreeProvider';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const activatedAt = performance.now();
-  const log = vscode.window.createOutputChannel('XCP Admin', { log: true });
+  const log = vscode.window.createOutputChannel(vscode.l10n.t('XCP Admin'), { log: true });
   const passwords = new PasswordStore(context.secrets);
   const tls = new TlsTrustStore(context.globalState);
   const registry = new PoolRegistry({
@@ -35,7 +35,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const loadPools = async (): Promise<void> => {
     const { entries, problems } = readPoolEntries();
     for (const p of problems) log.warn(p);
-    if (problems.length) void vscode.window.showWarningMessage(`XCP Admin: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more, see the XCP Admin output)` : ''}`);
+    if (problems.length) void vscode.window.showWarningMessage(problems.length > 1
+      ? vscode.l10n.t('XCP Admin: {0} (and {1} more, see the XCP Admin output)', problems[0], problems.length - 1)
+      : vscode.l10n.t('XCP Admin: {0}', problems[0]));
     await Promise.all([
       importDemoPasswords(entries, passwords, (line) => log.warn(line)),
       importDemoCertificates(tls, (line) => log.warn(line)),

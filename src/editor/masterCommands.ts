@@ -17,11 +17,11 @@ import { hostNode, runWithConfirmation, type ProcedureCommandDeps } from './proc
 async function askSlave(connection: PoolConnection, address: string): Promise<SlaveView> {
   try {
     const v = await connection.callOn<boolean>(address, 'host.is_in_emergency_mode', [], { slaveLocal: true });
-    return { inEmergencyMode: v === true, detail: v === true ? 'it is in emergency mode: it cannot reach its master either.' : 'it is NOT in emergency mode: it still reaches its master.' };
+    return { inEmergencyMode: v === true, detail: v === true ? vscode.l10n.t('it is in emergency mode: it cannot reach its master either.') : vscode.l10n.t('it is NOT in emergency mode: it still reaches its master.') };
   } catch (err) {
     const detail = err instanceof XapiError && err.code === 'MESSAGE_METHOD_UNKNOWN'
-      ? 'this xapi has no host.is_in_emergency_mode; only the extension\'s own probe speaks for the master being dead.'
-      : `could not be asked (${describeError(err)}).`;
+      ? vscode.l10n.t('this xapi has no host.is_in_emergency_mode; only the extension\'s own probe speaks for the master being dead.')
+      : vscode.l10n.t('could not be asked ({0}).', describeError(err));
     return { inEmergencyMode: undefined, detail };
   }
 }
@@ -34,10 +34,10 @@ async function followNewMaster(pool: string, connection: PoolConnection, address
     if (!entry) throw new Error(`pool ${pool} is not in xcpAdmin.pools`);
     const url = memberUrl(normalizePoolUrl(entry.url), address).href;
     await writePoolEntries(entries.map((e) => (e.name === pool ? { ...e, url } : e)));
-    void vscode.window.showInformationMessage(`${pool}: the pool's address is now ${url} (the new master).`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0}: the pool\'s address is now {1} (the new master).', pool, url));
   } catch (err) {
     // Settings not writable: follow for this session at least.
-    void vscode.window.showWarningMessage(`${pool}: could not save the new master's address (${describeError(err)}); following it until the editor restarts.`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('{0}: could not save the new master\'s address ({1}); following it until the editor restarts.', pool, describeError(err)));
     await connection.follow(address);
   }
 }
@@ -47,7 +47,7 @@ async function runNewMaster(deps: ProcedureCommandDeps, pool: string, model: Poo
   const host = model.get('host', chosen);
   if (!connection || !host) return;
   const probe = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `${pool}: asking every host who its master is…` },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('{0}: asking every host who its master is…', pool) },
     () => connection.probe(),
   );
   const slaveView = probe?.verdict.kind === 'master-dead' ? await askSlave(connection, host.address) : undefined;
@@ -65,9 +65,9 @@ export function registerMasterCommands(deps: ProcedureCommandDeps): vscode.Dispo
     }),
     // On a pool whose master is silent, or on that master: pick the slave to recover onto.
     vscode.commands.registerCommand('xcpAdmin.pool.recoverMaster', async (node?: TreeNode) => {
-      if (!node) return void vscode.window.showErrorMessage('Run this command from a pool in the XCP Admin view.');
+      if (!node) return void vscode.window.showErrorMessage(vscode.l10n.t('Run this command from a pool in the XCP Admin view.'));
       const state = deps.registry.state(node.pool);
-      if (state?.kind !== 'connected') return void vscode.window.showErrorMessage(`Pool ${node.pool} has never been read: XCP Admin needs its host list to recover it.`);
+      if (state?.kind !== 'connected') return void vscode.window.showErrorMessage(vscode.l10n.t('Pool {0} has never been read: XCP Admin needs its host list to recover it.', node.pool));
       const lost = state.masterLost;
       const answering = new Set(lost?.members.filter((m) => m.answer.kind === 'slave').map((m) => m.address) ?? []);
       const items = state.model.hosts()
@@ -75,15 +75,15 @@ export function registerMasterCommands(deps: ProcedureCommandDeps): vscode.Dispo
         .map((h) => ({
           label: displayName(h.record.name_label),
           description: displayName(h.record.address),
-          detail: lost ? (answering.has(h.record.address) ? 'answers as a slave' : 'does not answer') : state.model.isHostLive(h.ref) ? 'live' : 'dead',
+          detail: lost ? (answering.has(h.record.address) ? vscode.l10n.t('answers as a slave') : vscode.l10n.t('does not answer')) : state.model.isHostLive(h.ref) ? vscode.l10n.t('live') : vscode.l10n.t('dead'),
           ref: h.ref,
         }));
-      const pick = await vscode.window.showQuickPick(items, { title: `${node.pool}: which host becomes the master?`, placeHolder: 'A slave that answers' });
+      const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('{0}: which host becomes the master?', node.pool), placeHolder: vscode.l10n.t('A slave that answers') });
       if (pick) await runNewMaster(deps, node.pool, state.model, pick.ref);
     }),
     vscode.commands.registerCommand('xcpAdmin.pool.recoverSlaves', async (node?: TreeNode) => {
       const state = node ? deps.registry.state(node.pool) : undefined;
-      if (!node || state?.kind !== 'connected') return void vscode.window.showErrorMessage('Run this command from a connected pool in the XCP Admin view.');
+      if (!node || state?.kind !== 'connected') return void vscode.window.showErrorMessage(vscode.l10n.t('Run this command from a connected pool in the XCP Admin view.'));
       await runWithConfirmation(deps, node.pool, planRecoverSlaves(state.model));
     }),
   ];

@@ -22,17 +22,17 @@ async function poolArg(deps: PoolCommandDeps, node: TreeNode | undefined, placeH
   if (node?.pool) return node.pool;
   const names = deps.registry.names();
   if (names.length === 0) {
-    void vscode.window.showInformationMessage('No pool is configured yet. Run "XCP Admin: Add Pool" first.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No pool is configured yet. Run "XCP Admin: Add Pool" first.'));
     return undefined;
   }
   return vscode.window.showQuickPick(names, { placeHolder });
 }
 
 async function askEntry(existing: PoolEntry | undefined, taken: readonly string[]): Promise<{ entry: PoolEntry; password?: string } | undefined> {
-  const title = existing ? `Edit pool ${existing.name}` : 'Add a pool';
+  const title = (step: number): string => (existing ? vscode.l10n.t('Edit pool {0} ({1}/4)', existing.name, step) : vscode.l10n.t('Add a pool ({0}/4)', step));
   const url = await vscode.window.showInputBox({
-    title: `${title} (1/4)`,
-    prompt: 'Address of the pool master (any member works: XAPI points to the master). Host name, host:port or https:// URL.',
+    title: title(1),
+    prompt: vscode.l10n.t('Address of the pool master (any member works: XAPI points to the master). Host name, host:port or https:// URL.'),
     value: existing?.url ?? '',
     ignoreFocusOut: true,
     validateInput: (v) => {
@@ -46,24 +46,24 @@ async function askEntry(existing: PoolEntry | undefined, taken: readonly string[
   });
   if (url === undefined) return undefined;
   const name = await vscode.window.showInputBox({
-    title: `${title} (2/4)`,
-    prompt: 'A name for this pool in the tree',
+    title: title(2),
+    prompt: vscode.l10n.t('A name for this pool in the tree'),
     value: existing?.name ?? normalizePoolUrl(url).hostname,
     ignoreFocusOut: true,
-    validateInput: (v) => (!v.trim() ? 'The name must not be empty.' : taken.includes(v.trim()) ? `A pool named "${v.trim()}" exists already.` : undefined),
+    validateInput: (v) => (!v.trim() ? vscode.l10n.t('The name must not be empty.') : taken.includes(v.trim()) ? vscode.l10n.t('A pool named "{0}" exists already.', v.trim()) : undefined),
   });
   if (name === undefined) return undefined;
   const username = await vscode.window.showInputBox({
-    title: `${title} (3/4)`,
-    prompt: 'User name for XAPI (usually root)',
+    title: title(3),
+    prompt: vscode.l10n.t('User name for XAPI (usually root)'),
     value: existing?.username ?? 'root',
     ignoreFocusOut: true,
-    validateInput: (v) => (!v.trim() ? 'The user name must not be empty.' : undefined),
+    validateInput: (v) => (!v.trim() ? vscode.l10n.t('The user name must not be empty.') : undefined),
   });
   if (username === undefined) return undefined;
   const password = await vscode.window.showInputBox({
-    title: `${title} (4/4)`,
-    prompt: existing ? 'Password (leave empty to keep the stored one). Kept in the OS keychain through VS Code\'s SecretStorage.' : 'Password. Kept in the OS keychain through VS Code\'s SecretStorage, never in settings.',
+    title: title(4),
+    prompt: existing ? vscode.l10n.t('Password (leave empty to keep the stored one). Kept in the OS keychain through VS Code\'s SecretStorage.') : vscode.l10n.t('Password. Kept in the OS keychain through VS Code\'s SecretStorage, never in settings.'),
     password: true,
     ignoreFocusOut: true,
   });
@@ -86,7 +86,7 @@ export function registerPoolCommands(deps: PoolCommandDeps): vscode.Disposable[]
     }),
 
     vscode.commands.registerCommand('xcpAdmin.pool.edit', async (node?: TreeNode) => {
-      const pool = await poolArg(deps, node, 'Pool to edit');
+      const pool = await poolArg(deps, node, vscode.l10n.t('Pool to edit'));
       const existing = pool ? registry.entry(pool) : undefined;
       if (!pool || !existing) return;
       const answer = await askEntry(existing, registry.names().filter((n) => n !== pool));
@@ -104,12 +104,12 @@ export function registerPoolCommands(deps: PoolCommandDeps): vscode.Disposable[]
     }),
 
     vscode.commands.registerCommand('xcpAdmin.pool.remove', async (node?: TreeNode) => {
-      const pool = await poolArg(deps, node, 'Pool to remove');
+      const pool = await poolArg(deps, node, vscode.l10n.t('Pool to remove'));
       if (!pool) return;
-      const remove = 'Remove';
+      const remove = vscode.l10n.t('Remove');
       const ok = await vscode.window.showWarningMessage(
-        `Remove pool "${pool}" from XCP Admin?`,
-        { modal: true, detail: 'This forgets its address and stored password in this editor. Nothing changes on the pool itself.' },
+        vscode.l10n.t('Remove pool "{0}" from XCP Admin?', pool),
+        { modal: true, detail: vscode.l10n.t('This forgets its address and stored password in this editor. Nothing changes on the pool itself.') },
         remove,
       );
       if (ok !== remove) return;
@@ -119,30 +119,30 @@ export function registerPoolCommands(deps: PoolCommandDeps): vscode.Disposable[]
     }),
 
     vscode.commands.registerCommand('xcpAdmin.pool.connect', async (node?: TreeNode) => {
-      const pool = await poolArg(deps, node, 'Pool to connect');
+      const pool = await poolArg(deps, node, vscode.l10n.t('Pool to connect'));
       if (pool) await registry.reconnect(pool);
     }),
 
     vscode.commands.registerCommand('xcpAdmin.pool.disconnect', async (node?: TreeNode) => {
-      const pool = await poolArg(deps, node, 'Pool to disconnect');
+      const pool = await poolArg(deps, node, vscode.l10n.t('Pool to disconnect'));
       if (pool) await registry.disconnect(pool);
     }),
 
     vscode.commands.registerCommand('xcpAdmin.pool.forgetCertificate', async (node?: TreeNode) => {
-      const pool = await poolArg(deps, node, 'Pool whose pinned certificate to forget');
+      const pool = await poolArg(deps, node, vscode.l10n.t('Pool whose pinned certificate to forget'));
       const entry = pool ? registry.entry(pool) : undefined;
       if (!pool || !entry) return;
       const state = registry.state(pool);
       const hostPorts = new Set(poolCertificateHostPorts(entry.url, state?.kind === 'connected' ? state.model.hosts().map((h) => h.record.address) : []));
-      const forget = 'Forget';
+      const forget = vscode.l10n.t('Forget');
       const ok = await vscode.window.showWarningMessage(
-        `Forget the pinned TLS certificates of pool "${displayName(pool)}"?`,
-        { modal: true, detail: `Hosts: ${displayName([...hostPorts].join(', '), 2000)}.\nThe next connection shows the certificate's fingerprint and asks again.` },
+        vscode.l10n.t('Forget the pinned TLS certificates of pool "{0}"?', displayName(pool)),
+        { modal: true, detail: vscode.l10n.t('Hosts: {0}.\nThe next connection shows the certificate\'s fingerprint and asks again.', displayName([...hostPorts].join(', '), 2000)) },
         forget,
       );
       if (ok !== forget) return;
       const n = await deps.tls.forget([...hostPorts]);
-      void vscode.window.showInformationMessage(`Forgot ${n} pinned certificate(s) of ${pool}.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Forgot {0} pinned certificate(s) of {1}.', n, pool));
       await registry.reconnect(pool);
     }),
 
@@ -160,7 +160,7 @@ export function registerPoolCommands(deps: PoolCommandDeps): vscode.Disposable[]
         : undefined;
       if (!uuid) return;
       await vscode.env.clipboard.writeText(uuid);
-      vscode.window.setStatusBarMessage(`Copied ${uuid}`, 3000);
+      vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', uuid), 3000);
     }),
   ];
 }

@@ -11,7 +11,7 @@ import { actionText, preview, type Plan } from '../procedures/plan';
 import { preflight } from '../procedures/preflight';
 import { confirmPrompt, confirms, typeToConfirm } from '../procedures/confirmation';
 import { displayName } from '../text/display';
-import { runPlan, type Executors, type RunOptions, type RunResult } from '../procedures/runner';
+import { runPlan, type Executors, type RunOptions, type RunResult, type RunStatus } from '../procedures/runner';
 import { sshExecutors, type SshExecutors } from '../procedures/sshExecutor';
 import { uploadFromSource } from '../procedures/uploadFromSource';
 import { sshOptions, type ShellCommandDeps } from './shellCommands';
@@ -50,16 +50,21 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
   const plan = preflight(planned, wire ? [wire] : undefined);
   await showPreview(plan);
   if (plan.refusal) {
-    void vscode.window.showErrorMessage(`${plan.procedure} refused for ${displayName(plan.target.name)}: ${displayName(plan.refusal, 1000)}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('{0} refused for {1}: {2}', plan.procedure, displayName(plan.target.name), displayName(plan.refusal, 1000)));
     await deps.journal.append({ procedure: plan.procedure, title: plan.title, target: plan.target, started: new Date().toISOString(), ended: new Date().toISOString(), status: 'refused', message: plan.refusal, steps: [] });
     return undefined;
   }
   const destructive = plan.steps.filter((s) => s.destructive).length;
   const asks = plan.steps.filter((s) => s.destructive && !s.confirmedBy).length;
-  const run = 'Run';
+  const run = vscode.l10n.t('Run');
   const go = await vscode.window.showWarningMessage(
-    `${plan.procedure}: ${plan.title} — ${displayName(plan.target.name)}?`,
-    { modal: true, detail: `${displayName(plan.summary, 1000)}\n\n${plan.steps.length} step(s), ${destructive} destructive (${asks === destructive ? 'each asks again, naming its object' : `${asks} confirmation(s) naming the object cover them`}). The full plan is open in the editor.` },
+    vscode.l10n.t('{0}: {1} — {2}?', plan.procedure, plan.title, displayName(plan.target.name)),
+    {
+      modal: true,
+      detail: asks === destructive
+        ? vscode.l10n.t('{0}\n\n{1} step(s), {2} destructive (each asks again, naming its object). The full plan is open in the editor.', displayName(plan.summary, 1000), plan.steps.length, destructive)
+        : vscode.l10n.t('{0}\n\n{1} step(s), {2} destructive ({3} confirmation(s) naming the object cover them). The full plan is open in the editor.', displayName(plan.summary, 1000), plan.steps.length, destructive, asks),
+    },
     run,
   );
   if (go !== run) return undefined;
@@ -67,7 +72,7 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
   if (!connection) return undefined;
   const ssh = hooks.ssh ?? sshExecutors((host) => sshOptions(deps.ssh, pool, host.address, host.outsidePool));
   const terminal = new ProcedureTerminal();
-  vscode.window.createTerminal({ name: `${plan.procedure} ${displayName(plan.target.name, 40)}`, pty: terminal, iconPath: new vscode.ThemeIcon('tools') }).show();
+  vscode.window.createTerminal({ name: vscode.l10n.t('{0} {1}', plan.procedure, displayName(plan.target.name, 40)), pty: terminal, iconPath: new vscode.ThemeIcon('tools') }).show();
   hooks.started?.();
   const executors: Executors = {
     // Long calls run as XAPI tasks (progress, cancel through the terminal's Ctrl-C); see src/xapi/task.ts.
@@ -106,21 +111,21 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
             const sameKind = now?.kind === 'connected' ? now.model.all(o.kind).map((e) => ({ name: e.record.name_label, uuid: e.record.uuid })) : [];
             const ask = typeToConfirm(o, sameKind);
             if (ask.answer === undefined) {
-              void vscode.window.showErrorMessage(`${displayName(step.title, 400)}: ${confirmPrompt(ask)}`);
+              void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', displayName(step.title, 400), confirmPrompt(ask)));
               return false;
             }
             const typed = await vscode.window.showInputBox({
-              title: `${displayName(step.title, 400)}: this cannot be undone`,
-              prompt: `${displayName(step.why, 1000)} ${confirmPrompt(ask)}`,
+              title: vscode.l10n.t('{0}: this cannot be undone', displayName(step.title, 400)),
+              prompt: vscode.l10n.t('{0} {1}', displayName(step.why, 1000), confirmPrompt(ask)),
               ignoreFocusOut: true,
-              validateInput: (v) => (v === '' || confirms(ask, v) ? undefined : `That is not ${ask.what}.`),
+              validateInput: (v) => (v === '' || confirms(ask, v) ? undefined : vscode.l10n.t('That is not {0}.', ask.what)),
             });
             return confirms(ask, typed);
           }
-          const yes = 'Yes, do it';
+          const yes = vscode.l10n.t('Yes, do it');
           const answer = await vscode.window.showWarningMessage(
-            `${displayName(step.title, 400)}?`,
-            { modal: true, detail: `${o.kind} ${displayName(o.name)} (${displayName(o.uuid)})\n\n${displayName(step.why, 1000)}\n\n${displayName(actionText(step.action), 1000)}` },
+            vscode.l10n.t('{0}?', displayName(step.title, 400)),
+            { modal: true, detail: vscode.l10n.t('{0} {1} ({2})\n\n{3}\n\n{4}', o.kind, displayName(o.name), displayName(o.uuid), displayName(step.why, 1000), displayName(actionText(step.action), 1000)) },
             yes,
           );
           return answer === yes;
@@ -132,18 +137,30 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
   }
   terminal.done();
   const show = result.status === 'done' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-  void show(`${plan.procedure} ${result.status === 'unknown' ? 'outcome unknown' : result.status} on ${displayName(plan.target.name)}: ${displayName(result.message, 1000)}`);
+  void show(endedMessage(result.status, plan.procedure, displayName(plan.target.name), displayName(result.message, 1000)));
   return result;
+}
+
+/** The notification at the end of a run: one whole sentence per outcome. */
+function endedMessage(status: RunStatus, procedure: string, target: string, message: string): string {
+  switch (status) {
+    case 'done': return vscode.l10n.t('{0} done on {1}: {2}', procedure, target, message);
+    case 'failed': return vscode.l10n.t('{0} failed on {1}: {2}', procedure, target, message);
+    case 'declined': return vscode.l10n.t('{0} declined on {1}: {2}', procedure, target, message);
+    case 'cancelled': return vscode.l10n.t('{0} cancelled on {1}: {2}', procedure, target, message);
+    case 'unknown': return vscode.l10n.t('{0} outcome unknown on {1}: {2}', procedure, target, message);
+    case 'refused': return vscode.l10n.t('{0} refused on {1}: {2}', procedure, target, message);
+  }
 }
 
 export function hostNode(deps: ProcedureCommandDeps, node: TreeNode | undefined): { pool: string; model: PoolModel; node: Extract<TreeNode, { kind: 'host' }> } | undefined {
   if (node?.kind !== 'host') {
-    void vscode.window.showErrorMessage('Run this command from a host in the XCP Admin view.');
+    void vscode.window.showErrorMessage(vscode.l10n.t('Run this command from a host in the XCP Admin view.'));
     return undefined;
   }
   const state = deps.registry.state(node.pool);
   if (state?.kind !== 'connected') {
-    void vscode.window.showErrorMessage(`Pool ${node.pool} is not connected: the plan is built from what XAPI says now.`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Pool {0} is not connected: the plan is built from what XAPI says now.', node.pool));
     return undefined;
   }
   return { pool: node.pool, model: state.model, node };

@@ -20,13 +20,13 @@ export interface ShellCommandDeps {
 
 /** The host a node stands for: the host itself, or a pool's master. */
 function targetHost(deps: ShellCommandDeps, node: TreeNode | undefined): { pool: string; name: string; address: string } | string {
-  if (!node) return 'Run this command from a host (or pool) in the XCP Admin view.';
+  if (!node) return vscode.l10n.t('Run this command from a host (or pool) in the XCP Admin view.');
   const state = deps.registry.state(node.pool);
-  if (state?.kind !== 'connected') return `Pool ${node.pool} is not connected: connect it first, XCP Admin reads the host's address from XAPI.`;
+  if (state?.kind !== 'connected') return vscode.l10n.t('Pool {0} is not connected: connect it first, XCP Admin reads the host\'s address from XAPI.', node.pool);
   const ref = node.kind === 'host' ? node.ref : node.kind === 'pool' ? state.model.master()?.ref : undefined;
   const host = ref ? state.model.get('host', ref as Ref<'host'>) : undefined;
-  if (!host) return 'This row is not a host or a pool.';
-  if (!host.address) return `XAPI gives no management address for ${host.name_label}.`;
+  if (!host) return vscode.l10n.t('This row is not a host or a pool.');
+  if (!host.address) return vscode.l10n.t('XAPI gives no management address for {0}.', displayName(host.name_label));
   return { pool: node.pool, name: host.name_label, address: host.address };
 }
 
@@ -44,7 +44,7 @@ export async function sshOptions(deps: ShellCommandDeps, pool: string, address: 
       const stored = await deps.passwords.get(pool);
       if (stored !== undefined) return stored;
     }
-    return vscode.window.showInputBox({ title: `SSH password for ${who}`, password: true, ignoreFocusOut: true });
+    return vscode.window.showInputBox({ title: vscode.l10n.t('SSH password for {0}', who), password: true, ignoreFocusOut: true });
   };
   const state = deps.registry.state(pool);
   const hostName = (a: string) => (state?.kind === 'connected' ? state.model.hosts().find((h) => h.record.address === a)?.record.name_label : undefined);
@@ -59,7 +59,7 @@ export async function sshOptions(deps: ShellCommandDeps, pool: string, address: 
       auth: {
         username: jump.username ?? 'root',
         privateKeyPath,
-        password: async () => vscode.window.showInputBox({ title: `SSH password for ${jump.username ?? 'root'}@${jump.host} (jump host)`, password: true, ignoreFocusOut: true }),
+        password: async () => vscode.window.showInputBox({ title: vscode.l10n.t('SSH password for {0}@{1} (jump host)', jump.username ?? 'root', jump.host), password: true, ignoreFocusOut: true }),
       },
     },
     hostKeys: hostKeyPolicy(deps.hostKeys, hostName),
@@ -72,15 +72,15 @@ export function registerShellCommands(deps: ShellCommandDeps): vscode.Disposable
       const target = targetHost(deps, node);
       if (typeof target === 'string') return void vscode.window.showErrorMessage(target);
       const pty = new RootShellTerminal(target.name, () => sshOptions(deps, target.pool, target.address));
-      const terminal = vscode.window.createTerminal({ name: `root@${displayName(target.name, 40)}`, pty, iconPath: new vscode.ThemeIcon('terminal') });
+      const terminal = vscode.window.createTerminal({ name: vscode.l10n.t('root@{0}', displayName(target.name, 40)), pty, iconPath: new vscode.ThemeIcon('terminal') });
       terminal.show();
     }),
     vscode.commands.registerCommand('xcpAdmin.ssh.forgetHostKeys', async () => {
-      const forget = 'Forget';
-      const ok = await vscode.window.showWarningMessage('Forget every SSH host key XCP Admin has pinned?', { modal: true, detail: 'Keys in ~/.ssh/known_hosts are not touched. The next connection to each host shows its key and asks again.' }, forget);
+      const forget = vscode.l10n.t('Forget');
+      const ok = await vscode.window.showWarningMessage(vscode.l10n.t('Forget every SSH host key XCP Admin has pinned?'), { modal: true, detail: vscode.l10n.t('Keys in ~/.ssh/known_hosts are not touched. The next connection to each host shows its key and asks again.') }, forget);
       if (ok !== forget) return;
       const n = await deps.hostKeys.forgetAll();
-      void vscode.window.showInformationMessage(`Forgot the SSH host keys of ${n} host(s).`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Forgot the SSH host keys of {0} host(s).', n));
     }),
   ];
 }

@@ -35,13 +35,18 @@ export function hostKeyPolicy(store: SshHostKeyStore, hostName: (address: string
   return {
     store,
     confirm: async ({ host, port, key }) => {
-      const trust = 'Trust and Connect';
+      const trust = vscode.l10n.t('Trust and Connect');
       const name = hostName(host);
       const answer = await vscode.window.showWarningMessage(
-        `First SSH connection to ${name ? `${displayName(name)} (${host}:${port})` : `${host}:${port}`}: is this its host key?`,
+        name
+          ? vscode.l10n.t('First SSH connection to {0} ({1}): is this its host key?', displayName(name), `${host}:${port}`)
+          : vscode.l10n.t('First SSH connection to {0}: is this its host key?', `${host}:${port}`),
         {
           modal: true,
-          detail: `${key.type} ${key.fingerprint}\n\nCompare it with the host's console: ssh-keygen -lf /etc/ssh/ssh_host_${key.type.replace(/^ssh-/, '').replace(/-.*/, '')}_key.pub\nXCP Admin will remember it and refuse any other key from this host.`,
+          detail: vscode.l10n.t(
+            '{0} {1}\n\nCompare it with the host\'s console: ssh-keygen -lf {2}\nXCP Admin will remember it and refuse any other key from this host.',
+            key.type, key.fingerprint, `/etc/ssh/ssh_host_${key.type.replace(/^ssh-/, '').replace(/-.*/, '')}_key.pub`,
+          ),
         },
         trust,
       );

@@ -31,12 +31,12 @@ export interface StorageCommandDeps extends ProcedureCommandDeps {
 
 function connectedModel(deps: ProcedureCommandDeps, node: TreeNode | undefined, kind: 'sr' | 'vdi'): { pool: string; model: PoolModel } | undefined {
   if (node?.kind !== kind) {
-    void vscode.window.showErrorMessage(`Run this command from ${kind === 'sr' ? 'an SR' : 'a VDI'} in the XCP Admin view.`);
+    void vscode.window.showErrorMessage(kind === 'sr' ? vscode.l10n.t('Run this command from an SR in the XCP Admin view.') : vscode.l10n.t('Run this command from a VDI in the XCP Admin view.'));
     return undefined;
   }
   const state = deps.registry.state(node.pool);
   if (state?.kind !== 'connected') {
-    void vscode.window.showErrorMessage(`Pool ${node.pool} is not connected.`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Pool {0} is not connected.', node.pool));
     return undefined;
   }
   return { pool: node.pool, model: state.model };
@@ -46,24 +46,24 @@ function connectedModel(deps: ProcedureCommandDeps, node: TreeNode | undefined, 
 async function pickSource(): Promise<ByteSource | undefined> {
   const where = await vscode.window.showQuickPick(
     [
-      { label: 'A file on a host, over SSH', detail: 'Any host this machine (or the pool\'s jump host) reaches; it need not see the pool.', where: 'ssh' as const },
-      { label: 'A file on this machine', where: 'local' as const },
+      { label: vscode.l10n.t('A file on a host, over SSH'), detail: vscode.l10n.t('Any host this machine (or the pool\'s jump host) reaches; it need not see the pool.'), where: 'ssh' as const },
+      { label: vscode.l10n.t('A file on this machine'), where: 'local' as const },
     ],
-    { title: 'Import a raw disk image: where is the image?' },
+    { title: vscode.l10n.t('Import a raw disk image: where is the image?') },
   );
   if (!where) return undefined;
   if (where.where === 'local') {
-    const picked = await vscode.window.showOpenDialog({ title: 'The raw image to import', canSelectMany: false, openLabel: 'Import' });
+    const picked = await vscode.window.showOpenDialog({ title: vscode.l10n.t('The raw image to import'), canSelectMany: false, openLabel: vscode.l10n.t('Import') });
     return picked?.[0] ? { kind: 'local', path: picked[0].fsPath } : undefined;
   }
   const address = await vscode.window.showInputBox({
-    title: 'Import a raw disk image: the source host', prompt: 'Host name or address (SSH as root)', ignoreFocusOut: true,
-    validateInput: (v) => (/^[A-Za-z0-9._:-]+$/.test(v.trim()) ? undefined : 'A host name or an IP address'),
+    title: vscode.l10n.t('Import a raw disk image: the source host'), prompt: vscode.l10n.t('Host name or address (SSH as root)'), ignoreFocusOut: true,
+    validateInput: (v) => (/^[A-Za-z0-9._:-]+$/.test(v.trim()) ? undefined : vscode.l10n.t('A host name or an IP address')),
   });
   if (!address) return undefined;
   const path = await vscode.window.showInputBox({
-    title: `Import a raw disk image: the file on ${address.trim()}`, prompt: 'Absolute path of the image', ignoreFocusOut: true,
-    validateInput: (v) => (v.startsWith('/') && !v.includes('\n') ? undefined : 'An absolute path'),
+    title: vscode.l10n.t('Import a raw disk image: the file on {0}', address.trim()), prompt: vscode.l10n.t('Absolute path of the image'), ignoreFocusOut: true,
+    validateInput: (v) => (v.startsWith('/') && !v.includes('\n') ? undefined : vscode.l10n.t('An absolute path')),
   });
   if (!path) return undefined;
   const host: HostTarget = { name: address.trim(), uuid: '', address: address.trim(), outsidePool: true };
@@ -72,30 +72,32 @@ async function pickSource(): Promise<ByteSource | undefined> {
 
 /** The dd relay into the LV (LVM SRs) or XAPI's import_raw_vdi (any SR, where the pool's release has it). */
 async function pickWay(model: PoolModel, srType: string): Promise<'relay' | 'http' | undefined> {
-  const http = { label: 'XAPI import_raw_vdi over HTTPS', detail: 'XCP 1.x, XenServer 5.5+ and XCP-ng; any SR type, the storage manager writes the bytes.', way: 'http' as const };
+  const http = { label: vscode.l10n.t('XAPI import_raw_vdi over HTTPS'), detail: vscode.l10n.t('XCP 1.x, XenServer 5.5+ and XCP-ng; any SR type, the storage manager writes the bytes.'), way: 'http' as const };
   const relayOnly = !hasImportRawVdi(model);
   if (!LVM_SR_TYPES.includes(srType)) {
     if (relayOnly) {
       const api = apiVersionOf(model);
-      void vscode.window.showErrorMessage(`This pool (API ${api ? `${api.major}.${api.minor}` : 'version unknown'}) has no import_raw_vdi, and a ${srType} SR has no LV for the dd relay: XCP Admin cannot write this image here. Use an LVM-based SR (lvm, lvmoiscsi, lvmohba).`);
+      void vscode.window.showErrorMessage(api
+        ? vscode.l10n.t('This pool (API {0}) has no import_raw_vdi, and a {1} SR has no LV for the dd relay: XCP Admin cannot write this image here. Use an LVM-based SR (lvm, lvmoiscsi, lvmohba).', `${api.major}.${api.minor}`, srType)
+        : vscode.l10n.t('This pool (API version unknown) has no import_raw_vdi, and a {0} SR has no LV for the dd relay: XCP Admin cannot write this image here. Use an LVM-based SR (lvm, lvmoiscsi, lvmohba).', srType));
       return undefined;
     }
-    return (await vscode.window.showQuickPick([http], { title: 'How are the bytes written?' }))?.way;
+    return (await vscode.window.showQuickPick([http], { title: vscode.l10n.t('How are the bytes written?') }))?.way;
   }
-  const relay = { label: 'dd into the LV, relayed by XCP Admin', detail: 'As the runbook does it (XCP 1.x): raw VDIs on LVM SRs, SHA-256 of both ends compared.', way: 'relay' as const };
-  return (await vscode.window.showQuickPick(relayOnly ? [relay] : [relay, http], { title: 'How are the bytes written?' }))?.way;
+  const relay = { label: vscode.l10n.t('dd into the LV, relayed by XCP Admin'), detail: vscode.l10n.t('As the runbook does it (XCP 1.x): raw VDIs on LVM SRs, SHA-256 of both ends compared.'), way: 'relay' as const };
+  return (await vscode.window.showQuickPick(relayOnly ? [relay] : [relay, http], { title: vscode.l10n.t('How are the bytes written?') }))?.way;
 }
 
 async function pickWriter(model: PoolModel, srRef: Ref<'SR'>): Promise<Ref<'host'> | undefined> {
   const hosts = model.pbdsOf(srRef).filter((p) => p.record.currently_attached && p.host && model.isHostLive(p.host.ref)).map((p) => p.host!);
   if (hosts.length === 0) {
-    void vscode.window.showErrorMessage('No live host has this SR plugged: nobody can write into its LVs.');
+    void vscode.window.showErrorMessage(vscode.l10n.t('No live host has this SR plugged: nobody can write into its LVs.'));
     return undefined;
   }
   const master = hosts.find((h) => model.isMaster(h.ref));
-  const items = [...(master ? [master] : []), ...hosts.filter((h) => h !== master)].map((h) => ({ label: displayName(h.record.name_label), description: `${displayName(h.record.address)}${model.isMaster(h.ref) ? ' · master' : ''}`, ref: h.ref }));
+  const items = [...(master ? [master] : []), ...hosts.filter((h) => h !== master)].map((h) => ({ label: displayName(h.record.name_label), description: model.isMaster(h.ref) ? vscode.l10n.t('{0} · master', displayName(h.record.address)) : displayName(h.record.address), ref: h.ref }));
   if (items.length === 1) return items[0].ref;
-  return (await vscode.window.showQuickPick(items, { title: 'Which host writes into the LV?', placeHolder: 'A host with the SR plugged' }))?.ref;
+  return (await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Which host writes into the LV?'), placeHolder: vscode.l10n.t('A host with the SR plugged') }))?.ref;
 }
 
 async function waitForVdi(deps: ProcedureCommandDeps, pool: string, ref: Ref<'VDI'>): Promise<PoolModel | undefined> {
@@ -114,7 +116,7 @@ async function writeWithProgress(deps: StorageCommandDeps, ssh: SshExecutors, po
   let panel: ProgressPanel<DdState, DdToView> | undefined;
   /** The webview follows a stream (relay or upload) from start to end. */
   const streamed = async <R>(action: { source: ByteSource; bytes: number }, to: string, signal: AbortSignal | undefined, onProgress: (p: RelayProgress) => void, run: (p: (x: RelayProgress) => void) => Promise<R>): Promise<R> => {
-    panel?.post({ kind: 'start', ends: { source: displayName(action.source.kind === 'ssh' ? `${action.source.host.name}:${action.source.path}` : `this machine: ${action.source.path}`, 400), target: displayName(to, 400), total: action.bytes } });
+    panel?.post({ kind: 'start', ends: { source: displayName(action.source.kind === 'ssh' ? `${action.source.host.name}:${action.source.path}` : vscode.l10n.t('this machine: {0}', action.source.path), 400), target: displayName(to, 400), total: action.bytes } });
     // The clock goes on while no byte comes, so the view can show a stall.
     const t0 = Date.now();
     const clock = setInterval(() => panel?.post({ kind: 'tick', elapsedMs: Date.now() - t0 }), 1000);
@@ -124,7 +126,7 @@ async function writeWithProgress(deps: StorageCommandDeps, ssh: SshExecutors, po
         panel?.post({ kind: 'progress', bytes: p.bytes, elapsedMs: p.elapsedMs });
       });
     } catch (err) {
-      panel?.post(signal?.aborted ? { kind: 'phase', phase: 'cancelled' } : { kind: 'verdict', ok: false, message: `The copy failed: ${describeError(err)}` });
+      panel?.post(signal?.aborted ? { kind: 'phase', phase: 'cancelled' } : { kind: 'verdict', ok: false, message: vscode.l10n.t('The copy failed: {0}', describeError(err)) });
       throw err;
     } finally {
       clearInterval(clock);
@@ -133,15 +135,15 @@ async function writeWithProgress(deps: StorageCommandDeps, ssh: SshExecutors, po
   const wrap = (ex: Executors): Executors => ({
     ...ex,
     relay: (action, signal, onProgress) => streamed(action, `${action.target.host.name}:${action.target.device}`, signal, onProgress, (p) => ex.relay!(action, signal, p)),
-    upload: (action, signal, onProgress) => streamed(action, `VDI ${action.vdi.name} (import_raw_vdi)`, signal, onProgress, (p) => ex.upload!(action, signal, p)),
+    upload: (action, signal, onProgress) => streamed(action, vscode.l10n.t('VDI {0} (import_raw_vdi)', action.vdi.name), signal, onProgress, (p) => ex.upload!(action, signal, p)),
     checksum: async (action, signal) => {
       panel?.post({ kind: 'phase', phase: 'verifying' });
       try {
         const c = await ex.checksum!(action, signal);
-        panel?.post({ kind: 'verdict', ok: c.source === c.target, message: c.source === c.target ? 'The LV holds exactly the source\'s bytes.' : 'The checksums DIFFER: the LV does not hold the source\'s bytes.', source: c.source, target: c.target });
+        panel?.post({ kind: 'verdict', ok: c.source === c.target, message: c.source === c.target ? vscode.l10n.t('The LV holds exactly the source\'s bytes.') : vscode.l10n.t('The checksums DIFFER: the LV does not hold the source\'s bytes.'), source: c.source, target: c.target });
         return c;
       } catch (err) {
-        panel?.post({ kind: 'verdict', ok: false, message: `The checksums could not be compared: ${describeError(err)}` });
+        panel?.post({ kind: 'verdict', ok: false, message: vscode.l10n.t('The checksums could not be compared: {0}', describeError(err)) });
         throw err;
       }
     },
@@ -152,20 +154,22 @@ async function writeWithProgress(deps: StorageCommandDeps, ssh: SshExecutors, po
     signal: cancel.signal,
     started: () => {
       panel = new ProgressPanel<DdState, DdToView>({
-        viewType: 'xcpAdmin.ddProgress', title: `dd → ${displayName(model.get('VDI', vdiRef)?.name_label ?? 'VDI', 40)}`, extensionUri: deps.extensionUri, script: 'ddProgress.js',
+        viewType: 'xcpAdmin.ddProgress', title: vscode.l10n.t('dd → {0}', displayName(model.get('VDI', vdiRef)?.name_label ?? 'VDI', 40)), extensionUri: deps.extensionUri, script: 'ddProgress.js',
         initial: initialDd(), reduce: reduceDd, snapshot: (state) => ({ kind: 'snapshot', state }), onCancel: () => cancel.abort(),
       });
     },
   });
   if (result && result.status !== 'done' && result.steps.find((s) => s.id === 'copy')?.status !== 'not run') {
-    const destroy = 'Destroy the VDI';
+    const destroy = vscode.l10n.t('Destroy the VDI');
     const vdi = model.get('VDI', vdiRef);
     const answer = await vscode.window.showWarningMessage(
-      `The import stopped (${result.status}): ${vdi ? displayName(vdi.name_label) : 'the VDI'} holds a partial image.`,
-      { modal: true, detail: `${displayName(result.message, 1000)}\n\nDestroy it now? Keep it to try the write again.` },
+      vdi
+        ? vscode.l10n.t('The import stopped ({0}): {1} holds a partial image.', result.status, displayName(vdi.name_label))
+        : vscode.l10n.t('The import stopped ({0}): the VDI holds a partial image.', result.status),
+      { modal: true, detail: vscode.l10n.t('{0}\n\nDestroy it now? Keep it to try the write again.', displayName(result.message, 1000)) },
       destroy,
     );
-    if (answer === destroy) await runWithConfirmation(deps, pool, planDestroyVdi(model, vdiRef, `The import ${result.status === 'cancelled' ? 'was cancelled' : result.status === 'unknown' ? 'ended with an unknown outcome' : 'failed'}.`));
+    if (answer === destroy) await runWithConfirmation(deps, pool, planDestroyVdi(model, vdiRef, result.status === 'cancelled' ? vscode.l10n.t('The import was cancelled.') : result.status === 'unknown' ? vscode.l10n.t('The import ended with an unknown outcome.') : vscode.l10n.t('The import failed.')));
   }
   return result?.status === 'done';
 }
@@ -181,7 +185,7 @@ async function growWithGrid(deps: StorageCommandDeps, pool: string, model: PoolM
     signal: cancel.signal,
     started: () => {
       panel = new ProgressPanel<ResizeState, ResizeToView>({
-        viewType: 'xcpAdmin.srResize', title: `Grow ${displayName(sr.name_label, 40)}`, extensionUri: deps.extensionUri, script: 'resizeGrid.js',
+        viewType: 'xcpAdmin.srResize', title: vscode.l10n.t('Grow {0}', displayName(sr.name_label, 40)), extensionUri: deps.extensionUri, script: 'resizeGrid.js',
         initial: initialResize(), reduce: reduceResize, snapshot: (state) => ({ kind: 'snapshot', state }), onCancel: () => cancel.abort(),
       });
       // Rows keyed by host uuid; the pool's once-only steps get their own row.
@@ -189,7 +193,7 @@ async function growWithGrid(deps: StorageCommandDeps, pool: string, model: PoolM
       const hostRows = [...new Set(plan.steps.map(gridCell).filter((c) => c && !c.once).map((c) => c!.host))];
       const onceOn = plan.steps.map(gridCell).find((c) => c?.once)?.host;
       const poolRow = `once:${onceOn ?? ''}`;
-      panel.post({ kind: 'start', sr: { name: displayName(sr.name_label), uuid: sr.uuid, before: sr.physical_size }, hosts: [...hostRows.map((h) => ({ key: h, name: nameOf(h) })), { key: poolRow, name: `once, on ${onceOn ? nameOf(onceOn) : 'the master'}` }], steps: [...HOST_STEPS, ...POOL_STEPS] });
+      panel.post({ kind: 'start', sr: { name: displayName(sr.name_label), uuid: sr.uuid, before: sr.physical_size }, hosts: [...hostRows.map((h) => ({ key: h, name: nameOf(h) })), { key: poolRow, name: onceOn ? vscode.l10n.t('once, on {0}', nameOf(onceOn)) : vscode.l10n.t('once, on the master') }], steps: [...HOST_STEPS, ...POOL_STEPS] });
       for (const h of hostRows) for (const c of POOL_STEPS) panel.post({ kind: 'cell', host: h, step: c, cell: { status: 'skipped' } });
       for (const c of HOST_STEPS) panel.post({ kind: 'cell', host: poolRow, step: c, cell: { status: 'skipped' } });
     },
@@ -206,7 +210,7 @@ async function growWithGrid(deps: StorageCommandDeps, pool: string, model: PoolM
       }
       const detail = status === 'failed' || status === 'unknown' ? (output ?? '').trim().split('\n').pop() : cell.column === 'physical_size' && status === 'done' ? formatBytesShort(Number(output)) : undefined;
       panel.post({ kind: 'cell', host: row, step: cell.column, cell: { status: status === 'running' ? 'running' : status === 'done' ? 'done' : status === 'not run' ? 'pending' : status === 'unknown' ? 'unknown' : 'failed', detail } });
-      if (cell.column === 'physical_size' && status === 'done') panel.post({ kind: 'verdict', ok: true, message: `${displayName(sr.name_label)} grew to ${formatBytesShort(Number(output))} (physical_size, read back from XAPI).`, after: Number(output) });
+      if (cell.column === 'physical_size' && status === 'done') panel.post({ kind: 'verdict', ok: true, message: vscode.l10n.t('{0} grew to {1} (physical_size, read back from XAPI).', displayName(sr.name_label), formatBytesShort(Number(output))), after: Number(output) });
     },
   });
   if (result && result.status !== 'done') panel?.post({ kind: 'verdict', ok: false, message: result.message });
@@ -214,9 +218,9 @@ async function growWithGrid(deps: StorageCommandDeps, pool: string, model: PoolM
 
 async function readSize(ssh: SshExecutors, source: ByteSource): Promise<number | undefined> {
   try {
-    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Reading the size of the image…' }, () => sourceSize(ssh, source));
+    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the size of the image…') }, () => sourceSize(ssh, source));
   } catch (err) {
-    void vscode.window.showErrorMessage(`Cannot read the image's size: ${describeError(err)}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Cannot read the image\'s size: {0}', describeError(err)));
     return undefined;
   }
 }
@@ -239,9 +243,9 @@ export function registerStorageCommands(deps: StorageCommandDeps): vscode.Dispos
       const vdi = t.model.get('VDI', node.ref);
       const sr = vdi ? t.model.get('SR', vdi.SR) : undefined;
       const path = vdi && sr ? lvDevicePath(sr, vdi, t.model.vdiFormat(node.ref)) : undefined;
-      if (!path) return void vscode.window.showErrorMessage('This VDI has no device path (not on an LVM or file SR, or of unknown format).');
+      if (!path) return void vscode.window.showErrorMessage(vscode.l10n.t('This VDI has no device path (not on an LVM or file SR, or of unknown format).'));
       await vscode.env.clipboard.writeText(path);
-      vscode.window.setStatusBarMessage(`Copied ${path}`, 3000);
+      vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', path), 3000);
     }),
     vscode.commands.registerCommand('xcpAdmin.sr.importRawImage', async (node?: TreeNode) => {
       const t = connectedModel(deps, node, 'sr');
@@ -251,7 +255,7 @@ export function registerStorageCommands(deps: StorageCommandDeps): vscode.Dispos
       await withSsh(deps, t.pool, async (ssh) => {
         const bytes = await readSize(ssh, source);
         if (bytes === undefined) return;
-        const name = await vscode.window.showInputBox({ title: 'Name of the new VDI', value: basename(source.path), ignoreFocusOut: true });
+        const name = await vscode.window.showInputBox({ title: vscode.l10n.t('Name of the new VDI'), value: basename(source.path), ignoreFocusOut: true });
         if (!name) return;
         const via = await pickWay(t.model, t.model.get('SR', node.ref)?.type ?? '');
         if (!via) return;
@@ -261,10 +265,10 @@ export function registerStorageCommands(deps: StorageCommandDeps): vscode.Dispos
         if (created?.status !== 'done') return;
         const vdiRef = created.steps[0].output as Ref<'VDI'>;
         const model = await waitForVdi(deps, t.pool, vdiRef);
-        if (!model) return void vscode.window.showErrorMessage(`The new VDI (${vdiRef}) did not show up in the pool; nothing was written.`);
+        if (!model) return void vscode.window.showErrorMessage(vscode.l10n.t('The new VDI ({0}) did not show up in the pool; nothing was written.', vdiRef));
         if (!(await writeWithProgress(deps, ssh, t.pool, model, vdiRef, source, bytes, writer, via))) return;
-        const make = 'Make a VM…';
-        const answer = await vscode.window.showInformationMessage(`${name} is imported. Make a VM with it as its boot disk (PV, pygrub)?`, make);
+        const make = vscode.l10n.t('Make a VM…');
+        const answer = await vscode.window.showInformationMessage(vscode.l10n.t('{0} is imported. Make a VM with it as its boot disk (PV, pygrub)?', name), make);
         if (answer === make) await makeVmWithDisk(deps, t.pool, model, vdiRef);
       });
     }),
@@ -278,7 +282,7 @@ export function registerStorageCommands(deps: StorageCommandDeps): vscode.Dispos
       const connection = deps.registry.connection(t.pool);
       if (!connection) return;
       // The scan's own error names the LV it chokes on.
-      const scanError = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Scanning the SR to see what fails…' }, () =>
+      const scanError = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Scanning the SR to see what fails…') }, () =>
         connection.call('SR.scan', [node.ref]).then(() => undefined, (err: unknown) => describeError(err)));
       const repair = planSrRepair(t.model, node.ref, scanError, await deps.journal.entries());
       const run = await runWithConfirmation(deps, t.pool, repair);
@@ -286,9 +290,18 @@ export function registerStorageCommands(deps: StorageCommandDeps): vscode.Dispos
       const stillFails = run?.status === 'failed' && run.steps.find((s) => s.status === 'failed')?.id === 'scan';
       if (!stillFails && !(repair.refusal && scanError)) return;
       const srName = t.model.get('SR', node.ref)?.name_label;
-      const sr = srName === undefined ? 'the SR' : displayName(srName);
-      const reattach = 'Forget and Re-attach…';
-      const answer = await vscode.window.showWarningMessage(`The scan of ${sr} still fails.`, { modal: true, detail: `The runbook's last resort: forget ${sr} and attach it again under the same uuid, without formatting it. The plan shows every step first.` }, reattach);
+      const sr = srName === undefined ? undefined : displayName(srName);
+      const reattach = vscode.l10n.t('Forget and Re-attach…');
+      const answer = await vscode.window.showWarningMessage(
+        sr === undefined ? vscode.l10n.t('The scan of the SR still fails.') : vscode.l10n.t('The scan of {0} still fails.', sr),
+        {
+          modal: true,
+          detail: sr === undefined
+            ? vscode.l10n.t('The runbook\'s last resort: forget the SR and attach it again under the same uuid, without formatting it. The plan shows every step first.')
+            : vscode.l10n.t('The runbook\'s last resort: forget {0} and attach it again under the same uuid, without formatting it. The plan shows every step first.', sr),
+        },
+        reattach,
+      );
       if (answer === reattach) await vscode.commands.executeCommand('xcpAdmin.sr.reattach', node);
     }),
     vscode.commands.registerCommand('xcpAdmin.sr.reattach', async (node?: TreeNode) => {
@@ -301,9 +314,9 @@ export function registerStorageCommands(deps: StorageCommandDeps): vscode.Dispos
       if (!t || node?.kind !== 'sr') return;
       const sr = t.model.get('SR', node.ref);
       if (!sr) return;
-      const grown = 'It was grown';
-      const ok = await vscode.window.showWarningMessage(`Has the LUN behind ${displayName(sr.name_label)} been grown on the storage array?`,
-        { modal: true, detail: 'This procedure makes the hosts see a size the array already has; it cannot grow the LUN itself.' }, grown);
+      const grown = vscode.l10n.t('It was grown');
+      const ok = await vscode.window.showWarningMessage(vscode.l10n.t('Has the LUN behind {0} been grown on the storage array?', displayName(sr.name_label)),
+        { modal: true, detail: vscode.l10n.t('This procedure makes the hosts see a size the array already has; it cannot grow the LUN itself.') }, grown);
       if (ok !== grown) return;
       await growWithGrid(deps, t.pool, t.model, node.ref);
     }),

@@ -20,17 +20,18 @@ export class TlsTrustStore implements TlsTrust {
   }
 
   async confirm(info: { hostPort: string; fingerprint256: string; subject?: string; validTo?: string }): Promise<boolean> {
-    const trust = 'Trust and Connect';
+    const trust = vscode.l10n.t('Trust and Connect');
     const answer = await vscode.window.showWarningMessage(
-      `First connection to ${info.hostPort}: is this its certificate?`,
+      vscode.l10n.t('First connection to {0}: is this its certificate?', info.hostPort),
       {
         modal: true,
         detail:
-          `SHA-256 fingerprint:\n${normalizeFingerprint(info.fingerprint256)}\n\n` +
-          (info.subject ? `Subject: ${info.subject}\n` : '') +
-          (info.validTo ? `Valid until: ${info.validTo}\n` : '') +
-          `\nCompare it with the host's console: openssl x509 -noout -fingerprint -sha256 -in /etc/xensource/xapi-ssl.pem\n` +
-          `XCP Admin will remember it and refuse any other certificate from this host.`,
+          // One translated line each: the optional lines are whole lines, never parts of a sentence.
+          `${vscode.l10n.t('SHA-256 fingerprint:')}\n${normalizeFingerprint(info.fingerprint256)}\n\n` +
+          (info.subject ? `${vscode.l10n.t('Subject: {0}', info.subject)}\n` : '') +
+          (info.validTo ? `${vscode.l10n.t('Valid until: {0}', info.validTo)}\n` : '') +
+          `\n${vscode.l10n.t('Compare it with the host\'s console: {0}', 'openssl x509 -noout -fingerprint -sha256 -in /etc/xensource/xapi-ssl.pem')}\n` +
+          vscode.l10n.t('XCP Admin will remember it and refuse any other certificate from this host.'),
       },
       trust,
     );

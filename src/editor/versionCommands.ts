@@ -17,10 +17,14 @@ export function registerVersionCommands(deps: ProcedureCommandDeps): vscode.Disp
       if (!t) return;
       const pick = await vscode.window.showQuickPick(
         [
-          { label: 'Version override file', description: '/etc/xensource/xapi_version_override', detail: 'Kept across xapi upgrades; for releases that read the file.', method: 'file' as OverrideMethod },
-          { label: 'Patch the xapi binary', description: 'as the runbook does on XCP 1.5', detail: 'The original is kept once as xapi.original; an xapi upgrade undoes it.', method: 'binary' as OverrideMethod },
+          { label: vscode.l10n.t('Version override file'), description: '/etc/xensource/xapi_version_override', detail: vscode.l10n.t('Kept across xapi upgrades; for releases that read the file.'), method: 'file' as OverrideMethod },
+          { label: vscode.l10n.t('Patch the xapi binary'), description: vscode.l10n.t('as the runbook does on XCP 1.5'), detail: vscode.l10n.t('The original is kept once as xapi.original; an xapi upgrade undoes it.'), method: 'binary' as OverrideMethod },
         ],
-        { title: `Present ${displayName(t.model.get('host', t.node.ref)?.name_label ?? 'the host')} as XenServer ${PRESENTED_VERSION}: how?` },
+        {
+          title: t.model.get('host', t.node.ref)
+            ? vscode.l10n.t('Present {0} as XenServer {1}: how?', displayName(t.model.get('host', t.node.ref)!.name_label), PRESENTED_VERSION)
+            : vscode.l10n.t('Present the host as XenServer {0}: how?', PRESENTED_VERSION),
+        },
       );
       if (pick) await runWithConfirmation(deps, t.pool, planVersionOverride(t.model, t.node.ref, pick.method));
     }),
@@ -29,9 +33,9 @@ export function registerVersionCommands(deps: ProcedureCommandDeps): vscode.Disp
       if (t) await runWithConfirmation(deps, t.pool, planUndoVersionOverride(t.model, t.node.ref));
     }),
     vscode.commands.registerCommand('xcpAdmin.vm.guestTools', async (node?: TreeNode) => {
-      if (node?.kind !== 'vm') return void vscode.window.showErrorMessage('Run this command from a VM in the XCP Admin view.');
+      if (node?.kind !== 'vm') return void vscode.window.showErrorMessage(vscode.l10n.t('Run this command from a VM in the XCP Admin view.'));
       const state = deps.registry.state(node.pool);
-      if (state?.kind !== 'connected') return void vscode.window.showErrorMessage(`Pool ${node.pool} is not connected.`);
+      if (state?.kind !== 'connected') return void vscode.window.showErrorMessage(vscode.l10n.t('Pool {0} is not connected.', node.pool));
       const vm = state.model.get('VM', node.ref);
       const plan = planGuestTools(state.model, node.ref);
       if (vm && !plan.refusal && guestKind(state.model.get('VM_guest_metrics', vm.guest_metrics)?.os_version) === 'windows') {

@@ -8,26 +8,26 @@ import type { Ref } from '../xapi/records';
 import { runWithConfirmation, type ProcedureCommandDeps } from './procedureCommands';
 
 async function askNumber(title: string, value: number, check: (n: number) => string | undefined): Promise<number | undefined> {
-  const text = await vscode.window.showInputBox({ title, value: String(value), ignoreFocusOut: true, validateInput: (v) => (/^\d+$/.test(v.trim()) ? check(Number(v)) : 'A whole number.') });
+  const text = await vscode.window.showInputBox({ title, value: String(value), ignoreFocusOut: true, validateInput: (v) => (/^\d+$/.test(v.trim()) ? check(Number(v)) : vscode.l10n.t('A whole number.')) });
   return text === undefined ? undefined : Number(text.trim());
 }
 
 export async function askVmOptions(defaultName: string): Promise<VmFromDiskOptions | undefined> {
   const base: VmFromDiskOptions = { name: defaultName, memoryMiB: 1024, vcpus: 1, start: false };
-  const name = await vscode.window.showInputBox({ title: 'Make a VM with this disk: its name', value: defaultName, ignoreFocusOut: true, validateInput: (v) => checkVmOptions({ ...base, name: v }) });
+  const name = await vscode.window.showInputBox({ title: vscode.l10n.t('Make a VM with this disk: its name'), value: defaultName, ignoreFocusOut: true, validateInput: (v) => checkVmOptions({ ...base, name: v }) });
   if (name === undefined) return undefined;
-  const memoryMiB = await askNumber('Memory (MiB)', base.memoryMiB, (n) => checkVmOptions({ ...base, name, memoryMiB: n }));
+  const memoryMiB = await askNumber(vscode.l10n.t('Memory (MiB)'), base.memoryMiB, (n) => checkVmOptions({ ...base, name, memoryMiB: n }));
   if (memoryMiB === undefined) return undefined;
-  const vcpus = await askNumber('vCPUs', base.vcpus, (n) => checkVmOptions({ ...base, name, memoryMiB, vcpus: n }));
+  const vcpus = await askNumber(vscode.l10n.t('vCPUs'), base.vcpus, (n) => checkVmOptions({ ...base, name, memoryMiB, vcpus: n }));
   if (vcpus === undefined) return undefined;
   const start = await vscode.window.showQuickPick(
-    [{ label: 'Make it and start it', start: true }, { label: 'Make it, do not start it', start: false }],
-    { title: `${name}: start it once made?`, ignoreFocusOut: true },
+    [{ label: vscode.l10n.t('Make it and start it'), start: true }, { label: vscode.l10n.t('Make it, do not start it'), start: false }],
+    { title: vscode.l10n.t('{0}: start it once made?', name), ignoreFocusOut: true },
   );
   return start ? { name, memoryMiB, vcpus, start: start.start } : undefined;
 }
 
 export async function makeVmWithDisk(deps: ProcedureCommandDeps, pool: string, model: PoolModel, vdiRef: Ref<'VDI'>): Promise<void> {
-  const options = await askVmOptions(model.get('VDI', vdiRef)?.name_label ?? 'imported disk');
+  const options = await askVmOptions(model.get('VDI', vdiRef)?.name_label ?? vscode.l10n.t('imported disk'));
   if (options) await runWithConfirmation(deps, pool, planVmFromDisk(model, vdiRef, options));
 }

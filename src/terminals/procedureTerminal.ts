@@ -29,13 +29,13 @@ export class ProcedureTerminal implements vscode.Pseudoterminal, RunConsole {
 
   done(): void {
     this.finished = true;
-    this.line('Press any key to close this terminal.', 'dim');
+    this.line(vscode.l10n.t('Press any key to close this terminal.'), 'dim');
   }
 
   handleInput(data: string): void {
     if (this.finished) return this.closeEmitter.fire();
     if (data === '\x03') {
-      this.line('^C — cancelling: a running XAPI task is cancelled where XAPI allows it, the run stops after the current step…', 'note');
+      this.line(vscode.l10n.t('^C — cancelling: a running XAPI task is cancelled where XAPI allows it, the run stops after the current step…'), 'note');
       this.cancel.abort();
     }
   }

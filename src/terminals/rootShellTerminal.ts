@@ -34,21 +34,25 @@ export class RootShellTerminal implements vscode.Pseudoterminal {
   private async start(): Promise<void> {
     try {
       const opts = await this.connect();
-      this.print(dim(`Connecting to ${opts.auth.username}@${this.hostLabel} (${opts.host}:${opts.port ?? 22})${opts.jump ? ` via ${opts.jump.host}` : ''}…\n`));
+      const who = `${opts.auth.username}@${this.hostLabel}`;
+      const where = `${opts.host}:${opts.port ?? 22}`;
+      this.print(dim(`${opts.jump ? vscode.l10n.t('Connecting to {0} ({1}) via {2}…', who, where, opts.jump.host) : vscode.l10n.t('Connecting to {0} ({1})…', who, where)}\n`));
       this.connection = await connectSsh(opts);
       this.connection.onClose((err) => {
-        if (!this.ended && err) this.finish(red(`\nThe connection to ${this.hostLabel} dropped: ${err.message}\n`), 1);
+        if (!this.ended && err) this.finish(red(`\n${vscode.l10n.t('The connection to {0} dropped: {1}', this.hostLabel, err.message)}\n`), 1);
       });
       this.shell = await openShell(this.connection, { ...this.size, term: 'xterm-256color' });
       // One decoder for the whole session: a character split across packets stays whole.
       const decoder = new StringDecoder('utf8');
       this.shell.onData((d) => this.writeEmitter.fire(decoder.write(d)));
       this.shell.onExit(({ code, signal }) => {
-        const how = signal ? `killed by signal ${signal}` : `exit status ${code ?? '?'}`;
-        this.finish((code === 0 ? dim : yellow)(`\n[root shell on ${this.hostLabel} ended: ${how}]\n`), code ?? 1);
+        const ended = signal
+          ? vscode.l10n.t('[root shell on {0} ended: killed by signal {1}]', this.hostLabel, signal)
+          : vscode.l10n.t('[root shell on {0} ended: exit status {1}]', this.hostLabel, code ?? '?');
+        this.finish((code === 0 ? dim : yellow)(`\n${ended}\n`), code ?? 1);
       });
     } catch (err) {
-      this.finish(red(`\nCould not open a root shell on ${this.hostLabel}: ${(err as Error).message}\n`), 1);
+      this.finish(red(`\n${vscode.l10n.t('Could not open a root shell on {0}: {1}', this.hostLabel, (err as Error).message)}\n`), 1);
     }
   }
 
@@ -61,7 +65,7 @@ export class RootShellTerminal implements vscode.Pseudoterminal {
     if (this.ended) return;
     this.ended = true;
     this.exitCode = code;
-    this.print(message + dim('Press any key to close this terminal.\n'));
+    this.print(message + dim(`${vscode.l10n.t('Press any key to close this terminal.')}\n`));
     this.connection?.close();
   }
 

@@ -39,7 +39,7 @@ export class PoolTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     const view = viewOf(node, this.source);
     if (!view) {
       // The object went away between the refresh and this call; its parent's refresh is on its way.
-      const item = new vscode.TreeItem('(removed)', vscode.TreeItemCollapsibleState.None);
+      const item = new vscode.TreeItem(vscode.l10n.t('(removed)'), vscode.TreeItemCollapsibleState.None);
       item.id = node.id;
       return item;
     }

@@ -355,16 +355,20 @@ export function manifest(): {
   return JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
 }
 
-/** A command's title as the UI shows it (resolving %key% from package.nls.json). */
-export function commandTitle(command: string): string | undefined {
-  const c = manifest().contributes?.commands?.find((x) => x.command === command);
-  if (!c) return undefined;
-  const m = /^%(.+)%$/.exec(c.title);
-  if (!m) return c.title;
+/** A manifest text as the UI shows it: a `%key%` placeholder resolved from package.nls.json (English). */
+export function localized(text: string): string {
+  const m = /^%(.+)%$/.exec(text);
+  if (!m) return text;
   const nlsPath = join(repoRoot, 'package.nls.json');
   const nls = existsSync(nlsPath) ? (JSON.parse(readFileSync(nlsPath, 'utf8')) as Record<string, string | { message: string }>) : {};
   const v = nls[m[1]];
-  return typeof v === 'string' ? v : v?.message ?? c.title;
+  return typeof v === 'string' ? v : v?.message ?? text;
+}
+
+/** A command's title as the UI shows it (resolving %key% from package.nls.json). */
+export function commandTitle(command: string): string | undefined {
+  const c = manifest().contributes?.commands?.find((x) => x.command === command);
+  return c ? localized(c.title) : undefined;
 }
 
 /**

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
 import {
-  type E2E, XapiJson, expectedContextMenu, manifest, withE2E,
+  type E2E, XapiJson, expectedContextMenu, localized, manifest, withE2E,
 } from './harness';
 import type { PoolInfo } from './workbench';
 import { CONTEXT_VALUES, srContextValue } from '../../src/tree/contextValues';
@@ -23,7 +23,7 @@ interface HostRec { uuid: string; name_label: string; address: string }
 /** The view id of the "Pools" view, from the manifest. */
 function poolsViewId(): string {
   for (const views of Object.values(manifest().contributes?.views ?? {})) {
-    const v = views.find((x) => /pools/i.test(x.name));
+    const v = views.find((x) => /^pools$/i.test(localized(x.name)));
     if (v) return v.id;
   }
   throw new Error('package.json contributes no "Pools" view');

@@ -248,7 +248,7 @@ export function installUnpackedExtension(extensionsDir: string): string {
   mkdirSync(dir, { recursive: true });
   // Copies, not symlinks: a symlinked dist/extension.js would resolve require() from the repo's
   // node_modules and hide a dependency the bundle lacks.
-  const entries = ['package.json', 'package.nls.json', 'dist', 'media', 'README.md', 'CHANGELOG.md', 'LICENSE'];
+  const entries = ['package.json', 'package.nls.json', 'l10n', 'dist', 'media', 'README.md', 'CHANGELOG.md', 'LICENSE'];
   if (pkg.icon) entries.push(pkg.icon);
   for (const e of entries) {
     const from = join(repoRoot, e);

@@ -1,4 +1,4 @@
-// The .vsix holds the bundle, media, manifest and docs, and nothing of the sources, tests, simulator
+// The .vsix holds the bundle, media, manifest (with its English texts and runtime bundle) and docs, and nothing of the sources, tests, simulator
 // or benchmarks. Packages the current build (scripts/package-vsix.mjs --no-bundle) into a temp folder.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -50,7 +50,7 @@ test('the .vsix holds the bundle, media and docs, and nothing else', { timeout: 
 
   // vsce stores README.md as readme.md, CHANGELOG.md as changelog.md and LICENSE as LICENSE.txt.
   const lower = files.map((f) => f.toLowerCase());
-  for (const f of ['dist/extension.js', 'package.json', 'readme.md', 'changelog.md']) {
+  for (const f of ['dist/extension.js', 'package.json', 'package.nls.json', 'l10n/bundle.l10n.json', 'readme.md', 'changelog.md']) {
     assert.ok(lower.includes(f), `the .vsix holds ${f}`);
   }
   assert.ok(files.some((f) => /^LICENSE(\.md|\.txt)?$/i.test(f)), 'the .vsix holds the LICENSE');
