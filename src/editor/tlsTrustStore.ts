@@ -51,8 +51,4 @@ export class TlsTrustStore implements TlsTrust {
     await this.state.update(KEY, pins);
     return n;
   }
-
-  list(): Record<string, string> {
-    return { ...this.pins() };
-  }
 }

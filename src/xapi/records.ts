@@ -12,9 +12,6 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 export function isUuid(s: unknown): s is Uuid {
   return typeof s === 'string' && UUID_PATTERN.test(s);
 }
-export function isRef(s: unknown): s is Ref {
-  return typeof s === 'string' && s.startsWith('OpaqueRef:');
-}
 
 export type XapiClass =
   | 'pool' | 'host' | 'host_metrics' | 'SR' | 'PBD' | 'VDI' | 'VBD' | 'VM' | 'VM_guest_metrics' | 'PIF' | 'network';

@@ -73,10 +73,6 @@ export class XapiSession {
   get sessionRef(): string | undefined {
     return this.ref;
   }
-  get loggedIn(): boolean {
-    return this.ref !== undefined;
-  }
-
   /** Logs in (once; concurrent callers share the attempt). */
   async login(): Promise<string> {
     if (this.ref) return this.ref;
