@@ -38,7 +38,8 @@ export async function importDemoPasswords(entries: readonly PoolEntry[], passwor
 
 /** A `host:port` on loopback (an IPv6 host in brackets). */
 function isLoopbackHostPort(hostPort: string): boolean {
-  return /^127\.\d+\.\d+\.\d+:\d+$/.test(hostPort) || /^\[::1\]:\d+$/.test(hostPort);
+  const m = /^(\[[^\]]+\]|[^:]+):\d+$/.exec(hostPort);
+  return m !== null && isLoopbackHost(m[1]);
 }
 
 export async function importDemoCertificates(tls: TlsTrustStore, log: (line: string) => void): Promise<void> {

@@ -13,7 +13,7 @@ import type { Journal, JournalStep } from './journal';
 import type { RelayProgress, RelayResult } from '../storage/relay';
 import { preflight } from './preflight';
 import type { TransportKind } from '../xapi/transport';
-import { TerminalLineWriter, type LineKind } from '../text/terminal';
+import { TerminalLineWriter, cleanLine, type LineKind } from '../text/terminal';
 import { actionText, LateArg, type HostTarget, type Plan, type Step, type StepAction, type XapiTarget } from './plan';
 
 /** What an XAPI executor reports while a call runs as a task (progress 0..1, notes such as a reconnect). */
@@ -161,8 +161,8 @@ function taskHooks(out: RunConsole): XapiCallHooks {
   };
 }
 
-/** Text from XAPI on its way to a terminal: control characters (escape sequences) dropped. */
-const printable = (v: unknown): string => String(v).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+/** Text from XAPI for the terminal, the journal and the run's message: controls shown visibly, on one line. */
+const printable = (v: unknown): string => cleanLine(String(v));
 
 /** The fields worth showing of an object read back after an unknown outcome (those the record has). */
 const STATE_FIELDS = ['name_label', 'power_state', 'resident_on', 'currently_attached', 'enabled', 'master', 'host', 'SR', 'PBDs', 'VDIs', 'VBDs', 'physical_size', 'virtual_size'];
