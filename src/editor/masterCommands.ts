@@ -12,7 +12,8 @@ import type { TreeNode } from '../tree/nodes';
 import { XapiError, describeError } from '../xapi/errors';
 import type { Ref } from '../xapi/records';
 import { readPoolEntries, writePoolEntries } from './poolSettings';
-import { hostNode, runWithConfirmation, type ProcedureCommandDeps } from './procedureCommands';
+import { runWithConfirmation, type ProcedureCommandDeps } from './runProcedure';
+import { connectedTarget } from './target';
 
 async function askSlave(connection: PoolConnection, address: string): Promise<SlaveView> {
   try {
@@ -60,7 +61,7 @@ export function registerMasterCommands(deps: ProcedureCommandDeps): vscode.Dispo
   return [
     // On a live slave: the path (hand-over or emergency) follows from what the probe finds.
     vscode.commands.registerCommand('xcpAdmin.host.makeMaster', async (node?: TreeNode) => {
-      const t = hostNode(deps, node);
+      const t = connectedTarget(deps.registry, node, 'host');
       if (t) await runNewMaster(deps, t.pool, t.model, t.node.ref);
     }),
     // On a pool whose master is silent, or on that master: pick the slave to recover onto.

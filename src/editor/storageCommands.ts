@@ -21,7 +21,8 @@ import { describeError } from '../xapi/errors';
 import type { Ref } from '../xapi/records';
 import { formatBytesShort, initialDd, initialResize, reduceDd, reduceResize, type DdState, type DdToView, type ResizeState, type ResizeToView } from '../webviews/protocol';
 import { ProgressPanel } from '../webviews/progressPanel';
-import { runWithConfirmation, type ProcedureCommandDeps } from './procedureCommands';
+import { runWithConfirmation, type ProcedureCommandDeps } from './runProcedure';
+import { connectedTarget } from './target';
 import { sshOptions } from './shellCommands';
 import { makeVmWithDisk } from './vmFromDiskCommand';
 
@@ -30,16 +31,7 @@ export interface StorageCommandDeps extends ProcedureCommandDeps {
 }
 
 function connectedModel(deps: ProcedureCommandDeps, node: TreeNode | undefined, kind: 'sr' | 'vdi'): { pool: string; model: PoolModel } | undefined {
-  if (node?.kind !== kind) {
-    void vscode.window.showErrorMessage(kind === 'sr' ? vscode.l10n.t('Run this command from an SR in the XCP Admin view.') : vscode.l10n.t('Run this command from a VDI in the XCP Admin view.'));
-    return undefined;
-  }
-  const state = deps.registry.state(node.pool);
-  if (state?.kind !== 'connected') {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Pool {0} is not connected.', node.pool));
-    return undefined;
-  }
-  return { pool: node.pool, model: state.model };
+  return connectedTarget(deps.registry, node, kind);
 }
 
 /** Asks where the image is: a file on a host over SSH (any host; the pool's jump host applies) or on this machine. */

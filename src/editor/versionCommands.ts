@@ -8,12 +8,13 @@ import { PRESENTED_VERSION } from '../model/xenCenterVersion';
 import { planGuestTools, windowsToolsScript } from '../procedures/guestTools';
 import { planUndoVersionOverride, planVersionOverride, type OverrideMethod } from '../procedures/versionOverride';
 import type { TreeNode } from '../tree/nodes';
-import { hostNode, runWithConfirmation, type ProcedureCommandDeps } from './procedureCommands';
+import { runWithConfirmation, type ProcedureCommandDeps } from './runProcedure';
+import { connectedTarget } from './target';
 
 export function registerVersionCommands(deps: ProcedureCommandDeps): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('xcpAdmin.host.presentVersion', async (node?: TreeNode) => {
-      const t = hostNode(deps, node);
+      const t = connectedTarget(deps.registry, node, 'host');
       if (!t) return;
       const pick = await vscode.window.showQuickPick(
         [
@@ -29,7 +30,7 @@ export function registerVersionCommands(deps: ProcedureCommandDeps): vscode.Disp
       if (pick) await runWithConfirmation(deps, t.pool, planVersionOverride(t.model, t.node.ref, pick.method));
     }),
     vscode.commands.registerCommand('xcpAdmin.host.undoVersion', async (node?: TreeNode) => {
-      const t = hostNode(deps, node);
+      const t = connectedTarget(deps.registry, node, 'host');
       if (t) await runWithConfirmation(deps, t.pool, planUndoVersionOverride(t.model, t.node.ref));
     }),
     vscode.commands.registerCommand('xcpAdmin.vm.guestTools', async (node?: TreeNode) => {

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { PoolModel } from '../model/poolModel';
 import { checkVmOptions, planVmFromDisk, type VmFromDiskOptions } from '../procedures/vmFromDisk';
 import type { Ref } from '../xapi/records';
-import { runWithConfirmation, type ProcedureCommandDeps } from './procedureCommands';
+import { runWithConfirmation, type ProcedureCommandDeps } from './runProcedure';
 
 async function askNumber(title: string, value: number, check: (n: number) => string | undefined): Promise<number | undefined> {
   const text = await vscode.window.showInputBox({ title, value: String(value), ignoreFocusOut: true, validateInput: (v) => (/^\d+$/.test(v.trim()) ? check(Number(v)) : vscode.l10n.t('A whole number.')) });

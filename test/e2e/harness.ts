@@ -283,6 +283,25 @@ export class E2E {
     await this.page.mouse.up();
   }
 
+  /**
+   * The text of a row's tooltip as the admin sees it on hovering. A hover shows only after the pointer
+   * moves onto the row and rests there; a pointer already resting on it (or a notification fading in
+   * over it) shows none, so each try moves the pointer off the row and back.
+   */
+  async tooltip(row: Locator, text: RegExp, timeout = 30_000): Promise<string> {
+    const hover = this.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: text }).first();
+    return this.until<string | undefined>(async () => {
+      await this.page.mouse.move(0, 0);
+      await row.hover();
+      try {
+        await hover.waitFor({ state: 'visible', timeout: 3_000 });
+      } catch {
+        return undefined;
+      }
+      return hover.innerText();
+    }, `the tooltip ${text}`, timeout) as Promise<string>;
+  }
+
   /** Saves a screenshot as test/e2e/artifacts/<name>.png and returns its path. */
   async screenshot(name: string): Promise<string> {
     mkdirSync(artifactsDir, { recursive: true });

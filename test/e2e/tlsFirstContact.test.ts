@@ -74,9 +74,7 @@ test('Add Pool on an https pool from an empty profile: trust the certificate, th
     assert.ok(message.includes(fingerprintOf(e2e).slice(0, 20)), `the message names the pinned fingerprint: ${message}`);
     assert.match(message, /Forget Pinned Certificates/, `the message names the remedy: ${message}`);
     // The row is too narrow for the whole message: its tooltip shows all of it, remedy included.
-    await notice.hover();
-    const hover = e2e.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: /has changed/ }).first();
-    const tooltip = (await e2e.until(async () => ((await hover.isVisible()) ? hover.innerText() : undefined), 'the notice row\'s tooltip', T))!;
+    const tooltip = await e2e.tooltip(notice, /has changed/, T);
     assert.match(tooltip.replace(/\s+/g, ' '), /Forget Pinned Certificates/, `the tooltip names the remedy: ${tooltip}`);
     t.diagnostic(`screenshot: ${await e2e.screenshot('tls-certificate-changed')}`);
   });
