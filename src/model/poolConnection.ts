@@ -10,7 +10,8 @@ import { TaskWatcher, callXapi, runsAsTask, type XapiCallOptions } from '../xapi
 import { fetchPeerCertificate, untrustedError, type CertificatePolicy } from '../xapi/tls';
 import type { TransportChoice } from '../xapi/transport';
 import { probeMaster, memberUrl, type MasterProbe } from './masterProbe';
-import { PoolModel, type Disposable } from './poolModel';
+import { PoolModel } from './poolModel';
+import { Emitter, type Disposable } from '../base/emitter';
 
 export type ConnectionFailure =
   | 'dns' | 'refused' | 'timeout' | 'unreachable' | 'tls-untrusted' | 'tls-changed' | 'auth' | 'not-xapi' | 'xapi' | 'other';
@@ -150,7 +151,7 @@ export function classifyFailure(err: unknown): { failure: ConnectionFailure; mes
 export class PoolConnection {
   readonly name: string;
   private current: ConnectionState = { kind: 'disconnected' };
-  private readonly listeners = new Set<(s: ConnectionState) => void>();
+  private readonly stateChanged: Emitter<ConnectionState>;
   private session: XapiSession | undefined;
   private watcher: EventWatcher | undefined;
   /** Follows the XAPI tasks of long calls made through `call` (see tasks()). */
@@ -165,6 +166,7 @@ export class PoolConnection {
 
   constructor(private readonly opts: PoolConnectionOptions, tuning: PoolConnectionTuning = {}) {
     this.name = opts.name;
+    this.stateChanged = new Emitter<ConnectionState>(`PoolConnection ${opts.name}`);
     this.tuning = {
       connectTimeoutMs: tuning.connectTimeoutMs ?? 10_000,
       eventTimeoutSeconds: tuning.eventTimeoutSeconds ?? 30,
@@ -180,8 +182,7 @@ export class PoolConnection {
   }
 
   onDidChangeState(listener: (s: ConnectionState) => void): Disposable {
-    this.listeners.add(listener);
-    return { dispose: () => void this.listeners.delete(listener) };
+    return this.stateChanged.event(listener);
   }
 
   /** Connects (or reconnects from `failed`). Never throws: failures become state `failed`. */
@@ -290,7 +291,7 @@ export class PoolConnection {
 
   dispose(): void {
     void this.disconnect();
-    this.listeners.clear();
+    this.stateChanged.dispose();
   }
 
   private async doConnect(): Promise<void> {
@@ -425,12 +426,6 @@ export class PoolConnection {
 
   private setState(s: ConnectionState): void {
     this.current = s;
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(s);
-      } catch (err) {
-        console.error(`PoolConnection ${this.name}: state listener failed:`, err);
-      }
-    }
+    this.stateChanged.fire(s);
   }
 }

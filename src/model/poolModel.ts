@@ -7,6 +7,7 @@
 
 import type { PoolRecords, XapiEvent } from '../xapi/eventWatcher';
 import { MODEL_CLASSES, NULL_REF, type RecordOf, type Ref, type XapiClass } from '../xapi/records';
+import { Emitter, type Disposable } from '../base/emitter';
 
 export interface Entry<K extends XapiClass> {
   ref: Ref<K>;
@@ -17,9 +18,7 @@ export interface ModelChange {
   ref: Ref;
   op: 'add' | 'mod' | 'del';
 }
-export interface Disposable {
-  dispose(): void;
-}
+export type { Disposable };
 
 type AnyRecord = RecordOf[XapiClass];
 type Listener = (changes: ModelChange[]) => void;
@@ -61,7 +60,7 @@ function byName<K extends XapiClass>(a: Entry<K>, b: Entry<K>): number {
 
 export class PoolModel {
   private readonly tables = new Map<XapiClass, Map<string, AnyRecord>>();
-  private readonly listeners = new Set<Listener>();
+  private readonly changed = new Emitter<ModelChange[]>('PoolModel');
   private readonly vdisBySr = new Index('VDI', (r) => (r as RecordOf['VDI']).SR);
   private readonly vbdsByVdi = new Index('VBD', (r) => (r as RecordOf['VBD']).VDI);
   private readonly pbdsBySr = new Index('PBD', (r) => (r as RecordOf['PBD']).SR);
@@ -82,8 +81,7 @@ export class PoolModel {
 
   /** Fires with the changes of one event.from answer (or of a resync), never per record. */
   onDidChange(listener: Listener): Disposable {
-    this.listeners.add(listener);
-    return { dispose: () => void this.listeners.delete(listener) };
+    return this.changed.event(listener);
   }
 
   /**
@@ -265,14 +263,7 @@ export class PoolModel {
   }
 
   private fire(changes: ModelChange[]): void {
-    if (changes.length === 0) return;
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(changes);
-      } catch (err) {
-        // One broken listener must not stop the others nor the event loop.
-        console.error('PoolModel listener failed:', err);
-      }
-    }
+    // One broken listener stops neither the others nor the event loop (the emitter's rule).
+    if (changes.length > 0) this.changed.fire(changes);
   }
 }

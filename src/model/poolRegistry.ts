@@ -4,7 +4,8 @@
 
 import type { TransportChoice } from '../xapi/transport';
 import { PoolConnection, normalizePoolUrl, type ConnectionState, type PoolConnectionTuning, type TlsTrust } from './poolConnection';
-import type { Disposable, ModelChange } from './poolModel';
+import type { ModelChange } from './poolModel';
+import { Emitter, type Disposable } from '../base/emitter';
 
 export interface PoolEntry {
   name: string;
@@ -89,13 +90,12 @@ interface Slot {
 export class PoolRegistry {
   private readonly slots = new Map<string, Slot>();
   private order: string[] = [];
-  private readonly listeners = new Set<(e: RegistryEvent) => void>();
+  private readonly changed = new Emitter<RegistryEvent>('PoolRegistry');
 
   constructor(private readonly deps: PoolRegistryDeps) {}
 
   onDidChange(listener: (e: RegistryEvent) => void): Disposable {
-    this.listeners.add(listener);
-    return { dispose: () => void this.listeners.delete(listener) };
+    return this.changed.event(listener);
   }
 
   names(): string[] {
@@ -147,7 +147,7 @@ export class PoolRegistry {
 
   dispose(): void {
     for (const name of [...this.slots.keys()]) this.drop(name);
-    this.listeners.clear();
+    this.changed.dispose();
   }
 
   private add(entry: PoolEntry): void {
@@ -189,13 +189,7 @@ export class PoolRegistry {
   }
 
   private emit(e: RegistryEvent): void {
-    for (const l of [...this.listeners]) {
-      try {
-        l(e);
-      } catch (err) {
-        console.error('PoolRegistry listener failed:', err);
-      }
-    }
+    this.changed.fire(e);
   }
 }
 

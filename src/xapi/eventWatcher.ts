@@ -22,6 +22,7 @@ import { classFromEventName, decodeAllRecords, decodeRecord } from './decode';
 import { MODEL_CLASSES, type RecordOf, type Ref, type XapiClass } from './records';
 import type { XapiSession } from './session';
 import { XapiFloat } from './transport';
+import { sleep } from '../base/sleep';
 
 /** All records of a pool, by class then ref. */
 export type PoolRecords = { [K in XapiClass]: Map<string, RecordOf[K]> };
@@ -256,15 +257,3 @@ function isFatal(err: unknown): boolean {
   return false;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done);
-  });
-}

@@ -24,6 +24,7 @@ import { OutcomeUnknownError, TransportError, XapiError, lostAfterSend } from '.
 import type { XapiSession } from './session';
 import { XapiFloat } from './transport';
 import { decodeValue } from './xmlDecoder';
+import { sleep } from '../base/sleep';
 
 /**
  * The calls that run as tasks, in one place. A call is here when it can outlast the HTTP idle timeout
@@ -258,11 +259,6 @@ interface Waiter extends Follower {
   reject(err: unknown): void;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-  });
 
 const finished = (r: TaskRecord) => r.status !== 'pending' && r.status !== 'cancelling';
 
