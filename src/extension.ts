@@ -3,12 +3,31 @@
 import * as vscode from 'vscode';
 import { PoolRegistry } from './model/poolRegistry';
 import { importDemoCertificates, importDemoPasswords } from './editor/demoSimulator';
-import { registerPoolCommands } from './editor/poolCommands';
-import { registerShellCommands } from './editor/shellCommands';
-import { registerMasterCommands } from './editor/masterCommands';
-import { registerProcedureCommands } from './editor/procedureCommands';
-import { registerStorageCommands } from './editor/storageCommands';
-import { registerVersionCommands } from './editor/versionCommands';
+import { registerDeclareVmsHalted } from './editor/host/declareVmsHalted';
+import { registerForgetHost } from './editor/host/forget';
+import { registerMakeMaster } from './editor/host/makeMaster';
+import { registerOpenRootShell } from './editor/host/openRootShell';
+import { registerPresentVersion } from './editor/host/presentVersion';
+import { registerUndoVersion } from './editor/host/undoVersion';
+import { registerOpenJournal } from './editor/journal/open';
+import { registerAddPool } from './editor/pool/add';
+import { registerConnectPool } from './editor/pool/connect';
+import { registerDisconnectPool } from './editor/pool/disconnect';
+import { registerEditPool } from './editor/pool/edit';
+import { registerForgetCertificate } from './editor/pool/forgetCertificate';
+import { registerRecoverMaster } from './editor/pool/recoverMaster';
+import { registerRecoverSlaves } from './editor/pool/recoverSlaves';
+import { registerRemovePool } from './editor/pool/remove';
+import { registerCopyUuid } from './editor/row/copyUuid';
+import { registerGrowOnline } from './editor/sr/growOnline';
+import { registerImportRawImage } from './editor/sr/importRawImage';
+import { registerReattach } from './editor/sr/reattach';
+import { registerRepair } from './editor/sr/repair';
+import { registerForgetHostKeys } from './editor/ssh/forgetHostKeys';
+import { registerCopyDevicePath } from './editor/vdi/copyDevicePath';
+import { registerMakeVm } from './editor/vdi/makeVm';
+import { registerWriteRawImage } from './editor/vdi/writeRawImage';
+import { registerGuestTools } from './editor/vm/guestTools';
 import { Journal } from './procedures/journal';
 import { SshHostKeyStore } from './editor/sshHostKeys';
 import { affectsPools, readPoolEntries } from './editor/poolSettings';
@@ -30,7 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   tree.onFirstSettledRender(() =>
     log.info(`first tree render: ${registry.names().length} pools drawn connected or failed ${Math.round(performance.now() - activatedAt)} ms after activation`),
   );
-  const view = vscode.window.createTreeView('xcpAdmin.pools', { treeDataProvider: tree, showCollapseAll: true });
+  const view = vscode.window.createTreeView('xcpAdmin.pools', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
 
   const loadPools = async (): Promise<void> => {
     const { entries, problems } = readPoolEntries();
@@ -48,17 +67,38 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const ssh = { registry, passwords, hostKeys: new SshHostKeyStore(context.globalState) };
   const procedures = { registry, journal: new Journal(context.globalStorageUri.fsPath), ssh };
+  const pools = { registry, passwords, tls };
+  const panels = { ...procedures, extensionUri: context.extensionUri };
   context.subscriptions.push(
     log,
     { dispose: () => registry.dispose() },
     tree,
     view,
-    ...registerPoolCommands({ registry, passwords, tls }),
-    ...registerProcedureCommands(procedures),
-    ...registerMasterCommands(procedures),
-    ...registerShellCommands(ssh),
-    ...registerVersionCommands(procedures),
-    ...registerStorageCommands({ ...procedures, extensionUri: context.extensionUri }),
+    ...registerAddPool(pools),
+    ...registerEditPool(pools),
+    ...registerRemovePool(pools),
+    ...registerConnectPool(pools),
+    ...registerDisconnectPool(pools),
+    ...registerForgetCertificate(pools),
+    ...registerRecoverMaster(procedures),
+    ...registerRecoverSlaves(procedures),
+    ...registerCopyUuid(pools),
+    ...registerOpenRootShell(ssh),
+    ...registerForgetHostKeys(ssh),
+    ...registerMakeMaster(procedures),
+    ...registerDeclareVmsHalted(procedures),
+    ...registerForgetHost(procedures),
+    ...registerPresentVersion(procedures),
+    ...registerUndoVersion(procedures),
+    ...registerGuestTools(procedures),
+    ...registerOpenJournal(procedures),
+    ...registerImportRawImage(panels),
+    ...registerRepair(procedures),
+    ...registerReattach(procedures),
+    ...registerGrowOnline(panels),
+    ...registerCopyDevicePath(procedures),
+    ...registerWriteRawImage(panels),
+    ...registerMakeVm(procedures),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsPools(e)) void loadPools();
     }),

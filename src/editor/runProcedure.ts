@@ -12,14 +12,19 @@ import { displayName } from '../text/display';
 import { runPlan, type Executors, type RunOptions, type RunResult, type RunStatus } from '../procedures/runner';
 import { sshExecutors, type SshExecutors } from '../procedures/sshExecutor';
 import { uploadFromSource } from '../procedures/uploadFromSource';
-import { sshOptions, type ShellCommandDeps } from './shellCommands';
+import { sshOptions, type SshDeps } from './ssh/sshOptions';
 import { ProcedureTerminal } from '../terminals/procedureTerminal';
 
 export interface ProcedureCommandDeps {
   registry: PoolRegistry;
   journal: Journal;
   /** How shell steps reach a host over SSH (the same keys, passwords and host-key pins as Open Root Shell). */
-  ssh: ShellCommandDeps;
+  ssh: SshDeps;
+}
+
+/** What commands that open a progress webview need besides: where the extension's files are. */
+export interface PanelCommandDeps extends ProcedureCommandDeps {
+  extensionUri: vscode.Uri;
 }
 
 async function showPreview(plan: Plan): Promise<void> {
@@ -27,9 +32,8 @@ async function showPreview(plan: Plan): Promise<void> {
   await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: false });
 }
 
-/** What a caller can add to a run: watch or wrap the executors (a webview), cancel from elsewhere. */
+/** What a caller can add to a run: follow its steps and progress (a webview), cancel from elsewhere. */
 export interface RunHooks {
-  wrap?(executors: Executors): Executors;
   signal?: AbortSignal;
   /** Called once the admin said Run (before the first step). */
   started?(): void;
@@ -37,6 +41,8 @@ export interface RunHooks {
   ssh?: SshExecutors;
   /** Each step as it starts and ends. */
   onStep?: RunOptions['onStep'];
+  /** A running step's progress (bytes of a stream, a long task's fraction). */
+  onProgress?: RunOptions['onProgress'];
 }
 
 /** Preview → "Run" → per-step confirmations → terminal → journal. Undefined when refused or not started. */
@@ -98,8 +104,9 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
         }
         return undefined;
       },
-      executors: hooks.wrap ? hooks.wrap(executors) : executors,
+      executors,
       onStep: hooks.onStep,
+      onProgress: hooks.onProgress,
       confirmer: {
         confirm: async (step) => {
           const o = step.confirmObject ?? plan.target;

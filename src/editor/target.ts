@@ -63,3 +63,45 @@ export function connectedTargets<K extends NodeKind>(registry: PoolRegistry, nod
   }
   return all;
 }
+
+/** Any row of a connected pool (commands offered on several kinds of row: Copy UUID, Open Root Shell). */
+export function connectedRow(registry: PoolRegistry, node: TreeNode | undefined): { pool: string; model: PoolModel; node: TreeNode } | undefined {
+  if (!node) {
+    void vscode.window.showErrorMessage(wrongRow('notice'));
+    return undefined;
+  }
+  const state = registry.state(node.pool);
+  if (state?.kind !== 'connected') {
+    void vscode.window.showErrorMessage(vscode.l10n.t('Pool {0} is not connected: connect it first, XCP Admin acts on what XAPI says now.', node.pool));
+    return undefined;
+  }
+  return { pool: node.pool, model: state.model, node };
+}
+
+/** The selected rows (the clicked row when nothing else is selected) of one connected pool, of any kind. */
+export function connectedRows(registry: PoolRegistry, node: TreeNode | undefined, nodes: readonly TreeNode[] | undefined): { pool: string; model: PoolModel; nodes: TreeNode[] } | undefined {
+  const picked = nodes && nodes.length > 0 ? nodes : node ? [node] : [];
+  const first = connectedRow(registry, picked[0]);
+  if (!first) return undefined;
+  if (picked.some((n) => n.pool !== first.pool)) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('Select rows of one pool for this command.'));
+    return undefined;
+  }
+  return { pool: first.pool, model: first.model, nodes: [...picked] };
+}
+
+/**
+ * The configured pools a pool-list command acts on, connected or not: those of the selected rows, or,
+ * run from the command palette, one the admin picks. Empty after telling the admin there is none.
+ */
+export async function pickedPools(registry: PoolRegistry, node: TreeNode | undefined, nodes: readonly TreeNode[] | undefined, placeHolder: string): Promise<string[]> {
+  const picked = nodes && nodes.length > 0 ? nodes : node ? [node] : [];
+  if (picked.length > 0) return [...new Set(picked.map((n) => n.pool))].filter((p) => registry.entry(p) !== undefined);
+  const names = registry.names();
+  if (names.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('No pool is configured yet. Run "XCP Admin: Add Pool" first.'));
+    return [];
+  }
+  const pool = await vscode.window.showQuickPick(names, { placeHolder });
+  return pool ? [pool] : [];
+}

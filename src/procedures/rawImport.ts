@@ -13,6 +13,7 @@ import { lvDevicePath, LVM_SR_TYPES } from '../model/storageLayout';
 import { sh } from '../shell/quote';
 import { describeSource, refusedPlan, type ByteSource, type HostTarget, type ObjectRef, type Plan } from './plan';
 import { apiVersionOf, hasImportRawVdi } from '../model/release';
+import type { RunResult, RunStatus } from './runner';
 
 const EXTENT = 4 * 1024 * 1024;
 
@@ -203,11 +204,24 @@ export function planHttpImport(model: PoolModel, vdiRef: Ref<'VDI'>, source: Byt
   };
 }
 
-/** After a failed or cancelled write: the half-written VDI destroyed (the admin is asked). */
-export function planDestroyVdi(model: PoolModel, vdiRef: Ref<'VDI'>, why: string): Plan {
+/**
+ * What an unfinished write (plan 2) leaves behind: a VDI holding a partial image once the copy started,
+ * or, when the VDI was created by this import and the copy never started (the plan refused, its
+ * preview dismissed, the write declined), an empty VDI. Undefined when the write finished or the VDI
+ * was there before and untouched.
+ */
+export function leftBehind(result: RunResult | undefined, created: boolean): { what: 'partial'; status: RunStatus } | { what: 'empty' } | undefined {
+  if (result?.status === 'done') return undefined;
+  const copy = result?.steps.find((s) => s.id === 'copy')?.status;
+  if (result && copy !== undefined && copy !== 'not run' && copy !== 'declined') return { what: 'partial', status: result.status };
+  return created ? { what: 'empty' } : undefined;
+}
+
+/** After a write that did not finish: the half-written (or never written) VDI destroyed (the admin is asked). */
+export function planDestroyVdi(model: PoolModel, vdiRef: Ref<'VDI'>, why: string, contents: 'partial' | 'empty' = 'partial'): Plan {
   const vdi = model.get('VDI', vdiRef);
   const target: ObjectRef = { kind: 'VDI', name: vdi?.name_label ?? '?', uuid: vdi?.uuid ?? '' };
-  const base = { procedure: 'S2', title: 'Destroy the half-written VDI' };
+  const base = { procedure: 'S2', title: contents === 'empty' ? 'Destroy the empty VDI' : 'Destroy the half-written VDI' };
   if (!vdi) return refusedPlan(base, target, 'The VDI is gone already.');
   return {
     ...base,
@@ -217,7 +231,7 @@ export function planDestroyVdi(model: PoolModel, vdiRef: Ref<'VDI'>, why: string
     steps: [{
       id: 'destroy',
       title: `Destroy ${vdi.name_label}`,
-      why: 'Its contents are incomplete.',
+      why: contents === 'empty' ? 'It was created for an import that did not go ahead: nothing was written into it.' : 'Its contents are incomplete.',
       destructive: true,
       confirmObject: target,
       action: { kind: 'xapi', method: 'VDI.destroy', args: [vdiRef], xe: `xe vdi-destroy uuid=${vdi.uuid}` },

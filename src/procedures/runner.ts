@@ -12,6 +12,7 @@ import { OutcomeUnknownError, describeError, XapiError } from '../xapi/errors';
 import type { Journal, JournalStep } from './journal';
 import type { RelayProgress, RelayResult } from '../storage/relay';
 import { preflight } from './preflight';
+import { sleep } from '../base/sleep';
 import type { TransportKind } from '../xapi/transport';
 import { TerminalLineWriter, cleanLine, type LineKind } from '../text/terminal';
 import { actionText, LateArg, type HostTarget, type Plan, type Step, type StepAction, type XapiTarget } from './plan';
@@ -63,6 +64,11 @@ export interface RunResult {
   message: string;
 }
 
+/** What a running step reports as it goes. */
+export type StepProgress =
+  | { kind: 'bytes'; bytes: number; total: number; elapsedMs: number }
+  | { kind: 'fraction'; fraction: number };
+
 export interface RunOptions {
   executors: Executors;
   console: RunConsole;
@@ -71,8 +77,13 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** A readable name for an object reference in a result (the terminal shows names, the journal refs). */
   nameOf?(ref: string): string | undefined;
-  /** Each step as it starts ('running') and ends (a webview's grid follows the run with it). */
-  onStep?(step: Step, status: StepStatus | 'running', output?: string): void;
+  /**
+   * Each step as it starts ('running') and ends (the webviews follow the run with it). On a failure,
+   * `output` ends with the error and `error` is the error alone.
+   */
+  onStep?(step: Step, status: StepStatus | 'running', output?: string, error?: string): void;
+  /** A running step's progress: bytes of a stream (relay, upload), the fraction of a long XAPI task. */
+  onProgress?(step: Step, progress: StepProgress): void;
   /** After an unknown outcome: how long to keep trying to read the object back (default 120 s). */
   readBackWithinMs?: number;
   /** The wire format the pool's XAPI calls travel in (the pre-flight serializes for it); both when not given. */
@@ -83,11 +94,6 @@ const TAIL = 40;
 const REF = /^OpaqueRef:[0-9A-Za-z-]{1,64}$/;
 const RETRY_EVERY_MS = 2_000;
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
 
 type XapiAction = Extract<StepAction, { kind: 'xapi' }>;
 
@@ -128,7 +134,7 @@ async function callUntilExpected(step: Step, opts: RunOptions, results: Readonly
   for (;;) {
     let problem: string;
     try {
-      const value = await opts.executors.xapi(action.method, args, opts.signal, action.on, taskHooks(opts.console));
+      const value = await opts.executors.xapi(action.method, args, opts.signal, action.on, taskHooks(opts.console, (fraction) => opts.onProgress?.(step, { kind: 'fraction', fraction })));
       const wrong = step.expect?.(value);
       if (wrong === undefined) return value;
       problem = wrong;
@@ -146,10 +152,11 @@ async function callUntilExpected(step: Step, opts: RunOptions, results: Readonly
 const tail = (text: string) => text.split('\n').slice(-TAIL).join('\n');
 
 /** A task's progress as a line per 10% (as the relay's), and its notes (reconnecting, cancel refused). */
-function taskHooks(out: RunConsole): XapiCallHooks {
+function taskHooks(out: RunConsole, progress: (fraction: number) => void): XapiCallHooks {
   let shownTenth = 0;
   return {
     onProgress: (fraction) => {
+      progress(fraction);
       const tenth = Math.floor(fraction * 10 + 1e-9);
       if (tenth > shownTenth && tenth < 10) {
         shownTenth = tenth;
@@ -236,6 +243,9 @@ export async function runPlan(planned: Plan, opts: RunOptions): Promise<RunResul
   };
   out.line(`# ${plan.procedure}: ${plan.title} — ${plan.target.name} (${plan.target.uuid})`, 'heading');
   if (plan.refusal) return finish('refused', plan.refusal);
+  // A byte step needs its executor; checked before anything runs, so a run never stops half-way for it.
+  const missing = plan.steps.find((s) => (s.action.kind === 'relay' && !opts.executors.relay) || (s.action.kind === 'upload' && !opts.executors.upload) || (s.action.kind === 'checksum' && !opts.executors.checksum));
+  if (missing) return finish('refused', `step "${missing.title}" streams or reads bytes (${missing.action.kind}), and this run was started without a way to do that; nothing was changed. Run the procedure from the XCP Admin view, which provides it.`);
 
   for (let i = 0; i < plan.steps.length; i++) {
     const step = plan.steps[i];
@@ -293,12 +303,12 @@ export async function runPlan(planned: Plan, opts: RunOptions): Promise<RunResul
         if (r.code !== 0) throw new Error(`exit status ${r.code ?? 'none (cancelled)'}${r.stderr ? `: ${r.stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`);
       } else if (step.action.kind === 'relay' || step.action.kind === 'upload') {
         const action = step.action;
-        const stream = action.kind === 'relay' ? opts.executors.relay?.bind(undefined, action) : opts.executors.upload?.bind(undefined, action);
-        if (!stream) throw new Error('no relay here: this runner cannot stream bytes');
+        const stream = action.kind === 'relay' ? opts.executors.relay!.bind(undefined, action) : opts.executors.upload!.bind(undefined, action);
         out.line(`$ ${actionText(action)}`, 'command');
         let shownTenth = 0;
         const r = await stream(opts.signal, (p) => {
           relayed = p.bytes;
+          opts.onProgress?.(step, { kind: 'bytes', bytes: p.bytes, total: action.bytes, elapsedMs: p.elapsedMs });
           const tenth = Math.floor((p.bytes / Math.max(1, p.total)) * 10);
           if (tenth > shownTenth) {
             shownTenth = tenth;
@@ -309,9 +319,8 @@ export async function runPlan(planned: Plan, opts: RunOptions): Promise<RunResul
         out.line(`${r.bytes} bytes in ${(r.elapsedMs / 1000).toFixed(1)} s, sha256 of the stream ${r.sha256}`);
         if (r.bytes !== action.bytes) throw new Error(`${r.bytes} bytes went through, ${action.bytes} expected: the source ended early`);
       } else {
-        if (!opts.executors.checksum) throw new Error('no checksum executor here');
         out.line(`$ ${actionText(step.action)}`, 'command');
-        const c = await opts.executors.checksum(step.action, opts.signal);
+        const c = await opts.executors.checksum!(step.action, opts.signal);
         record.output = JSON.stringify(c);
         out.line(`source ${c.source}`);
         out.line(`target ${c.target}`);
@@ -329,7 +338,7 @@ export async function runPlan(planned: Plan, opts: RunOptions): Promise<RunResul
         const found = await readBack(step, plan, err, opts);
         for (const l of found) out.line(l, 'warning');
         record.readBack = found;
-        opts.onStep?.(step, 'unknown', `${record.output ?? ''}\n${record.error}\n${found.join('\n')}`);
+        opts.onStep?.(step, 'unknown', `${record.output ?? ''}\n${record.error}\n${found.join('\n')}`, record.error);
         record.ended = new Date().toISOString();
         const why = err.cause instanceof Error ? err.cause.message.replace(/\.$/, '') : String(err.cause);
         return finish('unknown', `step ${i + 1} (${step.title}): outcome unknown — ${step.action.method} may or may not have run (${why}). ${found.join('; ').replace(/\.$/, '')}. ${stateNote()}`);
@@ -337,7 +346,7 @@ export async function runPlan(planned: Plan, opts: RunOptions): Promise<RunResul
       record.status = opts.signal?.aborted ? 'cancelled' : 'failed';
       record.error = describeError(err);
       out.line(`→ ${record.status === 'cancelled' ? 'CANCELLED' : 'FAILED'}: ${record.error}`, 'failure');
-      opts.onStep?.(step, record.status, `${record.output ?? ''}\n${record.error}`);
+      opts.onStep?.(step, record.status, `${record.output ?? ''}\n${record.error}`, record.error);
       const leftBehind = step.action.kind === 'relay'
         ? ` ${relayed} of ${step.action.bytes} bytes had gone into ${step.action.target.device}: it holds a partial image.`
         : step.action.kind === 'upload' ? ` ${relayed} of ${step.action.bytes} bytes had been sent to VDI ${step.action.vdi.name}: it holds a partial image.` : '';

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { nonce, webviewHtml } from './html';
 import { Throttle } from './throttle';
 
-export interface ProgressPanelOptions<S, M> {
+export interface ProgressPanelOptions<S, M, F extends { kind: 'ready' | 'cancel' }> {
   viewType: string;
   title: string;
   extensionUri: vscode.Uri;
@@ -15,20 +15,20 @@ export interface ProgressPanelOptions<S, M> {
   initial: S;
   reduce(state: S, msg: M): S;
   snapshot(state: S): M;
+  /** The view's messages as they arrive (untrusted): the valid ones, undefined for anything else. */
+  fromView(raw: unknown): F | undefined;
   throttleMs?: number;
   onCancel?(): void;
 }
 
-export class ProgressPanel<S, M extends { kind: string }> implements vscode.Disposable {
+export class ProgressPanel<S, M extends { kind: string }, F extends { kind: 'ready' | 'cancel' } = { kind: 'ready' | 'cancel' }> implements vscode.Disposable {
   private state: S;
   private readonly panel: vscode.WebviewPanel;
   private readonly throttle: Throttle<M>;
   private readonly subscriptions: vscode.Disposable[] = [];
   private disposed = false;
-  /** Messages posted to the view (after throttling): for the benchmark's cost figure. */
-  posted = 0;
 
-  constructor(private readonly opts: ProgressPanelOptions<S, M>) {
+  constructor(private readonly opts: ProgressPanelOptions<S, M, F>) {
     this.state = opts.initial;
     const root = vscode.Uri.joinPath(opts.extensionUri, 'dist', 'webviews');
     const media = vscode.Uri.joinPath(opts.extensionUri, 'media');
@@ -46,7 +46,8 @@ export class ProgressPanel<S, M extends { kind: string }> implements vscode.Disp
     });
     this.throttle = new Throttle<M>(opts.throttleMs ?? 100, (m) => this.send(m));
     this.subscriptions.push(
-      webview.onDidReceiveMessage((m: { kind?: string }) => {
+      webview.onDidReceiveMessage((raw: unknown) => {
+        const m = opts.fromView(raw);
         if (m?.kind === 'ready') this.send(opts.snapshot(this.state));
         else if (m?.kind === 'cancel') opts.onCancel?.();
       }),
@@ -55,10 +56,6 @@ export class ProgressPanel<S, M extends { kind: string }> implements vscode.Disp
       }),
       this.panel.onDidDispose(() => this.dispose()),
     );
-  }
-
-  get current(): S {
-    return this.state;
   }
 
   post(msg: M): void {
@@ -71,13 +68,8 @@ export class ProgressPanel<S, M extends { kind: string }> implements vscode.Disp
     }
   }
 
-  reveal(): void {
-    this.panel.reveal(vscode.ViewColumn.Beside, true);
-  }
-
   private send(msg: M): void {
     if (this.disposed || !this.panel.visible) return; // a hidden view gets a snapshot when shown
-    this.posted++;
     void this.panel.webview.postMessage(msg);
   }
 

@@ -42,6 +42,20 @@ export type DdToView =
 
 export type DdFromView = { kind: 'cancel' } | { kind: 'ready' };
 
+/**
+ * A message from a view as the extension receives it: anything (a view's script can be old, broken or
+ * replaced). Only the exact shapes of the protocol pass; everything else is undefined and ignored.
+ */
+function fromView<K extends string>(kinds: readonly K[], raw: unknown): { kind: K } | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+  const keys = Object.keys(raw);
+  const kind = (raw as { kind?: unknown }).kind;
+  if (keys.length !== 1 || typeof kind !== 'string' || !(kinds as readonly string[]).includes(kind)) return undefined;
+  return { kind: kind as K };
+}
+
+export const validDdFromView = (raw: unknown): DdFromView | undefined => fromView(['cancel', 'ready'] as const, raw);
+
 export const MAX_SAMPLES = 240;
 
 export function initialDd(): DdState {
@@ -128,6 +142,8 @@ export type ResizeToView =
   | { kind: 'snapshot'; state: ResizeState };
 
 export type ResizeFromView = { kind: 'cancel' } | { kind: 'ready' };
+
+export const validResizeFromView = (raw: unknown): ResizeFromView | undefined => fromView(['cancel', 'ready'] as const, raw);
 
 export function initialResize(): ResizeState {
   return { hosts: [], steps: [], cells: {}, sizes: {} };

@@ -7,7 +7,6 @@ export class Throttle<T> {
   private has = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private last = 0;
-  sent = 0;
 
   constructor(private readonly intervalMs: number, private readonly send: (value: T) => void) {}
 
@@ -27,7 +26,6 @@ export class Throttle<T> {
     this.has = false;
     this.pending = undefined;
     this.last = Date.now();
-    this.sent++;
     this.send(v);
   }
 

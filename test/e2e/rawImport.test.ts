@@ -3,60 +3,15 @@
 // webview reaches 100% with the verdict "checksums match"; the new VDI shows in the tree.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectSsh, exec, MemoryHostKeyStore } from '../../src/ssh';
-import { XapiJson, withE2E, type E2E } from './harness';
-
-const T = 30_000;
-
-type FleetHost = { name: string; address: string; ssh: { port: number; hostKeySha256: string } };
-
-async function modalButton(e2e: E2E, text: RegExp, button: string): Promise<string> {
-  const dialog = e2e.page.locator('.monaco-dialog-box');
-  const shown = await e2e.until(async () => ((await dialog.isVisible()) && text.test(await dialog.innerText()) ? await dialog.innerText() : undefined), `a dialog ${text}`, T);
-  await dialog.getByRole('button', { name: button }).click();
-  await dialog.waitFor({ state: 'hidden', timeout: T }).catch(() => undefined);
-  return shown!;
-}
-
-async function quickInput(e2e: E2E, title: RegExp, value: string | undefined): Promise<void> {
-  const quick = e2e.page.locator('.quick-input-widget');
-  await e2e.until(async () => (await quick.isVisible()) && title.test(await quick.innerText()), `the input ${title}`, T);
-  const input = quick.locator('input').first();
-  if (value !== undefined) await input.fill(value);
-  await input.press('Enter');
-  await e2e.until(async () => !(await quick.isVisible()) || !title.test(await quick.innerText()), `the input ${title} to close`, T);
-}
+import { XapiJson, withE2E } from './harness';
+import { answerImport, imageOnBl0, modalButton, quickInput, T } from './rawImportSteps';
 
 test('S2 from the tree: the dd webview reaches 100% and shows the checksum verdict', { timeout: 300_000 }, async (t) => {
   await withE2E(t, 'raw-import', {}, async (e2e) => {
-    const bl0 = e2e.simulator.info.pools.find((p) => p.name === 'BL0')!;
-    const src = (bl0.hosts as FleetHost[])[1];
-    const password = bl0.password!;
     // The image, made on the source host over SSH (as the admin would have it there).
-    const c = await connectSsh({
-      host: src.address, port: src.ssh.port, auth: { username: 'root', agent: false, password: async () => password },
-      hostKeys: { store: new MemoryHostKeyStore(), knownHostsFiles: [], confirm: async ({ key }) => key.fingerprint === src.ssh.hostKeySha256 },
-    });
-    const made = await exec(c, "mkdir -p /root/images && dd if=/dev/urandom of=/root/images/legacy.img bs=1M count=16 2>/dev/null && sha256sum /root/images/legacy.img");
-    c.close();
-    assert.equal(made.code, 0, made.stderr);
-    const sha = made.stdout.split(' ')[0];
-
-    await e2e.openXcpAdminView();
-    const piet = await e2e.expand(e2e.treeRow('Piet').first(), T);
-    const storage = await e2e.expand(await e2e.until(() => e2e.childRow(piet, 'Storage'), 'Piet → Storage', T), T);
-    const fc = await e2e.until(() => e2e.childRow(storage, 'Compellent FC piet-1'), 'the FC SR', T);
-    await e2e.contextMenu(fc, /Import Raw Disk Image/);
-
-    await quickInput(e2e, /where is the image/, 'over SSH');
-    await quickInput(e2e, /the source host/, src.address);
-    await quickInput(e2e, /the file on/, '/root/images/legacy.img');
-    const keyDialog = await modalButton(e2e, /SHA256:/, 'Trust and Connect');
-    assert.ok(keyDialog.includes(src.ssh.hostKeySha256), 'the source host\'s key is shown before anything is sent');
-    await quickInput(e2e, /SSH password for root@/, password);
-    await quickInput(e2e, /Name of the new VDI/, 'legacy disk');
-    await quickInput(e2e, /How are the bytes written/, 'dd into the LV');
-    await quickInput(e2e, /Which host writes into the LV/, undefined);
+    const image = await imageOnBl0(e2e, 'legacy.img', 16, 'urandom');
+    const { password, sha256: sha } = image;
+    const { piet, storage } = await answerImport(e2e, image, 'legacy disk');
 
     await modalButton(e2e, /S2: Import a raw disk image: create the target VDI/, 'Run');
     await e2e.until(async () => /S2 done/.test(await e2e.terminalText()), 'the VDI is created', T);

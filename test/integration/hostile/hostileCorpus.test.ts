@@ -220,6 +220,7 @@ function candidates(model: PoolModel, param: string, sample: { hosts: string[]; 
     case 'probe': case 'slaveView': return [undefined];
     case 'scanError': return [undefined, `SR_BACKEND_FAILURE_47: ${HOSTILE[10]} VHD-${HOSTILE[1]}`];
     case 'journal': return [[]];
+    case 'contents': return ['partial', 'empty'];
     case 'o': return [{ name: HOSTILE[13], memoryMiB: 512, vcpus: 1, start: true }, { name: '', memoryMiB: 512, vcpus: 1, start: false }];
     default: return assert.fail(`the hostile corpus does not know what to pass for parameter "${param}": add its candidates in candidates()`);
   }

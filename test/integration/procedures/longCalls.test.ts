@@ -22,7 +22,7 @@ async function setup(t: { after(fn: () => unknown): void }) {
   const { pool, conn, model } = await connectPool(sim, 'Generic');
   const dir = mkdtempSync(join(tmpdir(), 'xcp-journal-'));
   t.after(async () => { await conn.disconnect(); await sim.stop(); rmSync(dir, { recursive: true, force: true }); });
-  // As the editor builds them (src/editor/procedureCommands.ts).
+  // As the editor builds them (src/editor/runProcedure.ts).
   const executors: Executors = {
     xapi: (method, args, signal, on, task) =>
       on ? conn.callOn(on.host.address, method, args, { slaveLocal: on.session === 'slave-local', signal, ...task }) : conn.call(method, args, { signal, ...task }),

@@ -1,7 +1,7 @@
 // The webviews' state (shared reducers) and the throttle that keeps a fast relay from flooding a view.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { currentRate, etaSeconds, initialDd, MAX_SAMPLES, reduceDd, reduceResize, initialResize, stalledSeconds } from '../../../src/webviews/protocol';
+import { currentRate, etaSeconds, initialDd, MAX_SAMPLES, reduceDd, reduceResize, initialResize, stalledSeconds, validDdFromView, validResizeFromView } from '../../../src/webviews/protocol';
 import { Throttle } from '../../../src/webviews/throttle';
 
 test('the dd state: progress, rate over the last seconds, ETA, verdict; samples stay bounded', () => {
@@ -62,4 +62,17 @@ test('the throttle sends the latest value at most once per interval, and flush s
   t.flush();
   assert.deepEqual(sent, [0, 999, 1000]);
   t.dispose();
+});
+
+test('messages from the views: only {kind: "ready"} and {kind: "cancel"} pass; anything else is dropped', () => {
+  for (const valid of [validDdFromView, validResizeFromView]) {
+    assert.deepEqual(valid({ kind: 'ready' }), { kind: 'ready' });
+    assert.deepEqual(valid({ kind: 'cancel' }), { kind: 'cancel' });
+    const malformed: unknown[] = [
+      undefined, null, 'cancel', 42, ['cancel'], {}, { kind: 'CANCEL' }, { kind: 'cancel ' }, { kind: 'start' }, { kind: 'snapshot', state: {} },
+      { kind: 7 }, { kind: ['cancel'] }, { kind: 'cancel', extra: true },
+      Object.create({ kind: 'cancel' }), JSON.parse('{"__proto__": {"kind": "cancel"}}'),
+    ];
+    for (const m of malformed) assert.equal(valid(m), undefined, `${JSON.stringify(m)} passed`);
+  }
 });
