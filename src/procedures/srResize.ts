@@ -7,6 +7,7 @@
 
 import type { PoolModel } from '../model/poolModel';
 import { isUuid, type Ref } from '../xapi/records';
+import { devicePathArg, raw, sh, uuidArg } from '../shell/quote';
 import { refusedPlan, type HostTarget, type ObjectRef, type Plan, type Step } from './plan';
 
 /** The grid's columns: per host, then once for the pool. */
@@ -34,9 +35,29 @@ export function parseSizes(output: string): { name: string; bytes: number }[] {
   return out;
 }
 
-const DM = (wwid: string) => `dm=$(multipath -l ${wwid} | awk 'NR==1 {print $2}'); [ -n "$dm" ] || { echo "no multipath map for ${wwid} on $(hostname)" >&2; exit 1; }`;
-const SIZES = 'for p in /sys/block/$dm/slaves/*; do echo "path $(basename $p) $(( $(cat $p/size) * 512 ))"; done';
-const MAP_SIZE = 'echo "map $dm $(( $(cat /sys/block/$dm/size) * 512 ))"';
+// The runbook's S4 commands, one named fragment per thing they do. Our own shell text is raw(); the one
+// value from XAPI, the LUN's WWID, goes in through sh`` (quoted), on top of the WWID check; a fragment
+// built with sh`` is itself wrapped in raw() so it is not quoted a second time.
+
+/** `$dm`: the LUN's multipath map (dm-N), or the step fails naming the LUN and the host. */
+const findMap = (wwid: string) => raw(sh`dm=$(multipath -l ${wwid} | awk 'NR==1 {print $2}'); [ -n "$dm" ] || { echo "no multipath map for" ${wwid} "on $(hostname)" >&2; exit 1; }`);
+/** One "path sdX <bytes>" line per path under the map. */
+const pathSizes = raw('for p in /sys/block/$dm/slaves/*; do echo "path $(basename $p) $(( $(cat $p/size) * 512 ))"; done');
+/** "map dm-N <bytes>". */
+const mapSize = raw('echo "map $dm $(( $(cat /sys/block/$dm/size) * 512 ))"');
+/** `$old`: the map's size before the rescan. */
+const rememberOldSize = raw('old=$(( $(cat /sys/block/$dm/size) * 512 ))');
+/** Each path told to read the LUN's capacity again. */
+const rescanEachPath = raw('for p in /sys/block/$dm/slaves/*; do echo 1 > $p/device/rescan; done');
+/** Up to 10 s for every path to report more than `$old`; `$grown` says whether they did. */
+const waitForLargerPaths = raw('for i in $(seq 1 50); do grown=1; for p in /sys/block/$dm/slaves/*; do [ $(( $(cat $p/size) * 512 )) -gt $old ] || grown=0; done; [ $grown = 1 ] && break; sleep 0.2; done');
+const failUnlessGrown = raw('[ $grown = 1 ] || { echo "a path still reports $old bytes: was the LUN grown on the array?" >&2; exit 1; }');
+const failUnlessPathsAgree = raw('[ "$(cat /sys/block/$dm/slaves/*/size | sort -u | wc -l)" = 1 ] || { echo "the paths disagree on the size" >&2; exit 1; }');
+/** multipathd's own resize of the map; anything but "ok" fails the step. */
+const resizeMap = (wwid: string) => raw(sh`r=$(multipathd -k"resize map "${wwid}); echo "multipathd: $r"; [ "$r" = ok ] || exit 1`);
+const failUnlessMapMatchesPaths = raw('m=$(cat /sys/block/$dm/size); for p in /sys/block/$dm/slaves/*; do [ "$(cat $p/size)" = "$m" ] || { echo "the map and $(basename $p) differ" >&2; exit 1; }; done');
+/** XCP-ng 8's LVM keeps metadata read-only unless told otherwise for this one command. */
+const writableMetadata = (newer: boolean) => raw(newer ? "--config 'global{metadata_read_only=0}' " : '');
 
 function hostSteps(host: HostTarget, wwid: string): Step[] {
   const id = (c: string) => `host:${host.uuid}:${c}`;
@@ -46,7 +67,7 @@ function hostSteps(host: HostTarget, wwid: string): Step[] {
       title: `${host.name}: find the multipath map and its paths`,
       why: 'The PBD\'s SCSIid names the LUN; multipath -l gives its map (dm-N), sysfs the paths under it and their sizes.',
       destructive: false,
-      action: { kind: 'shell', host, command: `${DM(wwid)}; multipath -l ${wwid}; pvscan >/dev/null 2>&1; ${SIZES}; ${MAP_SIZE}` },
+      action: { kind: 'shell', host, command: sh`${findMap(wwid)}; multipath -l ${wwid}; pvscan >/dev/null 2>&1; ${pathSizes}; ${mapSize}` },
       check: 'a map with its paths',
     },
     {
@@ -56,10 +77,7 @@ function hostSteps(host: HostTarget, wwid: string): Step[] {
       destructive: false,
       action: {
         kind: 'shell', host,
-        command: `${DM(wwid)}; old=$(( $(cat /sys/block/$dm/size) * 512 )); for p in /sys/block/$dm/slaves/*; do echo 1 > $p/device/rescan; done; ` +
-          'for i in $(seq 1 50); do grown=1; for p in /sys/block/$dm/slaves/*; do [ $(( $(cat $p/size) * 512 )) -gt $old ] || grown=0; done; [ $grown = 1 ] && break; sleep 0.2; done; ' +
-          `${SIZES}; [ $grown = 1 ] || { echo "a path still reports $old bytes: was the LUN grown on the array?" >&2; exit 1; }; ` +
-          '[ "$(cat /sys/block/$dm/slaves/*/size | sort -u | wc -l)" = 1 ] || { echo "the paths disagree on the size" >&2; exit 1; }',
+        command: sh`${findMap(wwid)}; ${rememberOldSize}; ${rescanEachPath}; ${waitForLargerPaths}; ${pathSizes}; ${failUnlessGrown}; ${failUnlessPathsAgree}`,
       },
       check: 'every path reports the same, larger size',
     },
@@ -70,8 +88,7 @@ function hostSteps(host: HostTarget, wwid: string): Step[] {
       destructive: false,
       action: {
         kind: 'shell', host,
-        command: `${DM(wwid)}; r=$(multipathd -k"resize map ${wwid}"); echo "multipathd: $r"; [ "$r" = ok ] || exit 1; ${SIZES}; ${MAP_SIZE}; ` +
-          'm=$(cat /sys/block/$dm/size); for p in /sys/block/$dm/slaves/*; do [ "$(cat $p/size)" = "$m" ] || { echo "the map and $(basename $p) differ" >&2; exit 1; }; done',
+        command: sh`${findMap(wwid)}; ${resizeMap(wwid)}; ${pathSizes}; ${mapSize}; ${failUnlessMapMatchesPaths}`,
       },
       check: 'the map is as large as its paths',
     },
@@ -117,21 +134,21 @@ export function planSrResize(model: PoolModel, srRef: Ref<'SR'>): Plan {
         title: `${m.name}: grow the PV`,
         why: 'Every host sees the larger map; the PV (and with it the VG) takes the new size once, on the master.',
         destructive: false,
-        action: { kind: 'shell', host: m, command: `pvresize ${newer ? "--config 'global{metadata_read_only=0}' " : ''}/dev/mapper/${wwid} && pvdisplay -C && vgdisplay -C` },
+        action: { kind: 'shell', host: m, command: sh`pvresize ${writableMetadata(newer)}${devicePathArg(`/dev/mapper/${wwid}`)} && pvdisplay -C && vgdisplay -C` },
       },
       {
         id: pool('SR.scan'),
         title: `Scan ${sr.name_label}`,
         why: 'XAPI reads the VG\'s new size into physical_size.',
         destructive: false,
-        action: { kind: 'xapi', method: 'SR.scan', args: [srRef], xe: `xe sr-scan uuid=${sr.uuid}` },
+        action: { kind: 'xapi', method: 'SR.scan', args: [srRef], xe: sh`xe sr-scan uuid=${uuidArg(sr.uuid)}` },
       },
       {
         id: pool('physical_size'),
         title: `Read ${sr.name_label}'s physical_size back`,
         why: 'The end state: larger than before. An unchanged size means the grow failed (see /var/log/SMlog on the master: "Failed to grow the PV, non-fatal").',
         destructive: false,
-        action: { kind: 'xapi', method: 'SR.get_physical_size', args: [srRef], xe: `xe sr-param-get uuid=${sr.uuid} param-name=physical-size` },
+        action: { kind: 'xapi', method: 'SR.get_physical_size', args: [srRef], xe: sh`xe sr-param-get uuid=${uuidArg(sr.uuid)} param-name=physical-size` },
         expect: (v) => (Number(v) > before ? undefined : `physical_size is still ${Number(v)} bytes: the PV did not grow (see /var/log/SMlog on ${m.name})`),
         check: `more than ${before} bytes`,
       },
