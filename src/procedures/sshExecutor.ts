@@ -87,7 +87,7 @@ export function sshExecutors(optionsFor: (host: HostTarget) => Promise<SshConnec
         source.destroy();
         if (!(err instanceof RelayError)) throw err;
         // Name the end that failed, with what its process said when it is known within a moment.
-        const ended = await Promise.race([(err.end === 'target' ? target.done : sourceDone).catch(() => undefined), new Promise<undefined>((r) => setTimeout(r, 3_000))]);
+        const ended = await Promise.race([(err.end === 'target' ? target.done : sourceDone).catch(() => undefined), new Promise<undefined>((r) => setTimeout(() => r(undefined), 3_000))]);
         const said = ended ? ` (exit status ${ended.code ?? 'none: killed'}${ended.stderr.trim() || targetSays.trim() ? `: ${(ended.stderr + (err.end === 'target' ? targetSays : '')).trim().split('\n').slice(-2).join(' ')}` : ''})` : '';
         const who = err.end === 'target' ? `the target's dd on ${action.target.host.name} (${action.target.device})` : `the source, ${describeSource(action.source)},`;
         throw new Error(`${who} stopped after ${err.bytes} of ${action.bytes} bytes${said}`, { cause: err });

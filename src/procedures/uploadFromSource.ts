@@ -38,7 +38,7 @@ export async function uploadFromSource(
     src.stream.destroy();
     if (!(err instanceof UploadError)) throw err;
     if (err.end === 'target') throw new UploadError('target', err.bytesSent, `the pool stopped taking the bytes for VDI ${action.vdi.name} after ${err.bytesSent} of ${action.bytes}: ${err.message}`, err);
-    const exit = await Promise.race([src.done.catch(() => undefined), new Promise<undefined>((r) => setTimeout(r, SOURCE_EXIT_WAIT_MS))]);
+    const exit = await Promise.race([src.done.catch(() => undefined), new Promise<undefined>((r) => setTimeout(() => r(undefined), SOURCE_EXIT_WAIT_MS))]);
     const status = exit && exit.code !== 0 ? ` (its dd ended with exit status ${exit.code ?? 'none: killed'}${exit.stderr.trim() ? `: ${exit.stderr.trim().split('\n').slice(-1)[0]}` : ''})` : '';
     throw new UploadError('source', err.bytesSent, `the source ${source} failed${status}: ${err.message}; ${err.bytesSent} of ${action.bytes} bytes went into VDI ${action.vdi.name}.`, err);
   }

@@ -317,7 +317,8 @@ export class E2E {
     const active = this.page.locator('.terminal-wrapper.active .xterm-rows');
     const rows = (await active.count()) > 0 ? active.first() : this.page.locator('.xterm-rows').first();
     await rows.waitFor({ state: 'attached', timeout: 10_000 });
-    return rows.evaluate((el) => Array.from(el.children).map((c) => (c.textContent ?? '').replace(/\s+$/, '')).join('\n').replace(/\n+$/, ''));
+    // Runs in the page; the tests compile without DOM types, so the element's shape is spelled out.
+    return rows.evaluate((el: { children: ArrayLike<{ textContent: string | null }> }) => Array.from(el.children).map((c) => (c.textContent ?? '').replace(/\s+$/, '')).join('\n').replace(/\n+$/, ''));
   }
 
   /** Polls `fn` until it returns true (or a truthy value), for UI that updates by itself. */
