@@ -8,6 +8,11 @@ import { guestToolsVersion, PRESENTED_VERSION } from '../../model/xenCenterVersi
 import { displayName } from '../../text/display';
 import type { Ref } from '../../xapi/records';
 import { esc, md, oneLine, type NodeView } from './nodeView';
+// The command's title as the VM's menu shows it (the manifest's English text), so the tooltip never
+// names a command that does not exist.
+import nls from '../../../package.nls.json';
+
+const GUEST_TOOLS_COMMAND = nls['xcpAdmin.vm.guestTools.title'];
 
 export function vmView(model: PoolModel, ref: Ref<'VM'>): NodeView | undefined {
   const vm = model.get('VM', ref);
@@ -24,7 +29,7 @@ export function vmView(model: PoolModel, ref: Ref<'VM'>): NodeView | undefined {
       `**${esc(vm.name_label)}** — ${esc(vm.power_state)}`,
       `uuid: \`${vm.uuid}\``,
       gm ? `OS: ${esc(gm.os_version.name ?? gm.os_version.distro ?? 'unknown')}` : 'no guest metrics (tools not running)',
-      tools ? `guest tools report ${esc(tools)}${oldTools ? ` — XenCenter calls them out of date next to ${PRESENTED_VERSION}: "Guest Tools Version" (H3) fixes it` : ''}` : undefined,
+      tools ? `guest tools report ${esc(tools)}${oldTools ? ` — XenCenter calls them out of date next to ${PRESENTED_VERSION}: "${esc(GUEST_TOOLS_COMMAND)}" in this VM's menu fixes it` : ''}` : undefined,
       gm?.networks['0/ip'] ? `IP: ${esc(gm.networks['0/ip'])}` : undefined,
     ),
     contextValue: `vm.${kind}`,

@@ -2,6 +2,8 @@
 // connects to the simulator over real HTTP, and the nodes and refreshes are read the way the
 // TreeDataProvider reads them.
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { PoolRegistry, type RegistryEvent } from '../../../src/model/poolRegistry';
 import type { TlsTrust } from '../../../src/model/poolConnection';
@@ -172,4 +174,23 @@ test('S5: an SR\'s tooltip says how each host reaches its storage: the iSCSI tar
   const piet = rootNodes(source).find((n) => n.pool === 'Piet')!;
   const fc = childNodes(childNodes(piet, source)[1], source).map((n) => viewOf(n, source)!).find((v) => v.contextValue === 'sr.lvmohba')!;
   assert.match(fc.tooltip!.replace(/\\/g, ''), /Fibre Channel LUN [0-9a-z]+ \(multipath map \/dev\/mapper\/[0-9a-z]+\)/);
+});
+
+test('a VM with old guest tools names, in its tooltip, the command its menu really offers', async (t) => {
+  const sim = await startSimulator();
+  const { registry } = await connectedFleet(sim);
+  t.after(async () => { registry.dispose(); await sim.stop(); });
+  const source = sourceOf(registry);
+  const pkg = JSON.parse(readFileSync(join(__dirname, '../../../../package.json'), 'utf8')) as { contributes: { commands: { command: string; title: string }[]; menus: Record<string, { command: string; when?: string }[]> } };
+  const nls = JSON.parse(readFileSync(join(__dirname, '../../../../package.nls.json'), 'utf8')) as Record<string, string>;
+  const vmMenu = pkg.contributes.menus['view/item/context'].filter((m) => /viewItem =~ \/\^vm/.test(m.when ?? '')).map((m) => m.command);
+  const vmTitles = pkg.contributes.commands.filter((c) => vmMenu.includes(c.command)).map((c) => nls[c.title.replace(/^%|%$/g, '')]);
+  const vms: TreeNode[] = [];
+  const walk = (n: TreeNode): void => { if (n.kind === 'vm') vms.push(n); else if (n.kind !== 'vdi') childNodes(n, source).forEach(walk); };
+  rootNodes(source).forEach(walk);
+  const old = vms.find((n) => /\(old\)/.test(viewOf(n, source)!.description!));
+  assert.ok(old, 'the seed has a VM with old tools on an XCP 1.5 pool');
+  const tooltip = viewOf(old, source)!.tooltip!.replace(/\\(.)/g, '$1');
+  const named = /"([^"]+)" in this VM's menu fixes it/.exec(tooltip)?.[1];
+  assert.ok(named && vmTitles.includes(named), `the tooltip names "${named}", the VM menu offers ${vmTitles.map((x) => `"${x}"`).join(', ')}`);
 });
