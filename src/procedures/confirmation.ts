@@ -4,9 +4,11 @@
 // invisible characters (what is shown is not what must be typed), one longer than 64 characters, or one
 // that another object of the same kind has too (the name does not say which). Then the first 8
 // characters of the uuid are asked for, and the prompt says why. An empty or blank answer never
-// confirms. The editor only renders this. No vscode import.
+// confirms. The editor only shows this; its words come through the translator it passes (English by
+// default, src/text/l10n.ts). No vscode import.
 
 import { displayName, hasUnsafeCharacters } from '../text/display';
+import { english, type Translator } from '../text/l10n';
 import type { ObjectRef } from './plan';
 
 export const NAME_MAX = 64;
@@ -22,12 +24,12 @@ export interface TypeToConfirm {
 }
 
 /** Why the name cannot be the answer, or undefined when it can. `others` are the names of the other objects of its kind. */
-function nameProblem(name: string, kind: string, others: readonly string[]): string | undefined {
-  if (name === '') return 'its name is empty';
-  if (name.trim() === '') return 'its name is blank';
-  if (hasUnsafeCharacters(name)) return 'its name holds control, bidi or invisible characters';
-  if ([...name].length > NAME_MAX) return `its name is longer than ${NAME_MAX} characters`;
-  if (others.includes(name)) return `another ${kind} of the pool has the same name`;
+function nameProblem(name: string, kind: string, others: readonly string[], l10n: Translator): string | undefined {
+  if (name === '') return l10n.t('its name is empty');
+  if (name.trim() === '') return l10n.t('its name is blank');
+  if (hasUnsafeCharacters(name)) return l10n.t('its name holds control, bidi or invisible characters');
+  if ([...name].length > NAME_MAX) return l10n.t('its name is longer than {0} characters', NAME_MAX);
+  if (others.includes(name)) return l10n.t('another {0} of the pool has the same name', kind);
   return undefined;
 }
 
@@ -35,13 +37,13 @@ function nameProblem(name: string, kind: string, others: readonly string[]): str
  * What to ask for when confirming `object`. `sameKind` are the names (with uuids) of every object of
  * its kind in the pool, itself included or not.
  */
-export function typeToConfirm(object: ObjectRef, sameKind: readonly { name: string; uuid: string }[]): TypeToConfirm {
+export function typeToConfirm(object: ObjectRef, sameKind: readonly { name: string; uuid: string }[], l10n: Translator = english): TypeToConfirm {
   const others = sameKind.filter((o) => o.uuid !== object.uuid).map((o) => o.name);
-  const problem = nameProblem(object.name, object.kind, others);
-  if (!problem) return { answer: object.name, what: `the ${object.kind}'s name, ${displayName(object.name)}` };
+  const problem = nameProblem(object.name, object.kind, others, l10n);
+  if (!problem) return { answer: object.name, what: l10n.t('the {0}\'s name, {1}', object.kind, displayName(object.name)) };
   const uuid = object.uuid.trim();
-  if (uuid.length < UUID_PREFIX || !/^[0-9a-fA-F]{8}/.test(uuid)) return { answer: undefined, what: `the ${object.kind}'s uuid`, why: `${problem}, and it has no usable uuid: it cannot be confirmed from here` };
-  return { answer: uuid.slice(0, UUID_PREFIX).toLowerCase(), what: `the first ${UUID_PREFIX} characters of the ${object.kind}'s uuid (${uuid.toLowerCase()})`, why: `${problem}` };
+  if (uuid.length < UUID_PREFIX || !/^[0-9a-fA-F]{8}/.test(uuid)) return { answer: undefined, what: l10n.t('the {0}\'s uuid', object.kind), why: l10n.t('{0}, and it has no usable uuid: it cannot be confirmed from here', problem) };
+  return { answer: uuid.slice(0, UUID_PREFIX).toLowerCase(), what: l10n.t('the first {0} characters of the {1}\'s uuid ({2})', UUID_PREFIX, object.kind, uuid.toLowerCase()), why: problem };
 }
 
 /** Whether what was typed confirms: never an empty or blank answer, else exactly the answer (a uuid prefix in any case). */
@@ -51,7 +53,7 @@ export function confirms(ask: TypeToConfirm, typed: string | undefined): boolean
 }
 
 /** The prompt line: what to type, and why the uuid when it is the uuid. */
-export function confirmPrompt(ask: TypeToConfirm): string {
-  if (ask.answer === undefined) return `This cannot be confirmed: ${ask.why}.`;
-  return ask.why ? `Type ${ask.what} to confirm: ${ask.why}, so the name cannot confirm it.` : `Type ${ask.what}, to confirm.`;
+export function confirmPrompt(ask: TypeToConfirm, l10n: Translator = english): string {
+  if (ask.answer === undefined) return l10n.t('This cannot be confirmed: {0}.', ask.why ?? '');
+  return ask.why ? l10n.t('Type {0} to confirm: {1}, so the name cannot confirm it.', ask.what, ask.why) : l10n.t('Type {0}, to confirm.', ask.what);
 }

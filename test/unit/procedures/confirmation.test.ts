@@ -55,3 +55,10 @@ test('with neither a usable name nor a uuid nothing confirms', () => {
   assert.ok(!confirms(ask, 'anything'));
   assert.match(confirmPrompt(ask), /cannot be confirmed/);
 });
+
+test('the prompt speaks the editor\'s language: every word comes through the translator it is given', () => {
+  const shouting = { t: (m: string, ...a: (string | number | boolean)[]) => m.toUpperCase().replace(/\{(\d+)\}/g, (_, i: string) => String(a[Number(i)])) };
+  const ask = typeToConfirm({ kind: 'host', name: '', uuid: '0123abcd-0000-4000-8000-000000000000' }, [], shouting);
+  assert.equal(confirmPrompt(ask, shouting), "TYPE THE FIRST 8 CHARACTERS OF THE host'S UUID (0123abcd-0000-4000-8000-000000000000) TO CONFIRM: ITS NAME IS EMPTY, SO THE NAME CANNOT CONFIRM IT.");
+  assert.ok(confirms(ask, '0123ABCD'), 'what must be typed does not depend on the language');
+});
