@@ -3,21 +3,24 @@
 // failure the phase; the checksum step gives the verdict. Nothing here wraps an executor.
 
 import * as vscode from 'vscode';
-import type { StepProgress, StepStatus } from '../../procedures/runner';
-import type { Step } from '../../procedures/plan';
+import type { RunResult, StepProgress, StepStatus } from '../../procedures/runner';
+import type { Plan, Step } from '../../procedures/plan';
 import { displayName } from '../../text/display';
 import { initialDd, reduceDd, validDdFromView, type DdState, type DdToView } from '../../webviews/protocol';
 import { ProgressPanel } from '../../webviews/progressPanel';
 
 export class DdPanel implements vscode.Disposable {
-  private readonly panel: ProgressPanel<DdState, DdToView>;
+  private readonly panel: Pick<ProgressPanel<DdState, DdToView>, 'post' | 'dispose'>;
   private clock: ReturnType<typeof setInterval> | undefined;
+  private verdicts = 0;
 
   constructor(extensionUri: vscode.Uri, vdiName: string, onCancel: () => void) {
-    this.panel = new ProgressPanel<DdState, DdToView>({
+    const panel = new ProgressPanel<DdState, DdToView>({
       viewType: 'xcpAdmin.ddProgress', title: vscode.l10n.t('dd → {0}', displayName(vdiName, 40)), extensionUri, script: 'ddProgress.js',
       initial: initialDd(), reduce: reduceDd, snapshot: (state) => ({ kind: 'snapshot', state }), fromView: validDdFromView, onCancel,
     });
+    // Every message goes through here, so a verdict is counted once, whichever step gave it.
+    this.panel = { post: (m: DdToView) => (m.kind === 'verdict' && this.verdicts++, panel.post(m)), dispose: () => panel.dispose() };
   }
 
   /** The runner's onStep. */
@@ -49,6 +52,21 @@ export class DdPanel implements vscode.Disposable {
   readonly onProgress = (_step: Step, p: StepProgress): void => {
     if (p.kind === 'bytes') this.panel.post({ kind: 'progress', bytes: p.bytes, elapsedMs: p.elapsedMs });
   };
+
+  /**
+   * The run's end: a run that stopped before the stream or its check says why; an import without a
+   * checksum step (a VHD-based SR stores a VHD, not the bytes) ends on the server's answer.
+   */
+  ended(result: RunResult | undefined, plan: Plan): void {
+    this.stopClock();
+    if (!result || this.verdictShown) return;
+    if (result.status !== 'done') this.panel.post({ kind: 'verdict', ok: false, message: result.message });
+    else if (!plan.steps.some((s) => s.action.kind === 'checksum')) this.panel.post({ kind: 'verdict', ok: true, message: vscode.l10n.t('Every byte went in and XAPI accepted the import; the SR stores the disk as a VHD, so there is no LV to compare.') });
+  }
+
+  private get verdictShown(): boolean {
+    return this.verdicts > 0;
+  }
 
   private stopClock(): void {
     if (this.clock) clearInterval(this.clock);

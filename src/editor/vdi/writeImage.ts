@@ -33,6 +33,7 @@ export async function writeImage(deps: PanelCommandDeps, ssh: SshExecutors, pool
     onStep: (...e) => panel?.onStep(...e),
     onProgress: (...e) => panel?.onProgress(...e),
   });
+  panel?.ended(result, plan);
   const left = leftBehind(result, w.created);
   if (left) await offerRemoval(deps, pool, model, vdiRef, left, result?.message);
   return result?.status === 'done';
