@@ -122,6 +122,31 @@ export function registerEvacuate(define: Define): void {
     },
   });
 
+  // XenCenter marks a host in maintenance in its other_config (MAINTENANCE_MODE=true).
+  define('host.add_to_other_config', {
+    arity: 4,
+    write: true,
+    run: (_ctx, pool, [, ref, key, value]) => {
+      const host = objOf(pool, 'host', ref);
+      const map = host.record.other_config as Record<string, string>;
+      if (typeof key !== 'string' || typeof value !== 'string') throw refusal(['FIELD_TYPE_ERROR', 'other_config']);
+      if (key in map) throw refusal(['MAP_DUPLICATE_KEY', 'host', 'other_config', host.ref, key]);
+      pool.update(host, { other_config: { ...map, [key]: value } });
+      return '';
+    },
+  });
+
+  define('host.remove_from_other_config', {
+    arity: 3,
+    write: true,
+    run: (_ctx, pool, [, ref, key]) => {
+      const host = objOf(pool, 'host', ref);
+      const { [String(key)]: _gone, ...rest } = host.record.other_config as Record<string, string>;
+      pool.update(host, { other_config: rest });
+      return '';
+    },
+  });
+
   define('host.get_vms_which_prevent_evacuation', {
     arity: 2,
     run: (ctx, pool, [, ref]) => Object.fromEntries(evacuationPlan(ctx.sim, pool, objOf(pool, 'host', ref)).problems),
