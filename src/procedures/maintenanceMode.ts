@@ -6,20 +6,14 @@
 // clears the mark. Reboot / Shut Down Host: only a host with no VM on it, or after confirmations that
 // name each VM still running there (shut down first). No vscode import.
 
+import { MAINTENANCE_MODE, inMaintenance } from '../model/maintenance';
 import type { PoolModel } from '../model/poolModel';
 import { isUuid, type Ref } from '../xapi/records';
 import { planNewMaster } from './masterRecovery';
 import { refusedPlan, type ObjectRef, type Plan, type Step } from './plan';
 import { allowedOps } from './vmPower';
 
-/** The other_config key XenCenter marks a host in maintenance with. */
-export const MAINTENANCE_MODE = 'MAINTENANCE_MODE';
-
-/** Whether the host is in maintenance as XenCenter shows it: disabled and marked. */
-export function inMaintenance(model: PoolModel, host: Ref<'host'>): boolean {
-  const rec = model.get('host', host);
-  return !!rec && !rec.enabled && rec.other_config[MAINTENANCE_MODE] === 'true';
-}
+export { MAINTENANCE_MODE, inMaintenance };
 
 /** One sentence for a VM that cannot leave the host: XAPI's reason and what to do about it. */
 export function evacuationProblem(model: PoolModel, vmName: string, error: readonly string[]): string {
@@ -149,7 +143,8 @@ export function planExitMaintenance(model: PoolModel, host: Ref<'host'>): Plan {
 }
 
 /** Reboot or Shut Down Host: the VMs still there shut down first (each confirmed by name), then host.disable and the call. */
-export function planHostPower(model: PoolModel, host: Ref<'host'>, action: 'reboot' | 'shutdown'): Plan {
+export function planHostPower(model: PoolModel, host: Ref<'host'>, hostAction: 'reboot' | 'shutdown'): Plan {
+  const action = hostAction;
   const verb = action === 'reboot' ? 'Reboot' : 'Shut down';
   const base = { procedure: 'Host power', title: `${verb} a host` };
   const rec = model.get('host', host);
