@@ -9,6 +9,17 @@ import { registerMasterCommands } from './editor/masterCommands';
 import { registerProcedureCommands } from './editor/procedureCommands';
 import { registerStorageCommands } from './editor/storageCommands';
 import { registerVersionCommands } from './editor/versionCommands';
+import { registerVmStart } from './editor/vm/start';
+import { registerVmShutdown } from './editor/vm/shutdown';
+import { registerVmReboot } from './editor/vm/reboot';
+import { registerVmSuspend } from './editor/vm/suspend';
+import { registerVmMigrate } from './editor/vm/migrate';
+import { registerVmSnapshot } from './editor/vm/snapshot';
+import { registerVmMemory } from './editor/vm/memory';
+import { registerSnapshotRevert } from './editor/snapshot/revert';
+import { registerSnapshotDelete } from './editor/snapshot/delete';
+import { registerHostMaintenance } from './editor/host/maintenance';
+import { registerHostPower } from './editor/host/power';
 import { Journal } from './procedures/journal';
 import { SshHostKeyStore } from './editor/sshHostKeys';
 import { affectsPools, readPoolEntries } from './editor/poolSettings';
@@ -30,7 +41,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   tree.onFirstSettledRender(() =>
     log.info(`first tree render: ${registry.names().length} pools drawn connected or failed ${Math.round(performance.now() - activatedAt)} ms after activation`),
   );
-  const view = vscode.window.createTreeView('xcpAdmin.pools', { treeDataProvider: tree, showCollapseAll: true });
+  const view = vscode.window.createTreeView('xcpAdmin.pools', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
 
   const loadPools = async (): Promise<void> => {
     const { entries, problems } = readPoolEntries();
@@ -59,6 +70,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ...registerShellCommands(ssh),
     ...registerVersionCommands(procedures),
     ...registerStorageCommands({ ...procedures, extensionUri: context.extensionUri }),
+    ...registerVmStart(procedures),
+    ...registerVmShutdown(procedures),
+    ...registerVmReboot(procedures),
+    ...registerVmSuspend(procedures),
+    ...registerVmMigrate(procedures),
+    ...registerVmSnapshot(procedures),
+    ...registerVmMemory(procedures),
+    ...registerSnapshotRevert(procedures),
+    ...registerSnapshotDelete(procedures),
+    ...registerHostMaintenance(procedures),
+    ...registerHostPower(procedures),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsPools(e)) void loadPools();
     }),
