@@ -46,7 +46,8 @@ class ProgressNotification {
     const n = Math.max(1, this.plan.steps.length);
     const i = Math.max(0, this.plan.steps.indexOf(this.step));
     const label = displayName(this.step.title, 120);
-    this.report?.(n > 1 ? vscode.l10n.t('{0} ({1} of {2}): {3}%', label, i + 1, n, Math.round(fraction * 100)) : vscode.l10n.t('{0}: {1}%', label, Math.round(fraction * 100)), (i + fraction) / n);
+    // One step: the title says it all, the message is the task's progress.
+    this.report?.(n > 1 ? vscode.l10n.t('{0} ({1} of {2}): {3}%', label, i + 1, n, Math.round(fraction * 100)) : vscode.l10n.t('{0}%', Math.round(fraction * 100)), (i + fraction) / n);
   }
 
   close(): void {
@@ -66,7 +67,8 @@ class ProgressNotification {
 function showOutcome(plan: Plan, result: RunResult): void {
   const target = displayName(plan.target.name);
   const message = displayName(result.message, 1000);
-  if (result.status === 'done') void vscode.window.showInformationMessage(vscode.l10n.t('{0} done: {1}', displayName(plan.title), message));
+  const steps = displayName(plan.steps.map((st) => st.title).join('; '), 400);
+  if (result.status === 'done') void vscode.window.showInformationMessage(vscode.l10n.t('Done: {0}.', steps));
   else if (result.status === 'cancelled') void vscode.window.showWarningMessage(vscode.l10n.t('{0} cancelled on {1}: {2}', displayName(plan.title), target, message));
   else void vscode.window.showErrorMessage(vscode.l10n.t('{0} failed on {1}: {2}', displayName(plan.title), target, message));
 }
