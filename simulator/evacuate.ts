@@ -11,7 +11,7 @@
 import type { PoolState, SimState, XObject } from './state';
 import { reportProgress } from './tasks';
 import { migrate, objOf, type Define } from './vmLifecycle';
-import { bootError, hostFreeMemory, hostLive, lacksPvDrivers, memoryNeeded, refusal } from './vmOperations';
+import { bootError, hostFreeMemory, hostLive, lacksPvDrivers, memoryNeeded, refusal, withVmOperation } from './vmOperations';
 
 const rebootTimes = new WeakMap<SimState, number>();
 /** How long a simulated host reboot keeps the host down (default 3 s). */
@@ -174,7 +174,7 @@ export function registerEvacuate(define: Define): void {
         for (let i = 0; i < n; i++) {
           const { vm, to } = plan.moves[i];
           // Each VM as VM.pool_migrate would move it; its own progress is a share of the whole.
-          await migrate(ctx.sim, pool, vm, to, (f) => reportProgress((i + f) / n), false);
+          await withVmOperation(pool, vm, 'pool_migrate', () => migrate(ctx.sim, pool, vm, to, (f) => reportProgress((i + f) / n), false));
           reportProgress((i + 1) / n);
         }
         return '';

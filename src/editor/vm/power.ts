@@ -1,6 +1,7 @@
 // Shared by the VM power commands (start.ts, shutdown.ts, reboot.ts, suspend.ts): the selected VMs of
 // one connected pool, the plan, and the run that fits it (at once for start and resume, confirmed for
-// the rest), with the task's progress in a notification.
+// the rest), with the task's progress in a notification. A clean shutdown or reboot that fails offers
+// the forced one.
 
 import * as vscode from 'vscode';
 import { planVmPower, type PowerAction } from '../../procedures/vmPower';
@@ -33,6 +34,16 @@ export async function runPowerAction(deps: ProcedureCommandDeps, node: TreeNode 
   const refs = targets.map((t) => t.node.ref);
   const plan = planVmPower(model, refs, action, host);
   const title = titleOf(action, refs.map((r) => model.get('VM', r)?.name_label ?? '?'));
-  if (plan.steps.some((s) => s.destructive)) await runConfirmedWithProgress(deps, pool, plan, title);
-  else await runAtOnce(deps, pool, plan, title);
+  if (!plan.steps.some((s) => s.destructive)) {
+    await runAtOnce(deps, pool, plan, title);
+    return;
+  }
+  const result = await runConfirmedWithProgress(deps, pool, plan, title);
+  // A clean shutdown or reboot the guest did not carry out: the forced one is offered (and confirmed again).
+  const forced = action === 'clean_shutdown' ? 'hard_shutdown' : action === 'clean_reboot' ? 'hard_reboot' : undefined;
+  if (forced && result?.status === 'failed') {
+    const force = forced === 'hard_shutdown' ? vscode.l10n.t('Force Shut Down') : vscode.l10n.t('Force Reboot');
+    const answer = await vscode.window.showWarningMessage(vscode.l10n.t('The guest did not {0} cleanly. Force it? Unsaved data in the guest is lost.', forced === 'hard_shutdown' ? vscode.l10n.t('shut down') : vscode.l10n.t('reboot')), force);
+    if (answer === force) await runPowerAction(deps, node, nodes, forced);
+  }
 }

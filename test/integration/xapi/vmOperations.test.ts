@@ -243,6 +243,26 @@ test('host.reboot of an enabled host: HOST_NOT_DISABLED; evacuating onto no host
   assert.ok(Object.keys(problems).length > 0 && Object.keys(problems).every((v) => guests.includes(v)));
 });
 
+test('the evacuation plan: a guest without PV drivers, and VMs that do not fit in the free memory of the enabled hosts left, are named with xapi\'s codes', async (t) => {
+  const s = await setup(t);
+  const state = s.sim.state.pool('Generic')!;
+  const hvm = await s.vmNamed('mail-01');
+  state.update(state.getOf('VM_guest_metrics', (await s.vm(hvm)).guest_metrics as string)!, { PV_drivers_version: {} });
+  const gen03 = s.hostNamed('vms-gen-03');
+  const problems = await s.session.call<Record<string, string[]>>('host.get_vms_which_prevent_evacuation', [gen03]);
+  assert.deepEqual(problems[hvm], ['VM_MISSING_PV_DRIVERS', hvm]);
+
+  // Only vms-gen-08 (about 1.2 GiB free) left enabled: vms-gen-04's VMs (4, 2 and 4 GiB) have nowhere to fit.
+  for (const name of ['vms-gen-01', 'vms-gen-02', 'vms-gen-03', 'vms-gen-05', 'vms-gen-06', 'vms-gen-07']) await s.session.call('host.disable', [s.hostNamed(name)]);
+  const gen04 = s.hostNamed('vms-gen-04');
+  const full = await s.session.call<Record<string, string[]>>('host.get_vms_which_prevent_evacuation', [gen04]);
+  const guests = [];
+  for (const v of await s.session.call<string[]>('host.get_resident_VMs', [gen04])) if (!(await s.session.call('VM.get_is_control_domain', [v]))) guests.push(v);
+  assert.deepEqual(Object.keys(full).sort(), [...guests].sort());
+  for (const [vm, p] of Object.entries(full)) assert.deepEqual(p, ['HOST_NOT_ENOUGH_FREE_MEMORY', vm]);
+  assert.equal((await s.refusal(callAsTask(s.session, 'host.evacuate', [gen04])))[0], 'HOST_NOT_ENOUGH_FREE_MEMORY');
+});
+
 test('XCP 1.5 pools and XCP-ng answer the same operations; calls after API 1.9 are unknown on XCP 1.5', async (t) => {
   const s = await setup(t);
   const methods = await s.session.callAnonymous<string[]>('system.listMethods');
