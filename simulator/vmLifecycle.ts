@@ -288,4 +288,3 @@ export function registerVmLifecycle(define: Define): void {
   });
 }
 
-export { hostLive };

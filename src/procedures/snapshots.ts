@@ -116,6 +116,7 @@ export function planDeleteSnapshot(model: PoolModel, snapshot: Ref<'VM'>): Plan 
     `${snap.name_label} is a snapshot of ${vm?.name_label ?? 'a VM that is gone'}, taken ${snap.snapshot_time.toISOString()}.`,
     `Its disks: ${disks.map((d) => `${d.vdi.name_label} (${d.vdi.uuid})`).join(', ') || 'none'}.`,
   ];
+  const snapObject: ObjectRef = { kind: 'VM', name: snap.name_label, uuid: snap.uuid };
   const steps: Step[] = [];
   if (snap.power_state === 'Suspended') {
     steps.push({
@@ -123,7 +124,6 @@ export function planDeleteSnapshot(model: PoolModel, snapshot: Ref<'VM'>): Plan 
       title: `Drop the memory image of ${snap.name_label}`,
       why: 'A checkpoint keeps the VM\'s memory; VM.hard_shutdown deletes it.',
       destructive: true,
-      confirmedBy: 'destroy',
       action: { kind: 'xapi', method: 'VM.hard_shutdown', args: [snapshot], xe: `xe vm-shutdown uuid=${snap.uuid} --force` },
     });
   }
@@ -132,15 +132,12 @@ export function planDeleteSnapshot(model: PoolModel, snapshot: Ref<'VM'>): Plan 
     title: `Delete snapshot ${snap.name_label}`,
     why: `VM.destroy removes the snapshot's record${vm ? ` from ${vm.name_label}` : ''}; its disks stay until the next steps.`,
     destructive: true,
-    confirmObject: { kind: 'VM', name: snap.name_label, uuid: snap.uuid },
     action: { kind: 'xapi', method: 'VM.destroy', args: [snapshot], xe: `xe snapshot-destroy snapshot-uuid=${snap.uuid}` },
   });
-  if (steps[0].id === 'drop-memory') {
-    // The confirmation is asked on the first destructive step that runs.
-    steps[0] = { ...steps[0], confirmedBy: undefined, confirmObject: { kind: 'VM', name: snap.name_label, uuid: snap.uuid } };
-    steps[1] = { ...steps[1], confirmObject: undefined, confirmedBy: 'drop-memory' };
-  }
+  // One confirmation, naming the snapshot, on the first step; the others run under it.
   const confirmer = steps[0].id;
+  steps[0].confirmObject = snapObject;
+  for (const s of steps.slice(1)) s.confirmedBy = confirmer;
   for (const d of disks) {
     steps.push({
       id: `vdi-${d.vdi.uuid}`,
@@ -153,7 +150,7 @@ export function planDeleteSnapshot(model: PoolModel, snapshot: Ref<'VM'>): Plan 
   }
   return {
     ...base,
-    target: { kind: 'VM', name: snap.name_label, uuid: snap.uuid },
+    target: snapObject,
     summary: `Deletes snapshot ${snap.name_label} and its ${disks.length} disk(s). ${vm ? `${vm.name_label} itself is not touched.` : ''}`,
     facts,
     steps,
