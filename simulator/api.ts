@@ -7,14 +7,14 @@ import { HostPlace, PoolState, Session, SimState, XObject } from './state';
 import { addVdi as addVdiTo, removeVdi as removeVdiFrom } from './vdis';
 import { createPbd, createVbd, destroyPbd, destroyPbdRecord, destroyVbd, forgetSr, introduceSr, rediscoverVolumes, unplugPbd } from './srLifecycle';
 import { asyncNames, asyncTarget, hasAsync, requestCancel, runSync, startTask } from './tasks';
+import { registerEvacuate } from './evacuate';
+import { registerSnapshots } from './snapshots';
+import { registerVmLifecycle } from './vmLifecycle';
+import { refreshAllowedOperations, refreshHostMemory } from './vmOperations';
 import { XI4, XStruct, XValue } from './xmlrpc-wire';
 
-/** An XAPI error: the code first, then its parameters, as ErrorDescription carries them. */
-export class XapiFailure extends Error {
-  constructor(readonly description: string[]) {
-    super(description.join(' '));
-  }
-}
+import { XapiFailure } from './failure';
+export { XapiFailure };
 function fail(...description: (string | number)[]): never {
   throw new XapiFailure(description.map(String));
 }
@@ -26,7 +26,7 @@ export interface CallContext {
   signal?: AbortSignal;
 }
 
-interface MethodDef {
+export interface MethodDef {
   /** Parameter count including the session; [min, max] for the logins. */
   arity: number | [number, number];
   /** Needs no session (logins, system.listMethods). */
@@ -336,31 +336,11 @@ METHODS.set('VM.power_state_reset', {
     const host = pool.getOf('host', vm.record.resident_on as string);
     if (host) pool.removeFromSet(host, 'resident_VMs', vm.ref);
     pool.update(vm, { power_state: 'Halted', resident_on: NULL_REF, domid: -1 });
+    refreshAllowedOperations(pool, vm);
+    refreshHostMemory(pool, host);
     return '';
   },
 });
-
-for (const method of ['VM.clean_shutdown', 'VM.hard_shutdown']) {
-  METHODS.set(method, {
-    arity: 2,
-    write: true,
-    run(ctx, pool, [, ref]) {
-      const vm = objOf(pool, 'VM', ref);
-      if (vm.record.is_control_domain) fail('OPERATION_NOT_ALLOWED', 'This operation is not allowed on a control domain');
-      if (vm.record.power_state !== 'Running' && vm.record.power_state !== 'Paused') fail('VM_BAD_POWER_STATE', vm.ref, 'running', str(vm.record.power_state).toLowerCase());
-      const host = pool.getOf('host', vm.record.resident_on as string);
-      // The host that runs the VM stops it: a host that does not answer cannot.
-      if (host && ctx.sim.isDown(host.record.address as string)) fail('HOST_OFFLINE', host.ref);
-      for (const vbdRef of vm.record.VBDs as string[]) {
-        const vbd = pool.getOf('VBD', vbdRef);
-        if (vbd?.record.currently_attached) pool.update(vbd, { currently_attached: false });
-      }
-      if (host) pool.removeFromSet(host, 'resident_VMs', vm.ref);
-      pool.update(vm, { power_state: 'Halted', resident_on: NULL_REF, domid: -1 });
-      return '';
-    },
-  });
-}
 
 // ---- a VM from a template and a disk (S2's last step; xapi_vm.ml, xapi_vm_helpers.ml) --------------
 
@@ -402,6 +382,7 @@ METHODS.set('VM.set_is_a_template', {
   run(_c, pool, [, ref, value]) {
     const vm = haltedVm(pool, ref);
     pool.update(vm, { is_a_template: value === true });
+    refreshAllowedOperations(pool, vm);
     return '';
   },
 });
@@ -454,26 +435,6 @@ for (const field of ['HVM_boot_policy', 'PV_bootloader']) {
   });
 }
 
-METHODS.set('VM.start', {
-  arity: 4,
-  write: true,
-  run(ctx, pool, [, ref]) {
-    const vm = objOf(pool, 'VM', ref);
-    if (vm.record.is_a_template) fail('VM_IS_TEMPLATE', vm.ref, 'start');
-    haltedVm(pool, ref);
-    const vbds = (vm.record.VBDs as string[]).map((r) => pool.getOf('VBD', r)).filter((b): b is XObject => !!b && b.record.empty !== true);
-    const srs = [...new Set(vbds.map((b) => pool.getOf('VDI', b.record.VDI as string)?.record.SR as string))];
-    // The first live host that has every SR of the VM's disks plugged (xapi's host choice, simplified).
-    const sees = (host: XObject, sr: string) => (host.record.PBDs as string[]).some((p) => { const pbd = pool.getOf('PBD', p); return pbd?.record.SR === sr && pbd.record.currently_attached === true; });
-    const host = [...pool.all('host')].find((h) => hostIsLive(pool, h) && !ctx.sim.isDown(h.record.address as string) && srs.every((sr) => sees(h, sr)));
-    if (!host) fail('VM_REQUIRES_SR', vm.ref, srs[0] ?? NULL_REF);
-    for (const b of vbds) pool.update(b, { currently_attached: true });
-    pool.addToSet(host, 'resident_VMs', vm.ref);
-    pool.update(vm, { power_state: 'Running', resident_on: host.ref, domid: 100 + pool.count('VM') });
-    return '';
-  },
-});
-
 METHODS.set('host.destroy', {
   arity: 2,
   write: true,
@@ -497,6 +458,13 @@ METHODS.set('host.destroy', {
     return '';
   },
 });
+
+// ---- VM power, migration, memory, snapshots; host maintenance (vmLifecycle.ts, snapshots.ts, evacuate.ts) --
+
+const define = (name: string, def: MethodDef) => void METHODS.set(name, def);
+registerVmLifecycle(define);
+registerSnapshots(define);
+registerEvacuate(define);
 
 // ---- master changes (xapi_pool.ml designate_new_master, emergency_transition_to_master, recover_slaves) --
 

@@ -5,6 +5,8 @@
 import { FleetDescription } from './fleet';
 import { PoolState, SimState, XObject, DownMode } from './state';
 import { setSlow } from './tasks';
+import { setRebootTime } from './evacuate';
+import { setMigrationSpeed } from './vmLifecycle';
 import { addVdi, removeVdi } from './vdis';
 
 export { addVdi, removeVdi };
@@ -109,6 +111,18 @@ export function handleControl(sim: SimState, hooks: ControlHooks, method: string
         setLive(pool, host, false);
         hooks.hostDown(address, mode);
         return { status: 200, body: { host: host.record.name_label, address, mode } };
+      }
+      case 'migration': {
+        const speed = Number(body.bytesPerSecond);
+        if (!Number.isFinite(speed) || speed <= 0) bad('"bytesPerSecond" must be a positive number');
+        setMigrationSpeed(sim, speed);
+        return { status: 200, body: { bytesPerSecond: speed } };
+      }
+      case 'host/reboot-time': {
+        const ms = Number(body.ms);
+        if (!Number.isSafeInteger(ms) || ms < 0) bad('"ms" must be a whole number of milliseconds');
+        setRebootTime(sim, ms);
+        return { status: 200, body: { ms } };
       }
       case 'host/up': {
         const { pool, host } = findHost(sim, needString(body, 'host'));

@@ -6,6 +6,7 @@
 // never be contacted, so every simulated host lives on its own loopback address 127.N.P.H instead.
 // Storage targets (NFS server, iSCSI portal) are labels only, from 10.99.0.0/24; nothing connects there.
 
+import { initAllowedOperations } from './vmOperations';
 import { RELEASES, XCP_1_5, XCP_NG_8, type ReleaseName, type ReleaseProfile } from './releases';
 import { NULL_REF } from './schema';
 import { PoolState, SimState, XObject } from './state';
@@ -486,6 +487,8 @@ function buildPool(spec: PoolSpec, poolIndex: number, net: number, rng: () => nu
     });
   }
   // Building is not a change anyone watched: start the event log empty, as a freshly started xapi's.
+  // xapi keeps allowed_operations current; here they are computed once the VMs and their disks exist.
+  initAllowedOperations(pool);
   pool.settle();
   return pool;
 }

@@ -13,6 +13,7 @@
 // the record at once, whatever its status (1.x). Which methods have an `Async.` twin: every write but
 // those of session, event and task and the generated field setters (datamodel.ml no_async_messages_for).
 
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { NULL_REF, fieldsOf, isClassName } from './schema';
 import type { PoolState, SimState, XObject } from './state';
 import { XDouble, XValue, encodeXmlValue } from './xmlrpc-wire';
@@ -118,7 +119,7 @@ async function runTask(sim: SimState, pool: PoolState, task: XObject, method: st
       updateTask(pool, task, { ...finished, finished: new Date(), status: 'cancelled' });
       return;
     }
-    const value = await run();
+    const value = await running.run({ pool, task }, run);
     updateTask(pool, task, { ...finished, finished: new Date(), result: taskResult(value), status: 'success' });
   } catch (e) {
     const info = errorInfo(e);
@@ -147,4 +148,32 @@ async function slowWork(pool: PoolState, task: XObject, slow: Slowness): Promise
 export function requestCancel(pool: PoolState, task: XObject): void {
   if (task.record.status !== 'pending') return;
   updateTask(pool, task, { current_operations: { ['OpaqueRef:' + pool.newUuid()]: 'cancel' } });
+}
+
+// ---- the running task, for methods that report progress or can be cancelled (pool_migrate, evacuate) --
+
+/** The task a method runs in (Async. calls only; a synchronous call has none). */
+const running = new AsyncLocalStorage<{ pool: PoolState; task: XObject }>();
+
+/** Sets the running task's `progress` (0..1, two decimals, as xapi's progress updates); nothing when called synchronously. */
+export function reportProgress(fraction: number): void {
+  const t = running.getStore();
+  if (t) updateTask(t.pool, t.task, { progress: new XDouble(Math.floor(Math.max(0, Math.min(0.99, fraction)) * 100) / 100) });
+}
+
+/** Marks the running task cancellable (`allowed_operations = [cancel]`) or not. */
+export function setCancellable(cancellable: boolean): void {
+  const t = running.getStore();
+  if (t) updateTask(t.pool, t.task, { allowed_operations: cancellable ? ['cancel'] : [] });
+}
+
+/** Whether task.cancel was asked for the running task (the work then stops with TASK_CANCELLED). */
+export function cancelAsked(): boolean {
+  const t = running.getStore();
+  return t ? cancelRequested(t.pool, t.task) : false;
+}
+
+/** The running task's ref, for `current_operations` keys (a fresh ref for a synchronous call). */
+export function runningTaskRef(pool: PoolState): string {
+  return running.getStore()?.task.ref ?? 'OpaqueRef:' + pool.newUuid();
 }

@@ -46,6 +46,9 @@ export function removeVdi(pool: PoolState, vdi: XObject): void {
       virtual_allocation: Math.max(0, (sr.record.virtual_allocation as number) - (vdi.record.virtual_size as number)),
     });
   }
+  // A snapshot VDI leaves its source's list of snapshots.
+  const source = pool.getOf('VDI', vdi.record.snapshot_of as string);
+  if (source) pool.removeFromSet(source, 'snapshots', vdi.ref);
   pool.destroy(vdi);
 }
 

@@ -28,6 +28,17 @@ import { registerCopyDevicePath } from './editor/vdi/copyDevicePath';
 import { registerMakeVm } from './editor/vdi/makeVm';
 import { registerWriteRawImage } from './editor/vdi/writeRawImage';
 import { registerGuestTools } from './editor/vm/guestTools';
+import { registerVmStart } from './editor/vm/start';
+import { registerVmShutdown } from './editor/vm/shutdown';
+import { registerVmReboot } from './editor/vm/reboot';
+import { registerVmSuspend } from './editor/vm/suspend';
+import { registerVmMigrate } from './editor/vm/migrate';
+import { registerVmSnapshot } from './editor/vm/snapshot';
+import { registerVmMemory } from './editor/vm/memory';
+import { registerSnapshotRevert } from './editor/snapshot/revert';
+import { registerSnapshotDelete } from './editor/snapshot/delete';
+import { registerHostMaintenance } from './editor/host/maintenance';
+import { registerHostPower } from './editor/host/power';
 import { Journal } from './procedures/journal';
 import { SshHostKeyStore } from './editor/sshHostKeys';
 import { affectsPools, readPoolEntries } from './editor/poolSettings';
@@ -99,6 +110,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ...registerCopyDevicePath(procedures),
     ...registerWriteRawImage(panels),
     ...registerMakeVm(procedures),
+    ...registerVmStart(procedures),
+    ...registerVmShutdown(procedures),
+    ...registerVmReboot(procedures),
+    ...registerVmSuspend(procedures),
+    ...registerVmMigrate(procedures),
+    ...registerVmSnapshot(procedures),
+    ...registerVmMemory(procedures),
+    ...registerSnapshotRevert(procedures),
+    ...registerSnapshotDelete(procedures),
+    ...registerHostMaintenance(procedures),
+    ...registerHostPower(procedures),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsPools(e)) void loadPools();
     }),

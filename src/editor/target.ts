@@ -23,6 +23,7 @@ function wrongRow(kind: NodeKind): string {
     case 'sr': return vscode.l10n.t('Run this command from an SR in the XCP Admin view.');
     case 'vdi': return vscode.l10n.t('Run this command from a VDI in the XCP Admin view.');
     case 'vm': return vscode.l10n.t('Run this command from a VM in the XCP Admin view.');
+    case 'snapshot': return vscode.l10n.t('Run this command from a snapshot (under its VM) in the XCP Admin view.');
     case 'pool': return vscode.l10n.t('Run this command from a pool in the XCP Admin view.');
     default: return vscode.l10n.t('Run this command from a row of the XCP Admin view.');
   }

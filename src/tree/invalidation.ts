@@ -5,6 +5,7 @@
 import type { ModelChange, PoolModel } from '../model/poolModel';
 import type { Ref } from '../xapi/records';
 import { nodeId, poolNode, type FolderKind, type TreeNode } from './nodes';
+import { hostShowing, isGuest } from './vmPlacement';
 
 /**
  * The nodes to refresh for one batch of changes of one pool: the smallest set that shows every change.
@@ -73,9 +74,12 @@ export function nodesTouchedBy(
       }
       case 'VM': {
         const vm = model.get('VM', c.ref);
-        const parent = shownParent(nodeId.vm(pool, c.ref));
-        if (parent) add(parent); // it left the host it was shown under (halted, migrated, gone)
+        const parent = shownParent(nodeId.vm(pool, c.ref)) ?? shownParent(nodeId.snapshot(pool, c.ref));
+        if (parent) add(parent); // it left the row it was shown under (halted, migrated, gone)
         if (!vm) break;
+        // A snapshot shows under its VM; a guest that runs nowhere in the pool's halted/suspended group.
+        if (vm.is_a_snapshot) { add(vmNode(vm.snapshot_of)); break; }
+        if (isGuest(vm) && !hostShowing(model, vm)) add(folder('stoppedVms'));
         add(vmNode(c.ref));
         if (vm.resident_on) add(hostNode(vm.resident_on));
         for (const vbd of vm.VBDs) {

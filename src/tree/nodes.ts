@@ -6,8 +6,9 @@
 import type { ConnectionState } from '../model/poolConnection';
 import type { Entry, PoolModel } from '../model/poolModel';
 import type { Ref } from '../xapi/records';
+import { snapshotsUnder, stoppedVms, vmsOnHost } from './vmPlacement';
 
-export type FolderKind = 'hosts' | 'storage';
+export type FolderKind = 'hosts' | 'storage' | 'stoppedVms';
 
 export type TreeNode =
   | { kind: 'pool'; id: string; pool: string }
@@ -16,6 +17,7 @@ export type TreeNode =
   | { kind: 'sr'; id: string; pool: string; ref: Ref<'SR'> }
   | { kind: 'vdi'; id: string; pool: string; ref: Ref<'VDI'> }
   | { kind: 'vm'; id: string; pool: string; ref: Ref<'VM'> }
+  | { kind: 'snapshot'; id: string; pool: string; ref: Ref<'VM'> }
   | { kind: 'notice'; id: string; pool: string; notice: 'connecting' | 'failed' | 'disconnected' | 'empty'; text: string };
 
 /** What the tree needs to know about the configured pools. */
@@ -34,6 +36,7 @@ export const nodeId = {
   sr: (pool: string, ref: string) => `pool:${pool}/sr/${ref}`,
   vdi: (pool: string, ref: string) => `pool:${pool}/vdi/${ref}`,
   vm: (pool: string, ref: string) => `pool:${pool}/vm/${ref}`,
+  snapshot: (pool: string, ref: string) => `pool:${pool}/snapshot/${ref}`,
   notice: (pool: string) => `pool:${pool}/notice`,
 };
 
@@ -64,12 +67,14 @@ export function childNodes(node: TreeNode, source: TreeSource): TreeNode[] {
       return [
         { kind: 'folder', id: nodeId.folder(pool, 'hosts'), pool, folder: 'hosts' },
         { kind: 'folder', id: nodeId.folder(pool, 'storage'), pool, folder: 'storage' },
+        { kind: 'folder', id: nodeId.folder(pool, 'stoppedVms'), pool, folder: 'stoppedVms' },
       ];
     }
     case 'folder': {
       const model = modelOf(source, pool);
       if (!model) return [];
       if (node.folder === 'hosts') return model.hosts().map((h) => ({ kind: 'host', id: nodeId.host(pool, h.ref), pool, ref: h.ref }));
+      if (node.folder === 'stoppedVms') return stoppedVms(model).map((v) => ({ kind: 'vm', id: nodeId.vm(pool, v.ref), pool, ref: v.ref }));
       return storageOf(model).map((sr) => ({ kind: 'sr', id: nodeId.sr(pool, sr.ref), pool, ref: sr.ref }));
     }
     case 'sr': {
@@ -80,7 +85,12 @@ export function childNodes(node: TreeNode, source: TreeSource): TreeNode[] {
     case 'host': {
       const model = modelOf(source, pool);
       if (!model) return [];
-      return model.residentVms(node.ref).map((v) => ({ kind: 'vm', id: nodeId.vm(pool, v.ref), pool, ref: v.ref }));
+      return vmsOnHost(model, node.ref).map((v) => ({ kind: 'vm', id: nodeId.vm(pool, v.ref), pool, ref: v.ref }));
+    }
+    case 'vm': {
+      const model = modelOf(source, pool);
+      if (!model) return [];
+      return snapshotsUnder(model, node.ref).map((v) => ({ kind: 'snapshot', id: nodeId.snapshot(pool, v.ref), pool, ref: v.ref }));
     }
     default:
       return [];

@@ -29,7 +29,7 @@ export const SCHEMA: Schema = {
   PBD: { uuid: 's', host: 'r', SR: 'r', device_config: 'm', currently_attached: 'b', other_config: 'm' },
   VDI: {
     ...NAMED, SR: 'r', VBDs: 'a', virtual_size: 'i', physical_utilisation: 'i', type: 's', sharable: 'b',
-    read_only: 'b', managed: 'b', missing: 'b', location: 's', is_a_snapshot: 'b', sm_config: 'm', other_config: 'm',
+    read_only: 'b', managed: 'b', missing: 'b', location: 's', is_a_snapshot: 'b', sm_config: 'm', other_config: 'm', snapshot_of: 'r',
   },
   VBD: {
     uuid: 's', VM: 'r', VDI: 'r', device: 's', userdevice: 's', mode: 's', type: 's', bootable: 'b',
@@ -39,6 +39,8 @@ export const SCHEMA: Schema = {
     ...NAMED, power_state: 's', resident_on: 'r', is_control_domain: 'b', is_a_template: 'b', is_a_snapshot: 'b',
     VBDs: 'a', guest_metrics: 'r', domid: 'i', memory_static_max: 'i', VCPUs_max: 'i', PV_bootloader: 's',
     HVM_boot_policy: 's', other_config: 'm',
+    allowed_operations: 'a', current_operations: 'm', memory_static_min: 'i', memory_dynamic_min: 'i',
+    memory_dynamic_max: 'i', memory_target: 'i', snapshot_of: 'r', snapshots: 'a', snapshot_time: 'd', snapshot_info: 'm',
   },
   VM_guest_metrics: { uuid: 's', PV_drivers_version: 'm', PV_drivers_up_to_date: 'b', os_version: 'm', networks: 'm' },
   PIF: {

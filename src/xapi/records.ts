@@ -51,6 +51,7 @@ export interface VdiRecord {
   virtual_size: number; physical_utilisation: number; type: string; sharable: boolean; read_only: boolean;
   managed: boolean; missing: boolean; location: string; is_a_snapshot: boolean;
   sm_config: StringMap; other_config: StringMap;
+  snapshot_of: Ref<'VDI'>;
 }
 export interface VbdRecord {
   uuid: Uuid; VM: Ref<'VM'>; VDI: Ref<'VDI'>; device: string; userdevice: string; mode: string;
@@ -62,6 +63,10 @@ export interface VmRecord {
   VBDs: Ref<'VBD'>[]; guest_metrics: Ref<'VM_guest_metrics'>; domid: number;
   memory_static_max: number; VCPUs_max: number; PV_bootloader: string; HVM_boot_policy: string;
   other_config: StringMap;
+  /** Daily operations (power, migration, memory, snapshots): what XAPI allows now and what runs. */
+  allowed_operations: string[]; current_operations: StringMap;
+  memory_static_min: number; memory_dynamic_min: number; memory_dynamic_max: number; memory_target: number;
+  snapshot_of: Ref<'VM'>; snapshots: Ref<'VM'>[]; snapshot_time: Date; snapshot_info: StringMap;
 }
 export interface VmGuestMetricsRecord {
   uuid: Uuid; PV_drivers_version: StringMap; PV_drivers_up_to_date: boolean; os_version: StringMap;

@@ -41,7 +41,7 @@ export const LONG_CALLS: ReadonlySet<string> = new Set([
   'host.evacuate', 'host.reboot', 'host.shutdown', 'host.restart_agent',
   'VM.start', 'VM.start_on', 'VM.resume', 'VM.resume_on', 'VM.suspend',
   'VM.clean_shutdown', 'VM.hard_shutdown', 'VM.shutdown', 'VM.clean_reboot', 'VM.hard_reboot',
-  'VM.pool_migrate', 'VM.snapshot', 'VM.checkpoint', 'VM.revert', 'VM.clone', 'VM.copy', 'VM.destroy',
+  'VM.pool_migrate', 'VM.snapshot', 'VM.snapshot_with_quiesce', 'VM.checkpoint', 'VM.revert', 'VM.clone', 'VM.copy', 'VM.destroy',
 ]);
 
 export function runsAsTask(method: string): boolean {

@@ -9,6 +9,8 @@ import { hostReportsPresentedVersion, hostVersionLabel, PRESENTED_VERSION } from
 import { displayName } from '../../text/display';
 import type { Ref } from '../../xapi/records';
 import { formatBytes } from '../format';
+import { vmsOnHost } from '../vmPlacement';
+import { inMaintenance } from '../../model/maintenance';
 import { esc, md, oneLine, type NodeView } from './nodeView';
 
 export function hostView(model: PoolModel, ref: Ref<'host'>, masterLost: MasterProbe | undefined): NodeView | undefined {
@@ -19,11 +21,12 @@ export function hostView(model: PoolModel, ref: Ref<'host'>, masterLost: MasterP
   const unreachable = master && masterLost !== undefined;
   const live = model.isHostLive(ref) && !unreachable;
   const metrics = model.get('host_metrics', host.metrics);
-  const vms = model.residentVms(ref);
+  const vms = vmsOnHost(model, ref);
+  const maintenance = inMaintenance(model, ref);
   const version = hostVersionLabel(host.software_version);
   // Only an XCP 1.x host needs to present 6.0.99 to XenCenter (H2); a later one is shown as it is.
   const notPresented = needsXenCenterPresentation(model) && !hostReportsPresentedVersion(host.software_version);
-  const description = [host.address, master ? 'master' : undefined, notPresented ? `${version} (not overridden)` : version, unreachable ? 'NOT ANSWERING' : live ? undefined : 'DEAD'].filter(Boolean).join(' · ');
+  const description = [host.address, master ? 'master' : undefined, notPresented ? `${version} (not overridden)` : version, unreachable ? 'NOT ANSWERING' : live ? undefined : 'DEAD', maintenance ? 'maintenance mode' : !host.enabled ? 'disabled' : undefined].filter(Boolean).join(' · ');
   const sv = Object.entries(host.software_version).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`);
   return {
     label: displayName(host.name_label),
@@ -39,8 +42,8 @@ export function hostView(model: PoolModel, ref: Ref<'host'>, masterLost: MasterP
       `software_version: ${esc(sv.join(', '))}`,
       notPresented ? `_XenCenter sees ${esc(version)}, not XenServer ${PRESENTED_VERSION}, and turns off dynamic memory, snapshots and live migration: "Present as XenServer ${PRESENTED_VERSION}" (H2) fixes it._` : undefined,
     ),
-    contextValue: `host.${live ? 'live' : 'dead'}.${master ? 'master' : 'slave'}`,
-    icon: master ? 'star-full' : live ? 'server' : 'error',
+    contextValue: `host.${live ? 'live' : 'dead'}.${master ? 'master' : 'slave'}${live && maintenance ? '.maintenance' : ''}`,
+    icon: master ? 'star-full' : !live ? 'error' : maintenance ? 'tools' : 'server',
     iconColor: live ? undefined : 'errorForeground',
     collapsible: vms.length > 0,
   };

@@ -1,5 +1,5 @@
-// Which view a node gets: one file per row kind (pool.ts, host.ts, vm.ts, sr.ts, vdi.ts, folder.ts,
-// notice.ts), each answering "what does this row say?". A row whose pool is not connected, or whose
+// Which view a node gets: one file per row kind (pool.ts, host.ts, vm.ts, snapshot.ts, sr.ts, vdi.ts,
+// folder.ts, notice.ts), each answering "what does this row say?". A row whose pool is not connected, or whose
 // record went away, has no view (undefined). No vscode import.
 
 import { modelOf, type TreeNode, type TreeSource } from '../nodes';
@@ -8,6 +8,7 @@ import { hostView } from './host';
 import type { NodeView } from './nodeView';
 import { noticeView } from './notice';
 import { poolView } from './pool';
+import { snapshotView } from './snapshot';
 import { srView } from './sr';
 import { vdiView } from './vdi';
 import { vmView } from './vm';
@@ -39,6 +40,10 @@ export function viewOf(node: TreeNode, source: TreeSource): NodeView | undefined
     case 'vm': {
       const model = modelOf(source, node.pool);
       return model ? vmView(model, node.ref) : undefined;
+    }
+    case 'snapshot': {
+      const model = modelOf(source, node.pool);
+      return model ? snapshotView(model, node.ref) : undefined;
     }
   }
 }

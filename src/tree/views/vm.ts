@@ -1,4 +1,4 @@
-// What a VM row says: power state, Linux or Windows, the guest tools' version (flagged old where
+// What a VM row says: power state (as its icon too; an operation XAPI runs on it), Linux or Windows, the guest tools' version (flagged old where
 // XenCenter would call it out of date, H3). No vscode import.
 
 import { guestKind } from '../../model/guestOs';
@@ -7,12 +7,31 @@ import { needsXenCenterPresentation } from '../../model/release';
 import { guestToolsVersion, PRESENTED_VERSION } from '../../model/xenCenterVersion';
 import { displayName } from '../../text/display';
 import type { Ref } from '../../xapi/records';
+import { VM_POWER_CONTEXTS } from '../contextValues';
+import { formatBytes } from '../format';
+import { snapshotsUnder } from '../vmPlacement';
 import { esc, md, oneLine, type NodeView } from './nodeView';
 // The command's title as the VM's menu shows it (the manifest's English text), so the tooltip never
 // names a command that does not exist.
 import nls from '../../../package.nls.json';
 
 const GUEST_TOOLS_COMMAND = nls['xcpAdmin.vm.guestTools.title'];
+
+
+function powerContext(state: string): string {
+  const s = state.toLowerCase();
+  return (VM_POWER_CONTEXTS as readonly string[]).includes(s) ? s : 'other';
+}
+
+/** The power state as the row's icon (XenCenter shows it as a coloured VM icon). */
+function powerIcon(state: string): { icon: string; iconColor?: string } {
+  switch (state) {
+    case 'Running': return { icon: 'vm-running', iconColor: 'testing.iconPassed' };
+    case 'Paused': return { icon: 'debug-pause', iconColor: 'editorWarning.foreground' };
+    case 'Suspended': return { icon: 'debug-pause', iconColor: 'disabledForeground' };
+    default: return { icon: 'vm-outline', iconColor: 'disabledForeground' };
+  }
+}
 
 export function vmView(model: PoolModel, ref: Ref<'VM'>): NodeView | undefined {
   const vm = model.get('VM', ref);
@@ -21,7 +40,8 @@ export function vmView(model: PoolModel, ref: Ref<'VM'>): NodeView | undefined {
   const kind = guestKind(gm?.os_version);
   const tools = guestToolsVersion(gm?.PV_drivers_version);
   const oldTools = tools !== undefined && tools !== PRESENTED_VERSION && needsXenCenterPresentation(model);
-  const description = [vm.power_state, kind === 'unknown' ? undefined : kind, tools ? `tools ${tools}${oldTools ? ' (old)' : ''}` : 'no tools'].filter(Boolean).join(' · ');
+  const busy = Object.values(vm.current_operations).filter((o): o is string => typeof o === 'string');
+  const description = [busy.length ? `${vm.power_state} (${busy.join(', ')}…)` : vm.power_state, kind === 'unknown' ? undefined : kind, tools ? `tools ${tools}${oldTools ? ' (old)' : ''}` : 'no tools'].filter(Boolean).join(' · ');
   return {
     label: displayName(vm.name_label),
     description: oneLine(description),
@@ -31,10 +51,11 @@ export function vmView(model: PoolModel, ref: Ref<'VM'>): NodeView | undefined {
       gm ? `OS: ${esc(gm.os_version.name ?? gm.os_version.distro ?? 'unknown')}` : 'no guest metrics (tools not running)',
       tools ? `guest tools report ${esc(tools)}${oldTools ? ` — XenCenter calls them out of date next to ${PRESENTED_VERSION}: "${esc(GUEST_TOOLS_COMMAND)}" in this VM's menu fixes it` : ''}` : undefined,
       gm?.networks['0/ip'] ? `IP: ${esc(gm.networks['0/ip'])}` : undefined,
+      `memory: ${formatBytes(vm.memory_dynamic_min)} – ${formatBytes(vm.memory_dynamic_max)} (static ${formatBytes(vm.memory_static_min)} – ${formatBytes(vm.memory_static_max)})`,
+      busy.length ? `busy: ${esc(busy.join(', '))}` : undefined,
     ),
-    contextValue: `vm.${kind}`,
-    icon: 'vm',
-    iconColor: vm.power_state === 'Running' ? undefined : 'disabledForeground',
-    collapsible: false,
+    contextValue: `vm.${kind}.${powerContext(vm.power_state)}`,
+    ...powerIcon(vm.power_state),
+    collapsible: snapshotsUnder(model, ref).length > 0,
   };
 }

@@ -33,7 +33,8 @@ import { terminalLine, terminalText, TerminalLineWriter } from '../../../src/tex
 import { childNodes, rootNodes, type TreeNode, type TreeSource } from '../../../src/tree/nodes';
 import { viewOf } from '../../../src/tree/views';
 import { toXmlRpcParam } from '../../../src/xapi/xmlRpcTransport';
-import { connectPool, startSimulator, until, type Simulator } from '../xapi/simulator';
+import { XapiSession } from '../../../src/xapi/session';
+import { connectPool, poolNamed, startSimulator, until, type Simulator } from '../xapi/simulator';
 
 const MARKER = join(tmpdir(), `xcp-hostile-${process.pid}`);
 
@@ -99,6 +100,19 @@ function poison(sim: Simulator, poolName: string): void {
   // Two hosts with one name.
   const hosts = [...pool.all('host')];
   pool.update(hosts[1], { name_label: hosts[0].record.name_label });
+}
+
+/** Snapshots of a few running VMs (through XAPI, as an admin would take them), so that snapshot rows and plans meet hostile names too. */
+async function takeSnapshots(sim: Simulator, poolName: string): Promise<void> {
+  const p = poolNamed(sim, poolName);
+  const session = new XapiSession({ url: new URL(p.url), username: 'root', password: async () => p.password });
+  try {
+    const vms = await session.call<Record<string, { power_state: string; is_a_template: boolean; is_control_domain: boolean }>>('VM.get_all_records');
+    const running = Object.entries(vms).filter(([, v]) => v.power_state === 'Running' && !v.is_a_template && !v.is_control_domain).slice(0, 3);
+    for (const [ref] of running) await session.call('VM.snapshot', [ref, 'snapshot']);
+  } finally {
+    await session.dispose();
+  }
 }
 
 // ---- checks ----
@@ -203,7 +217,7 @@ function planBuilders(): Builder[] {
 }
 
 /** What to pass for each parameter name a builder has (a new name fails the test until it is added here). */
-function candidates(model: PoolModel, param: string, sample: { hosts: string[]; srs: string[]; vdis: string[]; vms: string[] }): unknown[] {
+function candidates(model: PoolModel, param: string, sample: { hosts: string[]; srs: string[]; vdis: string[]; vms: string[]; snapshots: string[] }): unknown[] {
   const anyRef = [...sample.hosts, ...sample.srs, ...sample.vdis, ...sample.vms];
   const sshSource: ByteSource = { kind: 'ssh', host: { name: HOSTILE[10], uuid: '00000000-0000-4000-8000-000000000001', address: '127.0.0.1', outsidePool: true }, path: `/root/images/${HOSTILE[1]} ${HOSTILE[0]}.img` };
   const localSource: ByteSource = { kind: 'local', path: `/tmp/${HOSTILE[6]}.img` };
@@ -222,6 +236,18 @@ function candidates(model: PoolModel, param: string, sample: { hosts: string[]; 
     case 'journal': return [[]];
     case 'contents': return ['partial', 'empty'];
     case 'o': return [{ name: HOSTILE[13], memoryMiB: 512, vcpus: 1, start: true }, { name: '', memoryMiB: 512, vcpus: 1, start: false }];
+    // The daily operations (vmPower, vmMigrate, snapshots, vmMemory, maintenanceMode).
+    case 'vms': return [sample.vms, sample.vms.slice(0, 1)];
+    case 'vm': return [...sample.vms, ...sample.snapshots];
+    case 'snapshot': return [...sample.snapshots, ...sample.vms.slice(0, 2)];
+    case 'action': return ['start', 'start_on', 'clean_shutdown', 'hard_reboot', 'suspend', 'resume'];
+    case 'hostAction': return ['reboot', 'shutdown'];
+    case 'xapiCheck': return [undefined, [HOSTILE[10], HOSTILE[1]]];
+    case 'quiesce': return [false, true];
+    case 'dynamicMin': return [512 * 1024 * 1024, 2 * 1024 ** 3];
+    case 'dynamicMax': return [2 * 1024 ** 3];
+    case 'problems': return [{}, { [sample.vms[0]]: ['VM_REQUIRES_SR', sample.vms[0], sample.srs[0]], [sample.vms[1]]: [HOSTILE[10], HOSTILE[1]] }];
+    case 'newMaster': return [undefined, ...sample.hosts.slice(0, 2)];
     default: return assert.fail(`the hostile corpus does not know what to pass for parameter "${param}": add its candidates in candidates()`);
   }
 }
@@ -238,6 +264,7 @@ test('hostile corpus: every plan builder, preview, command, XAPI call, confirmat
   // Every call below is still serialized for both wires (checkCall).
   const sim = await startSimulator({ releases: { Generic: 'xcp-ng-8' } });
   t.after(() => sim.stop()); // also when the connection below fails: a running simulator keeps the file alive
+  await takeSnapshots(sim, 'Generic'); // snapshots under their VMs, named hostile by poison() like everything else
   poison(sim, 'Generic');
   const { pool, conn, model } = await connectPool(sim, 'Generic');
   const dir = mkdtempSync(join(tmpdir(), 'xcp-journal-'));
@@ -268,7 +295,9 @@ test('hostile corpus: every plan builder, preview, command, XAPI call, confirmat
     srs: model.all('SR').slice(0, 8).map((s) => s.ref),
     vdis: model.all('VDI').filter((v) => !v.record.is_a_snapshot).slice(0, 6).map((v) => v.ref),
     vms: model.all('VM').filter((v) => !v.record.is_a_template && !v.record.is_control_domain).slice(0, 6).map((v) => v.ref),
+    snapshots: model.all('VM').filter((v) => v.record.is_a_snapshot).slice(0, 3).map((v) => v.ref),
   };
+  assert.ok(sample.snapshots.length > 0, 'the pool has snapshots (with hostile names) to show and act on');
   const builders = planBuilders();
   assert.ok(builders.length >= 15, `${builders.length} builders found`);
   const journal = new Journal(dir);

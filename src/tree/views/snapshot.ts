@@ -1,0 +1,33 @@
+// What a snapshot row (under its VM) says: its name, when it was taken, whether the VM ran then and
+// whether the guest quiesced it. No vscode import.
+
+import type { PoolModel } from '../../model/poolModel';
+import { displayName } from '../../text/display';
+import type { Ref } from '../../xapi/records';
+import { esc, md, oneLine, type NodeView } from './nodeView';
+
+/** A snapshot's time as admins read it in XenCenter's list: UTC, to the minute. */
+export function snapshotTime(d: Date): string {
+  return d.getTime() > 0 ? `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'time unknown';
+}
+
+export function snapshotView(model: PoolModel, ref: Ref<'VM'>): NodeView | undefined {
+  const snap = model.get('VM', ref);
+  if (!snap || !snap.is_a_snapshot) return undefined;
+  const of = model.get('VM', snap.snapshot_of);
+  const state = snap.snapshot_info['power-state-at-snapshot'];
+  const kind = snap.snapshot_info['disk-snapshot-type'];
+  return {
+    label: displayName(snap.name_label),
+    description: oneLine([snapshotTime(snap.snapshot_time), kind === 'quiesced' ? 'quiesced' : undefined, snap.power_state === 'Suspended' ? 'with memory' : undefined].filter(Boolean).join(' · ')),
+    tooltip: md(
+      `**${esc(snap.name_label)}** — snapshot of ${of ? esc(of.name_label) : 'a VM that is gone'}`,
+      `taken ${snapshotTime(snap.snapshot_time)}${state ? ` while the VM was ${esc(state)}` : ''}${kind ? ` (${esc(kind)})` : ''}`,
+      snap.name_description ? esc(snap.name_description) : undefined,
+      `uuid: \`${snap.uuid}\``,
+    ),
+    contextValue: 'snapshot',
+    icon: 'device-camera',
+    collapsible: false,
+  };
+}
