@@ -11,7 +11,7 @@ import { registerStorageCommands } from './editor/storageCommands';
 import { registerVersionCommands } from './editor/versionCommands';
 import { Journal } from './procedures/journal';
 import { SshHostKeyStore } from './editor/sshHostKeys';
-import { affectsPools, readPoolEntries } from './editor/poolSettings';
+import { affectsPools, readPoolEntries, userSettingsPoolEntries } from './editor/poolSettings';
 import { PasswordStore } from './editor/secrets';
 import { TlsTrustStore } from './editor/tlsTrustStore';
 import { PoolTreeProvider } from './tree/poolTreeProvider';
@@ -22,7 +22,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const passwords = new PasswordStore(context.secrets);
   const tls = new TlsTrustStore(context.globalState);
   const registry = new PoolRegistry({
-    password: (pool) => passwords.get(pool),
+    password: (name, url) => passwords.get({ name, url }),
     tls,
     masterMoved: (pool, address) => log.info(`${pool}: the pool master is now ${address} (learned from HOST_IS_SLAVE)`),
   });
@@ -38,6 +38,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     if (problems.length) void vscode.window.showWarningMessage(problems.length > 1
       ? vscode.l10n.t('XCP Admin: {0} (and {1} more, see the XCP Admin output)', problems[0], problems.length - 1)
       : vscode.l10n.t('XCP Admin: {0}', problems[0]));
+    const userPools = userSettingsPoolEntries();
+    const names = [...new Set([...entries, ...userPools].map((e) => e.name))];
+    for (const line of await passwords.migrateLegacy(names, (name) => userPools.find((e) => e.name === name)?.url)) log.info(line);
     await Promise.all([
       importDemoPasswords(entries, passwords, (line) => log.warn(line)),
       importDemoCertificates(tls, (line) => log.warn(line)),

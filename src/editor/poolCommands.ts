@@ -80,7 +80,7 @@ export function registerPoolCommands(deps: PoolCommandDeps): vscode.Disposable[]
     vscode.commands.registerCommand('xcpAdmin.pool.add', async () => {
       const answer = await askEntry(undefined, registry.names());
       if (!answer) return;
-      if (answer.password !== undefined) await passwords.set(answer.entry.name, answer.password);
+      if (answer.password !== undefined) await passwords.set(answer.entry, answer.password);
       const { entries } = readPoolEntries();
       await writePoolEntries([...entries, answer.entry]);
     }),
@@ -91,21 +91,19 @@ export function registerPoolCommands(deps: PoolCommandDeps): vscode.Disposable[]
       if (!pool || !existing) return;
       const answer = await askEntry(existing, registry.names().filter((n) => n !== pool));
       if (!answer) return;
-      if (answer.entry.name !== pool) {
-        const old = await passwords.get(pool);
-        await passwords.delete(pool);
-        if (answer.password === undefined && old !== undefined) await passwords.set(answer.entry.name, old);
-      }
-      if (answer.password !== undefined) await passwords.set(answer.entry.name, answer.password);
+      // The admin typed the new name and address: the stored password follows them.
+      await passwords.move(existing, answer.entry);
+      if (answer.password !== undefined) await passwords.set(answer.entry, answer.password);
       const { entries } = readPoolEntries();
       await writePoolEntries(entries.map((e) => (e.name === pool ? answer.entry : e)));
       // Same address and user but a new password: the registry keeps the connection, so reconnect.
-      if (answer.entry.name === pool && answer.password !== undefined) await registry.reconnect(pool);
+      if (answer.entry.name === pool && answer.entry.url === existing.url && answer.password !== undefined) await registry.reconnect(pool);
     }),
 
     vscode.commands.registerCommand('xcpAdmin.pool.remove', async (node?: TreeNode) => {
       const pool = await poolArg(deps, node, vscode.l10n.t('Pool to remove'));
-      if (!pool) return;
+      const existing = pool ? registry.entry(pool) : undefined;
+      if (!pool || !existing) return;
       const remove = vscode.l10n.t('Remove');
       const ok = await vscode.window.showWarningMessage(
         vscode.l10n.t('Remove pool "{0}" from XCP Admin?', pool),
@@ -115,7 +113,7 @@ export function registerPoolCommands(deps: PoolCommandDeps): vscode.Disposable[]
       if (ok !== remove) return;
       const { entries } = readPoolEntries();
       await writePoolEntries(entries.filter((e) => e.name !== pool));
-      await passwords.delete(pool);
+      await passwords.delete(existing);
     }),
 
     vscode.commands.registerCommand('xcpAdmin.pool.connect', async (node?: TreeNode) => {
