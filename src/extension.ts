@@ -15,6 +15,10 @@ import { affectsPools, readPoolEntries, userSettingsPoolEntries } from './editor
 import { PasswordStore } from './editor/secrets';
 import { TlsTrustStore } from './editor/tlsTrustStore';
 import { PoolTreeProvider } from './tree/poolTreeProvider';
+import { registerFilter } from './editor/view/filter';
+import { registerRefresh } from './editor/view/refresh';
+import { registerShowRecord } from './editor/any/showRecord';
+import { registerStatusBar } from './editor/statusBar';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const activatedAt = performance.now();
@@ -62,6 +66,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ...registerShellCommands(ssh),
     ...registerVersionCommands(procedures),
     ...registerStorageCommands({ ...procedures, extensionUri: context.extensionUri }),
+    ...registerFilter({ registry, tree, view, workspaceState: context.workspaceState }),
+    ...registerRefresh(registry),
+    ...registerShowRecord(registry),
+    ...registerStatusBar(registry, view),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsPools(e)) void loadPools();
     }),
