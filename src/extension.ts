@@ -19,6 +19,7 @@ import { registerFilter } from './editor/view/filter';
 import { registerRefresh } from './editor/view/refresh';
 import { registerShowRecord } from './editor/any/showRecord';
 import { registerStatusBar } from './editor/statusBar';
+import { DemoPools, registerDemoFleet } from './editor/demo/demoFleet';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const activatedAt = performance.now();
@@ -30,6 +31,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     tls,
     masterMoved: (pool, address) => log.info(`${pool}: the pool master is now ${address} (learned from HOST_IS_SLAVE)`),
   });
+  const demoPools = new DemoPools();
   const tree = new PoolTreeProvider(registry);
   tree.onFirstSettledRender(() =>
     log.info(`first tree render: ${registry.names().length} pools drawn connected or failed ${Math.round(performance.now() - activatedAt)} ms after activation`),
@@ -50,7 +52,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       importDemoCertificates(tls, (line) => log.warn(line)),
     ]);
     log.info(`connecting ${entries.length} pools (${Math.round(performance.now() - activatedAt)} ms after activation)`);
-    registry.setEntries(entries);
+    registry.setEntries([...entries, ...demoPools.entries()]);
   };
 
   const ssh = { registry, passwords, hostKeys: new SshHostKeyStore(context.globalState) };
@@ -70,6 +72,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ...registerRefresh(registry),
     ...registerShowRecord(registry),
     ...registerStatusBar(registry, view),
+    ...registerDemoFleet({ extensionPath: context.extensionPath, pools: demoPools, passwords, log: (line) => log.info(line) }),
+    demoPools,
+    demoPools.onDidChange(() => void loadPools()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsPools(e)) void loadPools();
     }),

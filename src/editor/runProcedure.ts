@@ -25,6 +25,8 @@ export interface ProcedureCommandDeps {
 async function showPreview(plan: Plan): Promise<void> {
   const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: preview(plan) });
   await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: false });
+  // The walkthrough's "preview a procedure" step completes on this.
+  void vscode.commands.executeCommand('setContext', 'xcpAdmin.planPreviewed', true);
 }
 
 /** What a caller can add to a run: watch or wrap the executors (a webview), cancel from elsewhere. */
