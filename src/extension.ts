@@ -38,15 +38,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   const view = vscode.window.createTreeView('xcpAdmin.pools', { treeDataProvider: tree, showCollapseAll: true });
 
+  let legacyPasswordsMigrated = false;
   const loadPools = async (): Promise<void> => {
     const { entries, problems } = readPoolEntries();
     for (const p of problems) log.warn(p);
     if (problems.length) void vscode.window.showWarningMessage(problems.length > 1
       ? vscode.l10n.t('XCP Admin: {0} (and {1} more, see the XCP Admin output)', problems[0], problems.length - 1)
       : vscode.l10n.t('XCP Admin: {0}', problems[0]));
-    const userPools = userSettingsPoolEntries();
-    const names = [...new Set([...entries, ...userPools].map((e) => e.name))];
-    for (const line of await passwords.migrateLegacy(names, (name) => userPools.find((e) => e.name === name)?.url)) log.info(line);
+    if (!legacyPasswordsMigrated) {
+      legacyPasswordsMigrated = true; // once per start: a settings change brings no password stored by name alone
+      const userPools = userSettingsPoolEntries();
+      const names = [...new Set([...entries, ...userPools].map((e) => e.name))];
+      for (const line of await passwords.migrateLegacy(names, (name) => userPools.find((e) => e.name === name)?.url)) log.info(line);
+    }
     await Promise.all([
       importDemoPasswords(entries, passwords, (line) => log.warn(line)),
       importDemoCertificates(tls, (line) => log.warn(line)),
