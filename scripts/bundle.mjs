@@ -16,6 +16,21 @@ await esbuild.build({
   logLevel: 'warning',
 });
 
+// The demo fleet (the simulator, src/demo/demoFleet.ts): its own file, required only when the admin
+// starts it, so activation does not load it.
+await esbuild.build({
+  entryPoints: ['src/demo/demoFleet.ts'],
+  bundle: true,
+  platform: 'node',
+  target: 'node18',
+  format: 'cjs',
+  outfile: 'dist/demoFleet.js',
+  external: ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+});
+
 // The webviews' scripts: browser bundles with the webview UI toolkit, loaded under a nonce CSP.
 await esbuild.build({
   entryPoints: ['src/webviews/ui/ddProgress.ts', 'src/webviews/ui/resizeGrid.ts'],

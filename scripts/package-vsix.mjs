@@ -25,7 +25,9 @@ export function packageVsix(options = {}) {
   if (!existsSync(join(repoRoot, 'dist', 'extension.js'))) throw new Error('package: dist/extension.js is missing');
   const vsce = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
   const args = [vsce, 'package', '--no-dependencies', '--out', out];
-  if (!pkg.repository) args.push('--allow-missing-repository');
+  // Without a repository URL, vsce cannot make the README's relative image links absolute: they stay
+  // relative, which VS Code resolves inside the installed extension (media/ ships).
+  if (!pkg.repository) args.push('--allow-missing-repository', '--no-rewrite-relative-links');
   if (!existsSync(join(repoRoot, 'LICENSE')) && !existsSync(join(repoRoot, 'LICENSE.md'))) args.push('--skip-license');
   const r = spawnSync(process.execPath, args, { cwd: repoRoot, stdio, encoding: 'utf8', env: { ...process.env, CI: process.env.CI ?? '1' } });
   if (r.status !== 0) throw new Error(`package: vsce package failed (exit ${r.status})\n${r.stdout ?? ''}${r.stderr ?? ''}`);

@@ -41,10 +41,15 @@ import { registerHostMaintenance } from './editor/host/maintenance';
 import { registerHostPower } from './editor/host/power';
 import { Journal } from './procedures/journal';
 import { SshHostKeyStore } from './editor/sshHostKeys';
-import { affectsPools, readPoolEntries } from './editor/poolSettings';
+import { affectsPools, readPoolEntries, userSettingsPoolEntries } from './editor/poolSettings';
 import { PasswordStore } from './editor/secrets';
 import { TlsTrustStore } from './editor/tlsTrustStore';
 import { PoolTreeProvider } from './tree/poolTreeProvider';
+import { registerFilter } from './editor/view/filter';
+import { registerRefresh } from './editor/view/refresh';
+import { registerShowRecord } from './editor/any/showRecord';
+import { registerStatusBar } from './editor/statusBar';
+import { DemoPools, registerDemoFleet } from './editor/demo/demoFleet';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const activatedAt = performance.now();
@@ -52,28 +57,36 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const passwords = new PasswordStore(context.secrets);
   const tls = new TlsTrustStore(context.globalState);
   const registry = new PoolRegistry({
-    password: (pool) => passwords.get(pool),
+    password: (name, url) => passwords.get({ name, url }),
     tls,
     masterMoved: (pool, address) => log.info(`${pool}: the pool master is now ${address} (learned from HOST_IS_SLAVE)`),
   });
+  const demoPools = new DemoPools();
   const tree = new PoolTreeProvider(registry);
   tree.onFirstSettledRender(() =>
     log.info(`first tree render: ${registry.names().length} pools drawn connected or failed ${Math.round(performance.now() - activatedAt)} ms after activation`),
   );
   const view = vscode.window.createTreeView('xcpAdmin.pools', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
 
+  let legacyPasswordsMigrated = false;
   const loadPools = async (): Promise<void> => {
     const { entries, problems } = readPoolEntries();
     for (const p of problems) log.warn(p);
     if (problems.length) void vscode.window.showWarningMessage(problems.length > 1
       ? vscode.l10n.t('XCP Admin: {0} (and {1} more, see the XCP Admin output)', problems[0], problems.length - 1)
       : vscode.l10n.t('XCP Admin: {0}', problems[0]));
+    if (!legacyPasswordsMigrated) {
+      legacyPasswordsMigrated = true; // once per start: a settings change brings no password stored by name alone
+      const userPools = userSettingsPoolEntries();
+      const names = [...new Set([...entries, ...userPools].map((e) => e.name))];
+      for (const line of await passwords.migrateLegacy(names, (name) => userPools.find((e) => e.name === name)?.url)) log.info(line);
+    }
     await Promise.all([
       importDemoPasswords(entries, passwords, (line) => log.warn(line)),
       importDemoCertificates(tls, (line) => log.warn(line)),
     ]);
     log.info(`connecting ${entries.length} pools (${Math.round(performance.now() - activatedAt)} ms after activation)`);
-    registry.setEntries(entries);
+    registry.setEntries([...entries, ...demoPools.entries()]);
   };
 
   const ssh = { registry, passwords, hostKeys: new SshHostKeyStore(context.globalState) };
@@ -121,6 +134,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ...registerSnapshotDelete(procedures),
     ...registerHostMaintenance(procedures),
     ...registerHostPower(procedures),
+    ...registerFilter({ registry, tree, view, workspaceState: context.workspaceState }),
+    ...registerRefresh(registry),
+    ...registerShowRecord(registry),
+    ...registerStatusBar(registry, view),
+    ...registerDemoFleet({ extensionPath: context.extensionPath, pools: demoPools, passwords, log: (line) => log.info(line) }),
+    demoPools,
+    demoPools.onDidChange(() => void loadPools()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsPools(e)) void loadPools();
     }),

@@ -31,7 +31,7 @@ export async function importDemoPasswords(entries: readonly PoolEntry[], passwor
       log(`xcpAdmin.demo.simulatorPasswords: ignored for pool "${pool}": its address ${entry.url} is not on loopback (real pools keep their passwords in SecretStorage only; use "Edit Pool").`);
       continue;
     }
-    stores.push(passwords.set(pool, password)); // each store is a round trip to the editor: in parallel
+    stores.push(passwords.set(entry, password)); // each store is a round trip to the editor: in parallel
   }
   await Promise.all(stores);
 }

@@ -25,3 +25,8 @@ export async function writePoolEntries(entries: readonly PoolEntry[]): Promise<v
 export function affectsPools(e: vscode.ConfigurationChangeEvent): boolean {
   return e.affectsConfiguration(`${SECTION}.${KEY}`);
 }
+
+/** The pools of the user's own settings (not a workspace's): the addresses the admin typed. */
+export function userSettingsPoolEntries(): PoolEntry[] {
+  return validateEntries(vscode.workspace.getConfiguration(SECTION).inspect<unknown>(KEY)?.globalValue ?? []).entries;
+}

@@ -30,6 +30,8 @@ export interface PanelCommandDeps extends ProcedureCommandDeps {
 async function showPreview(plan: Plan): Promise<void> {
   const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: preview(plan) });
   await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: false });
+  // The walkthrough's "preview a procedure" step completes on this.
+  void vscode.commands.executeCommand('setContext', 'xcpAdmin.planPreviewed', true);
 }
 
 /** What a caller can add to a run: follow its steps and progress (a webview), cancel from elsewhere. */

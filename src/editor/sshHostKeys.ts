@@ -50,6 +50,8 @@ export function hostKeyPolicy(store: SshHostKeyStore, hostName: (address: string
         },
         trust,
       );
+      // The walkthrough's "confirm a certificate" step completes on a host key too.
+      if (answer === trust) void vscode.commands.executeCommand('setContext', 'xcpAdmin.certificateConfirmed', true);
       return answer === trust;
     },
   };

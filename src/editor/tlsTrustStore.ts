@@ -35,6 +35,8 @@ export class TlsTrustStore implements TlsTrust {
       },
       trust,
     );
+    // The walkthrough's "confirm a certificate" step completes on this.
+    if (answer === trust) void vscode.commands.executeCommand('setContext', 'xcpAdmin.certificateConfirmed', true);
     return answer === trust;
   }
 

@@ -25,7 +25,8 @@ export type RegistryEvent =
   | { kind: 'model'; pool: string; changes: ModelChange[] };
 
 export interface PoolRegistryDeps {
-  password(pool: string): Promise<string | undefined>;
+  /** The password stored for this pool name at this address (secrets are bound to both). */
+  password(pool: string, url: string): Promise<string | undefined>;
   tls: TlsTrust;
   /** A HOST_IS_SLAVE redirect taught us the master's address: the editor may save it. */
   masterMoved?(pool: string, address: string): void;
@@ -157,7 +158,7 @@ export class PoolRegistry {
         url: entry.url,
         username: entry.username,
         transport: entry.transport,
-        password: () => this.deps.password(entry.name),
+        password: () => this.deps.password(entry.name, entry.url),
         tls: this.deps.tls,
         onMasterMoved: (address) => this.deps.masterMoved?.(entry.name, address),
       },

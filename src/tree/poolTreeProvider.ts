@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { PoolRegistry, RegistryEvent } from '../model/poolRegistry';
 import { nodesTouchedBy } from './invalidation';
+import { keepsNode, nameMatches, type TreeFilter } from './filter';
 import { childNodes, poolNode, rootNodes, type TreeNode, type TreeSource } from './nodes';
 import { viewOf } from './views';
 
@@ -19,6 +20,7 @@ export class PoolTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   /** Pools whose row has been drawn in a settled state (connected or failed), until all have. */
   private readonly settledRows = new Set<string>();
   private firstSettledListener: (() => void) | undefined;
+  private filter: TreeFilter | undefined;
 
   constructor(private readonly registry: PoolRegistry) {
     this.source = {
@@ -60,7 +62,21 @@ export class PoolTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 
   getChildren(node?: TreeNode): TreeNode[] {
     const children = node ? childNodes(node, this.source) : rootNodes(this.source);
-    return children.map((c) => this.intern(c, node));
+    const matchedAbove = this.matchedAbove(node);
+    return children.filter((c) => keepsNode(this.filter, c, matchedAbove, this.source)).map((c) => this.intern(c, node));
+  }
+
+  /** Shows only the rows the filter keeps (filter.ts); undefined shows everything. */
+  setFilter(filter: TreeFilter | undefined): void {
+    this.filter = filter;
+    this.shown.clear();
+    this.changed.fire(undefined);
+  }
+
+  /** Whether this row or one above it has a name the filter's text matches (then all below it stays). */
+  private matchedAbove(node: TreeNode | undefined): boolean {
+    for (let n = node; n; n = this.shown.get(n.id)?.parent) if (nameMatches(this.filter, n, this.source)) return true;
+    return false;
   }
 
   getParent(node: TreeNode): TreeNode | undefined {

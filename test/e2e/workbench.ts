@@ -3,7 +3,7 @@
 // (scripts/start.mjs loads the compiled out/test/e2e/workbench.js) and the e2e harness.
 //
 // Nothing here imports `vscode` or the browser driver.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -56,6 +56,8 @@ export interface WorkbenchOptions {
   runDir?: string;
   /** Port for code-server; default: a free one. */
   port?: number;
+  /** Install this packaged .vsix (code-server --install-extension) instead of the unpacked build. */
+  vsix?: string;
   /** Where code-server's output goes, besides the in-memory log. */
   onOutput?: (text: string) => void;
 }
@@ -257,6 +259,15 @@ export function installUnpackedExtension(extensionsDir: string): string {
   return dir;
 }
 
+/** Installs a packaged .vsix the way an admin does ("Install from VSIX…"): code-server's own installer. */
+export function installVsix(vsix: string, userDataDir: string, extensionsDir: string): void {
+  const r = spawnSync(process.execPath, [codeServerEntry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix], {
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000,
+    env: { ...process.env, XDG_CONFIG_HOME: join(userDataDir, '.xdg') },
+  });
+  if (r.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed (${r.status}):\n${r.stdout}${r.stderr}`);
+}
+
 /** The user settings for a workbench: quiet defaults plus the pools. */
 export function workbenchSettings(opts: WorkbenchOptions): Record<string, unknown> {
   const settings: Record<string, unknown> = {
@@ -324,7 +335,8 @@ export async function startWorkbench(opts: WorkbenchOptions = {}): Promise<Workb
   delete previous['xcpAdmin.demo.simulatorPasswords'];
   delete previous['xcpAdmin.demo.simulatorCertificates'];
   writeFileSync(settingsFile, JSON.stringify({ ...previous, ...workbenchSettings(opts) }, null, 2) + '\n');
-  installUnpackedExtension(extensionsDir);
+  if (opts.vsix) installVsix(opts.vsix, userDataDir, extensionsDir);
+  else installUnpackedExtension(extensionsDir);
 
   const port = opts.port ?? (await freePort());
   const xdg = mkdtempSync(join(tmpdir(), 'xcp-cs-config-'));

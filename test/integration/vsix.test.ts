@@ -50,7 +50,7 @@ test('the .vsix holds the bundle, media and docs, and nothing else', { timeout: 
 
   // vsce stores README.md as readme.md, CHANGELOG.md as changelog.md and LICENSE as LICENSE.txt.
   const lower = files.map((f) => f.toLowerCase());
-  for (const f of ['dist/extension.js', 'package.json', 'package.nls.json', 'l10n/bundle.l10n.json', 'readme.md', 'changelog.md']) {
+  for (const f of ['dist/extension.js', 'dist/demofleet.js', 'package.json', 'package.nls.json', 'l10n/bundle.l10n.json', 'readme.md', 'changelog.md']) {
     assert.ok(lower.includes(f), `the .vsix holds ${f}`);
   }
   assert.ok(files.some((f) => /^LICENSE(\.md|\.txt)?$/i.test(f)), 'the .vsix holds the LICENSE');
@@ -73,3 +73,15 @@ test('the bundle requires only node built-ins, vscode and the native parts it ma
   const outside = [...required].filter((m) => m !== 'vscode' && !builtins.has(m) && !optional.has(m));
   assert.deepEqual(outside, [], 'a module outside the bundle would be missing when installed from the .vsix');
 });
+
+test('the demo fleet is its own bundle: the simulator is in dist/demoFleet.js and not in the bundle that activation loads', () => {
+  const main = readFileSync(join(repoRoot, 'dist', 'extension.js'), 'utf8');
+  const demo = readFileSync(join(repoRoot, 'dist', 'demoFleet.js'), 'utf8');
+  // Texts of the simulator's own (simulator/index.ts, simulator/server.ts) that no minifier renames.
+  for (const text of ['the simulator was started without tls', 'session.login_with_password']) {
+    assert.ok(demo.includes(text), `dist/demoFleet.js holds "${text}"`);
+  }
+  assert.ok(!main.includes('the simulator was started without tls'), 'dist/extension.js does not hold the simulator');
+  assert.match(main, /demoFleet\.js/, 'the main bundle loads it by path, when asked');
+});
+

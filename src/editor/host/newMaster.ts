@@ -26,16 +26,21 @@ async function askSlave(connection: PoolConnection, address: string): Promise<Sl
 }
 
 /** Saves the new master's address as the pool's URL; the registry reconnects on the change. */
-async function followNewMaster(pool: string, connection: PoolConnection, address: string): Promise<void> {
+async function followNewMaster(deps: ProcedureCommandDeps, pool: string, connection: PoolConnection, address: string): Promise<void> {
   const { entries } = readPoolEntries();
   const entry = entries.find((e) => e.name === pool);
+  let url: string | undefined;
   try {
     if (!entry) throw new Error(`pool ${pool} is not in xcpAdmin.pools`);
-    const url = memberUrl(normalizePoolUrl(entry.url), address).href;
-    await writePoolEntries(entries.map((e) => (e.name === pool ? { ...e, url } : e)));
-    void vscode.window.showInformationMessage(vscode.l10n.t('{0}: the pool\'s address is now {1} (the new master).', pool, url));
+    const newUrl = memberUrl(normalizePoolUrl(entry.url), address).href;
+    url = newUrl;
+    // The password goes with the pool to its new master (bound to name + address, secrets.ts).
+    await deps.ssh.passwords.move(entry, { name: pool, url: newUrl });
+    await writePoolEntries(entries.map((e) => (e.name === pool ? { ...e, url: newUrl } : e)));
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0}: the pool\'s address is now {1} (the new master).', pool, newUrl));
   } catch (err) {
-    // Settings not writable: follow for this session at least.
+    // Settings not writable: follow for this session at least (the connection still asks by the old address).
+    if (entry && url) await deps.ssh.passwords.move({ name: pool, url }, entry);
     void vscode.window.showWarningMessage(vscode.l10n.t('{0}: could not save the new master\'s address ({1}); following it until the editor restarts.', pool, describeError(err)));
     await connection.follow(address);
   }
@@ -53,5 +58,5 @@ export async function runNewMaster(deps: ProcedureCommandDeps, pool: string, mod
   const slaveView = probe?.verdict.kind === 'master-dead' ? await askSlave(connection, host.address) : undefined;
   const plan = planNewMaster(model, chosen, probe, slaveView);
   const result = await runWithConfirmation(deps, pool, plan);
-  if (result?.status === 'done') await followNewMaster(pool, connection, host.address);
+  if (result?.status === 'done') await followNewMaster(deps, pool, connection, host.address);
 }

@@ -12,7 +12,7 @@ export function registerAddPool(deps: { registry: PoolRegistry; passwords: Passw
     vscode.commands.registerCommand('xcpAdmin.pool.add', async () => {
       const answer = await askPoolEntry(undefined, deps.registry.names());
       if (!answer) return;
-      if (answer.password !== undefined) await deps.passwords.set(answer.entry.name, answer.password);
+      if (answer.password !== undefined) await deps.passwords.set(answer.entry, answer.password);
       const { entries } = readPoolEntries();
       await writePoolEntries([...entries, answer.entry]);
     }),

@@ -1,5 +1,5 @@
 // "Edit Pool": the same questions as Add Pool, the stored password kept unless a new one is typed; a
-// renamed pool takes its password along.
+// renamed or moved pool takes its password along (passwords are bound to name + address).
 
 import * as vscode from 'vscode';
 import type { PoolRegistry } from '../../model/poolRegistry';
@@ -18,16 +18,13 @@ export function registerEditPool(deps: { registry: PoolRegistry; passwords: Pass
       if (!pool || !existing) return;
       const answer = await askPoolEntry(existing, registry.names().filter((n) => n !== pool));
       if (!answer) return;
-      if (answer.entry.name !== pool) {
-        const old = await passwords.get(pool);
-        await passwords.delete(pool);
-        if (answer.password === undefined && old !== undefined) await passwords.set(answer.entry.name, old);
-      }
-      if (answer.password !== undefined) await passwords.set(answer.entry.name, answer.password);
+      // The admin typed the new name and address: the stored password follows them.
+      await passwords.move(existing, answer.entry);
+      if (answer.password !== undefined) await passwords.set(answer.entry, answer.password);
       const { entries } = readPoolEntries();
       await writePoolEntries(entries.map((e) => (e.name === pool ? answer.entry : e)));
       // Same address and user but a new password: the registry keeps the connection, so reconnect.
-      if (answer.entry.name === pool && answer.password !== undefined) await registry.reconnect(pool);
+      if (answer.entry.name === pool && answer.entry.url === existing.url && answer.password !== undefined) await registry.reconnect(pool);
     }),
   ];
 }

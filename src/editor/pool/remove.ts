@@ -11,7 +11,8 @@ export function registerRemovePool(deps: { registry: PoolRegistry; passwords: Pa
   return [
     vscode.commands.registerCommand('xcpAdmin.pool.remove', async (node?: TreeNode) => {
       const [pool] = await pickedPools(deps.registry, node, undefined, vscode.l10n.t('Pool to remove'));
-      if (!pool) return;
+      const existing = pool ? deps.registry.entry(pool) : undefined;
+      if (!pool || !existing) return;
       const remove = vscode.l10n.t('Remove');
       const ok = await vscode.window.showWarningMessage(
         vscode.l10n.t('Remove pool "{0}" from XCP Admin?', pool),
@@ -21,7 +22,7 @@ export function registerRemovePool(deps: { registry: PoolRegistry; passwords: Pa
       if (ok !== remove) return;
       const { entries } = readPoolEntries();
       await writePoolEntries(entries.filter((e) => e.name !== pool));
-      await deps.passwords.delete(pool);
+      await deps.passwords.delete(existing);
     }),
   ];
 }

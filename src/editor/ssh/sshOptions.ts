@@ -26,7 +26,7 @@ export async function sshOptions(deps: SshDeps, pool: string, address: string, o
   const privateKeyPath = config.get<string>('privateKeyPath') || undefined;
   const askPassword = (who: string) => async () => {
     if (entry?.username === 'root' && !outsidePool) {
-      const stored = await deps.passwords.get(pool);
+      const stored = await deps.passwords.get(entry);
       if (stored !== undefined) return stored;
     }
     return vscode.window.showInputBox({ title: vscode.l10n.t('SSH password for {0}', who), password: true, ignoreFocusOut: true });

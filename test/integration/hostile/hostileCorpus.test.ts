@@ -32,6 +32,9 @@ import { displayName } from '../../../src/text/display';
 import { terminalLine, terminalText, TerminalLineWriter } from '../../../src/text/terminal';
 import { childNodes, rootNodes, type TreeNode, type TreeSource } from '../../../src/tree/nodes';
 import { viewOf } from '../../../src/tree/views';
+import { MASK, recordDocument } from '../../../src/editor/any/recordDocument';
+import { keepsNode } from '../../../src/tree/filter';
+import { MODEL_CLASSES } from '../../../src/xapi/records';
 import { toXmlRpcParam } from '../../../src/xapi/xmlRpcTransport';
 import { XapiSession } from '../../../src/xapi/session';
 import { connectPool, poolNamed, startSimulator, until, type Simulator } from '../xapi/simulator';
@@ -411,4 +414,53 @@ test('hostile corpus on the simulated dom0s: H2 and H3 run for real on a host an
   runs.push('H3');
   assert.ok(!existsSync(MARKER), 'no file was created by a name');
   t.diagnostic(`real runs: ${runs.join(', ')}`);
+});
+
+/** A jsonc line without its trailing `//` comment (a `//` inside a string stays). */
+function withoutComment(line: string): string {
+  let inString = false;
+  for (let k = 0; k < line.length; k++) {
+    const c = line[k];
+    if (inString) { if (c === '\\') k++; else if (c === '"') inString = false; continue; }
+    if (c === '"') inString = true;
+    else if (c === '/' && line[k + 1] === '/') return line.slice(0, k);
+  }
+  return line;
+}
+
+test('hostile corpus: Show XAPI Record writes every record of a poisoned pool as inert jsonc, and the tree filter reads hostile names', { timeout: 120_000 }, async (t) => {
+  const sim = await startSimulator({ releases: { Generic: 'xcp-ng-8' } });
+  t.after(() => sim.stop());
+  poison(sim, 'Generic');
+  const { pool, conn, model } = await connectPool(sim, 'Generic');
+  t.after(async () => { await conn.disconnect(); await sim.stop(); });
+  let records = 0;
+  for (const cls of MODEL_CLASSES) {
+    for (const { ref, record } of model.all(cls)) {
+      const doc = recordDocument(model, cls, ref, HOSTILE[records % HOSTILE.length])!;
+      const where = `${cls} ${ref}`;
+      const lines = doc.split('\n');
+      // Only our two header lines are whole-line comments: no name starts a line of its own.
+      assert.equal(lines.filter((l) => l.trimStart().startsWith('//')).length, 2, `${where}: a name broke out of its line`);
+      for (const line of lines) assert.doesNotMatch(line, UNSAFE, `${where}: an unsafe character in ${JSON.stringify(line.slice(0, 120))}`);
+      // Without the comments the JSON reads back as the record, strings byte for byte (secrets masked).
+      const json = lines.filter((l) => !l.startsWith('//')).map(withoutComment).join('\n');
+      const back = JSON.parse(json) as Record<string, unknown>;
+      assert.equal(back.name_label, (record as { name_label?: string }).name_label, `${where}: the name reads back unchanged`);
+      records++;
+    }
+  }
+  assert.ok(records > 100, `${records} records written`);
+  // A secret in a map is masked whatever the key's case.
+  const pbd = model.all('PBD')[0];
+  (pbd.record.device_config as Record<string, string>).CHAPPassword = HOSTILE[1];
+  const masked = recordDocument(model, 'PBD', pbd.ref, 'Generic')!;
+  assert.ok(masked.includes(MASK) && !masked.includes(HOSTILE[1].slice(0, 20)), 'the CHAP password is masked');
+
+  // The filter compares hostile names without throwing, and a control character in the text matches only itself.
+  const source: TreeSource = { poolNames: () => ['Generic'], state: () => conn.state, url: () => pool.url };
+  const walkKept = (filter: { name: string }, node: TreeNode): number =>
+    childNodes(node, source).filter((c) => keepsNode(filter, c, false, source)).reduce((n, c) => n + 1 + walkKept(filter, c), 0);
+  for (const v of HOSTILE.slice(0, 20)) walkKept({ name: v }, rootNodes(source)[0]);
+  assert.ok(walkKept({ name: 'esc\x1bhere' }, rootNodes(source)[0]) > 2, 'a hostile name is found by its own text');
 });

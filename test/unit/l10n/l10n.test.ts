@@ -13,7 +13,7 @@ const exportScript = join(repoRoot, 'scripts', 'l10n-export.mjs');
 const readJson = (p: string): Record<string, unknown> => JSON.parse(readFileSync(join(repoRoot, p), 'utf8')) as Record<string, unknown>;
 
 /** Keys whose string values the UI shows: titles, names, welcome texts, setting descriptions. */
-const TEXT_KEYS = new Set(['title', 'name', 'contextualTitle', 'contents', 'category', 'description', 'markdownDescription', 'enumDescriptions']);
+const TEXT_KEYS = new Set(['title', 'name', 'contextualTitle', 'contents', 'category', 'description', 'markdownDescription', 'enumDescriptions', 'altText']);
 
 /** Every shown text of the manifest's contributions, with where it is. */
 function contributedTexts(value: unknown, path: string, out: { path: string; text: string }[] = []): { path: string; text: string }[] {
@@ -39,6 +39,7 @@ test('every title, name, welcome text and setting description in package.json is
     { path: 'displayName', text: pkg.displayName as string },
     { path: 'description', text: pkg.description as string },
     ...contributedTexts(pkg.contributes, 'contributes'),
+    ...contributedTexts(pkg.capabilities, 'capabilities'),
   ];
   assert.ok(texts.length > 40, `the manifest's texts were found (${texts.length})`);
   const literal = texts.filter((t) => !/^%[^%]+%$/.test(t.text));
