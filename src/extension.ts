@@ -9,6 +9,7 @@ import { registerMasterCommands } from './editor/masterCommands';
 import { registerProcedureCommands } from './editor/procedureCommands';
 import { registerStorageCommands } from './editor/storageCommands';
 import { registerVersionCommands } from './editor/versionCommands';
+import { registerHealth } from './editor/health';
 import { Journal } from './procedures/journal';
 import { SshHostKeyStore } from './editor/sshHostKeys';
 import { affectsPools, readPoolEntries } from './editor/poolSettings';
@@ -59,6 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ...registerShellCommands(ssh),
     ...registerVersionCommands(procedures),
     ...registerStorageCommands({ ...procedures, extensionUri: context.extensionUri }),
+    ...registerHealth({ registry, globalState: context.globalState }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsPools(e)) void loadPools();
     }),
