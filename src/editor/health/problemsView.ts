@@ -29,10 +29,11 @@ export class ProblemsProvider implements vscode.TreeDataProvider<ProblemNode>, v
   getTreeItem(node: ProblemNode): vscode.TreeItem {
     if (node.kind === 'pool') {
       const findings = this.health.visible(node.pool);
-      const item = new vscode.TreeItem(displayName(node.pool), vscode.TreeItemCollapsibleState.Expanded);
-      item.id = `health-pool:${node.pool}`;
       const e = findings.filter((f) => f.severity === 'error').length;
       const w = findings.filter((f) => f.severity === 'warning').length;
+      // Open where something needs doing; a pool with only information starts folded.
+      const item = new vscode.TreeItem(displayName(node.pool), e + w > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `health-pool:${node.pool}`;
       item.description = findings.length === 0 ? vscode.l10n.t('no problems') : vscode.l10n.t('{0} errors, {1} warnings, {2} in all', e, w, findings.length);
       item.iconPath = new vscode.ThemeIcon('server-environment');
       item.contextValue = 'healthPool';
