@@ -28,7 +28,7 @@ test('Problems view: a dead host and a multipath alert, evidence in the tooltip,
     // The pool tree marks the pool (its multipath alert) and the dead host.
     const generic0 = e2e.treeRow('Generic').first();
     // A decoration's badge is CSS ::after content on the row's label, not text.
-    await e2e.until(() => generic0.evaluate((el) => [el, ...el.querySelectorAll('*')].some((n) => getComputedStyle(n, '::after').content.includes('⚠'))), 'the pool row marked', T);
+    await e2e.until(() => generic0.evaluate((el) => [el, ...Array.from(el.querySelectorAll('*'))].some((n) => getComputedStyle(n, '::after').content.includes('⚠'))), 'the pool row marked', T);
     t.diagnostic(`screenshot: ${await e2e.screenshot('problems-tree-marks')}`);
 
     // The Problems view (folded at first, below the pools): the pools folded away to give it room.
