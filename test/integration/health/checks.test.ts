@@ -183,6 +183,29 @@ describe('health checks on the simulator, live through events', () => {
   });
 });
 
+test('XCP 1.5: an alert deleted by another client stays until the next full load (event.from reports no deletion), then goes', async (t) => {
+  const sim = await startSimulator({ net: 89 });
+  const sec = await connectPool(sim, 'Security');
+  const monitor = new HealthMonitor(sec.model);
+  t.after(async () => {
+    monitor.dispose();
+    await sec.conn.disconnect();
+    await sim.stop();
+  });
+  const ref = await sec.conn.call<string>('message.create', ['SOMETHING_ELSEWHERE', 10, 'Pool', sec.model.pool().record.uuid, 'x']);
+  await until('the alert', () => monitor.findings().some((f) => f.message?.ref === ref));
+  const state = sim.state.pool('Security')!;
+  let poolEvents = 0;
+  const sub = sec.model.onDidChange((changes) => void (poolEvents += changes.some((c) => c.cls === 'pool') ? 1 : 0));
+  state.destroy(state.getOf('message', ref)!); // XenCenter dismissed it
+  state.touch(state.poolObject()); // and something else changed: the same event.from answer brings both, if it would
+  await until('the event.from answer after the deletion', () => poolEvents > 0);
+  sub.dispose();
+  assert.ok(monitor.findings().some((f) => f.message?.ref === ref), 'API 1.x event.from never says a message went');
+  await control(sim, '/control/events/lose', {}); // the next event.from fails with EVENTS_LOST: a full load, as on a reconnect
+  await until('the deleted alert gone after the reload', () => !monitor.findings().some((f) => f.message?.ref === ref), 15_000);
+});
+
 test('XCP-ng 8 (API 2.21): 1 is critical; a message destroyed elsewhere disappears through event.from', async (t) => {
   const sim = await startSimulator({ net: 83 });
   const lab = await connectPool(sim, 'Lab');
