@@ -4,11 +4,11 @@
 // its class feeds, and XAPI messages come with their pool's priority scale.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PoolConnection } from '../../../src/model/poolConnection';
+import { PoolConnection } from '../../../src/model/poolConnection';
 import type { PoolModel } from '../../../src/model/poolModel';
 import type { Finding } from '../../../src/health/finding';
 import { HealthMonitor } from '../../../src/health/monitor';
-import { connectPool, control, startSimulator, until, type SimPool, type Simulator } from '../xapi/simulator';
+import { NO_TLS, connectPool, control, startSimulator, until, type SimPool, type Simulator } from '../xapi/simulator';
 
 describe('health checks on the simulator, live through events', () => {
   let sim: Simulator;
@@ -226,4 +226,34 @@ test('XCP-ng 8 (API 2.21): 1 is critical; a message destroyed elsewhere disappea
   const state = sim.state.pool('Lab')!;
   state.destroy(state.getOf('message', critical)!);
   await until('the dismissed alert gone', () => sev('SOMETHING_NEW') === undefined);
+});
+
+test('a silent master with answering slaves: the master-silent error with H4 (recover onto a slave); the master back, cleared', async (t) => {
+  const sim = await startSimulator({ net: 90 });
+  const gen = sim.fleet.pools.find((p) => p.name === 'Generic')!;
+  const conn = new PoolConnection(
+    { name: gen.name, url: gen.url, username: 'root', password: async () => gen.password, tls: NO_TLS },
+    { eventTimeoutSeconds: 2, backoffInitialMs: 50, backoffMaxMs: 200, failuresBeforeFailed: 2 },
+  );
+  await conn.connect();
+  assert.equal(conn.state.kind, 'connected');
+  const model = (conn.state as { model: PoolModel }).model;
+  const monitor = new HealthMonitor(model);
+  // What the editor's HealthService does with each connection state.
+  const sub = conn.onDidChangeState((s) => monitor.setMasterLost(s.kind === 'connected' ? s.masterLost : undefined));
+  t.after(async () => {
+    sub.dispose();
+    monitor.dispose();
+    await conn.disconnect();
+    await sim.stop();
+  });
+  await control(sim, '/control/host/down', { host: gen.master });
+  await until('master-silent', () => monitor.findings().some((f) => f.check === 'master-silent'), 15_000);
+  const f = monitor.findings().find((x) => x.check === 'master-silent')!;
+  assert.equal(f.severity, 'error');
+  assert.equal(f.object.name, gen.master);
+  assert.equal(f.fix?.command, 'xcpAdmin.pool.recoverMaster');
+  assert.equal(f.fix?.target?.kind, 'pool');
+  await control(sim, '/control/host/up', { host: gen.master });
+  await until('master-silent cleared', () => !monitor.findings().some((x) => x.check === 'master-silent'), 15_000);
 });
