@@ -31,6 +31,20 @@ await esbuild.build({
   logLevel: 'warning',
 });
 
+// `npm run health`: the command-line health report, editor-free (dist/health.js; not in the .vsix).
+await esbuild.build({
+  entryPoints: ['src/cli/health.ts'],
+  bundle: true,
+  platform: 'node',
+  target: 'node18',
+  format: 'cjs',
+  outfile: 'dist/health.js',
+  external: ['vscode'],
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+});
+
 // The webviews' scripts: browser bundles with the webview UI toolkit, loaded under a nonce CSP.
 await esbuild.build({
   entryPoints: ['src/webviews/ui/ddProgress.ts', 'src/webviews/ui/resizeGrid.ts'],

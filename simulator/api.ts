@@ -11,6 +11,7 @@ import { registerEvacuate } from './evacuate';
 import { registerSnapshots } from './snapshots';
 import { registerVmLifecycle } from './vmLifecycle';
 import { refreshAllowedOperations, refreshHostMemory } from './vmOperations';
+import { messageEventIds, messageEventVisible, messageMethods } from './messages';
 import { XI4, XStruct, XValue } from './xmlrpc-wire';
 
 import { XapiFailure } from './failure';
@@ -129,7 +130,8 @@ for (const cls of CLASSES) {
       return o.ref;
     },
   });
-  for (const field of fieldsOf(cls)) {
+  // Messages live outside xapi's database: no generated field getters (messages.ts).
+  if (cls !== 'message') for (const field of fieldsOf(cls)) {
     METHODS.set(`${cls}.get_${field}`, { arity: 2, run: (_c, pool, [, ref]) => objOf(pool, cls, ref).record[field] });
   }
   if (NAME_LABEL_LOOKUP.includes(cls)) {
@@ -314,6 +316,21 @@ METHODS.set('VBD.destroy', {
     return '';
   },
 });
+
+METHODS.set('VBD.unplug', {
+  arity: 2,
+  write: true,
+  run(_c, pool, [, ref]) {
+    const vbd = objOf(pool, 'VBD', ref);
+    if (vbd.record.currently_attached !== true) fail('DEVICE_ALREADY_DETACHED', vbd.ref);
+    pool.update(vbd, { currently_attached: false });
+    return '';
+  },
+});
+
+for (const [name, def] of Object.entries(messageMethods(fail))) {
+  METHODS.set(name, { arity: def.arity, write: def.write, run: (_c, pool, params) => def.run(pool, params) });
+}
 
 // ---- recovery after a dead host (xapi_vm.ml power_state_reset, xapi_host.ml destroy) ---------------
 
@@ -608,7 +625,16 @@ function collect(pool: PoolState, wanted: Set<ClassName> | 'all', since: number)
     perRef.set(e.ref, { id: e.id, time: e.time, cls: e.cls, op });
   }
   const out: XStruct[] = [];
+  const legacyMessageIds = messageEventIds(pool);
   for (const [ref, e] of perRef) {
+    if (e.cls === 'message') {
+      // API 1.x: additions only, with id "0" and timestamp "0." (messages.ts).
+      if (!messageEventVisible(pool, e.op)) continue;
+      const ev = e.op === 'del' ? eventStruct(e.id, e.time, e.cls, 'del', ref, undefined) : eventStruct(e.id, e.time, e.cls, e.op, ref, pool.getOf(e.cls, ref));
+      if (legacyMessageIds) Object.assign(ev, legacyMessageIds);
+      out.push(ev);
+      continue;
+    }
     if (e.op === 'del') {
       out.push(eventStruct(e.id, e.time, e.cls, 'del', ref, undefined));
     } else {

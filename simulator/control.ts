@@ -4,6 +4,7 @@
 
 import { FleetDescription } from './fleet';
 import { PoolState, SimState, XObject, DownMode } from './state';
+import { handleFault } from './faults';
 import { setSlow } from './tasks';
 import { setRebootTime } from './evacuate';
 import { setMigrationSpeed } from './vmLifecycle';
@@ -169,8 +170,12 @@ export function handleControl(sim: SimState, hooks: ControlHooks, method: string
         }
         return { status: 200, body: { ok: true } };
       }
-      default:
+      default: {
+        // Faults as a real pool shows them: fields and the messages xapi raises (faults.ts).
+        const fault = handleFault(sim, hooks, route, body);
+        if (fault) return fault;
         bad(`no POST /control/${route}`, 404);
+      }
     }
   } catch (e) {
     if (e instanceof ControlError) return { status: e.status, body: { error: e.message } };

@@ -67,6 +67,8 @@ export const METHOD_RELEASES: Readonly<Record<string, readonly string[]>> = {
     'pool.get_gui_config', 'pool.get_ha_allow_overcommit', 'pool.get_ha_configuration', 'pool.get_ha_enabled',
     'pool.get_ha_host_failures_to_tolerate', 'pool.get_ha_overcommitted', 'pool.get_ha_plan_exists_for',
     'pool.get_ha_statefiles', 'pool.get_tags',
+    'message.create', 'message.destroy', 'message.get', 'message.get_all', 'message.get_all_records',
+    'message.get_all_records_where', 'message.get_by_uuid', 'message.get_record', 'message.get_since',
   ],
   george: [
     'host.get_external_auth_configuration', 'host.get_external_auth_service_name', 'host.get_external_auth_type',

@@ -7,7 +7,7 @@
 
 import { XDouble, XStruct } from './xmlrpc-wire';
 
-export const CLASSES = ['pool', 'host', 'host_metrics', 'SR', 'PBD', 'VDI', 'VBD', 'VM', 'VM_guest_metrics', 'PIF', 'network', 'task'] as const;
+export const CLASSES = ['pool', 'host', 'host_metrics', 'SR', 'PBD', 'VDI', 'VBD', 'VM', 'VM_guest_metrics', 'PIF', 'network', 'task', 'message'] as const;
 export type ClassName = (typeof CLASSES)[number];
 
 export const NULL_REF = 'OpaqueRef:NULL';
@@ -121,6 +121,9 @@ export function blank(cls: ClassName): XStruct {
         created: ZERO_DATE, finished: ZERO_DATE, status: 'pending', resident_on: NULL_REF, progress: new XDouble(0),
         type: '<none/>', result: '', error_info: [], other_config: {}, subtask_of: NULL_REF, subtasks: [],
       };
+    case 'message':
+      // Not in xapi's database (a file store): no field getters, see messages.ts.
+      return { uuid: '', name: '', priority: 0, cls: 'Pool', obj_uuid: '', timestamp: ZERO_DATE, body: '' };
   }
 }
 

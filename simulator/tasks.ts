@@ -19,7 +19,8 @@ import type { PoolState, SimState, XObject } from './state';
 import { XDouble, XValue, encodeXmlValue } from './xmlrpc-wire';
 
 const ASYNC_PREFIX = 'Async.';
-const NO_ASYNC_CLASSES = new Set(['session', 'event', 'task', 'system', 'data_source', 'blob']);
+// message.*: declared with flags [Session] only (sync), see messages.ts.
+const NO_ASYNC_CLASSES = new Set(['session', 'event', 'task', 'system', 'data_source', 'blob', 'message']);
 
 /** `Async.SR.scan` → `SR.scan`; undefined for a synchronous name. */
 export function asyncTarget(method: string): string | undefined {

@@ -39,6 +39,7 @@ import { registerSnapshotRevert } from './editor/snapshot/revert';
 import { registerSnapshotDelete } from './editor/snapshot/delete';
 import { registerHostMaintenance } from './editor/host/maintenance';
 import { registerHostPower } from './editor/host/power';
+import { registerHealth } from './editor/health';
 import { Journal } from './procedures/journal';
 import { SshHostKeyStore } from './editor/sshHostKeys';
 import { affectsPools, readPoolEntries, userSettingsPoolEntries } from './editor/poolSettings';
@@ -141,6 +142,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ...registerDemoFleet({ extensionPath: context.extensionPath, pools: demoPools, passwords, log: (line) => log.info(line) }),
     demoPools,
     demoPools.onDidChange(() => void loadPools()),
+    ...registerHealth({ registry, globalState: context.globalState }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsPools(e)) void loadPools();
     }),

@@ -2,6 +2,7 @@
 //   disconnected → connecting → connected | failed;  connect() again from failed or disconnected.
 // Failures are classified and carry a sentence the admin can act on. No vscode import.
 
+import { decodeAllRecords } from '../xapi/decode';
 import { EventWatcher, type WatcherStatus } from '../xapi/eventWatcher';
 import { isLoopbackHost } from '../xapi/loopback';
 import { MissingPasswordError, TransportError, XapiError, describeError, describeXapiError } from '../xapi/errors';
@@ -247,6 +248,23 @@ export class PoolConnection {
     } finally {
       await session.dispose();
     }
+  }
+
+  /**
+   * Reads the pool's messages again and drops the ones gone from the model: API 1.x's event.from
+   * reports new messages but never their deletion (a reconnect's full load reconciles too).
+   */
+  async reloadMessages(): Promise<void> {
+    if (this.current.kind !== 'connected' || !this.session) return;
+    const model = this.current.model;
+    const raw = await callXapi(this.session, 'message.get_all_records', []);
+    model.reconcile('message', decodeAllRecords('message', raw));
+  }
+
+  /** Dismisses an alert: message.destroy, then the store read again (1.x reports no deletion). */
+  async dismissMessage(ref: string): Promise<void> {
+    await this.call('message.destroy', [ref]);
+    await this.reloadMessages();
   }
 
   /** What an HTTP handler of XAPI (import_raw_vdi) needs: the master's URL, a session, the pins. */

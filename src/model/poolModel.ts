@@ -141,6 +141,30 @@ export class PoolModel {
     return changes;
   }
 
+  /**
+   * Replaces one class's records with a fresh `get_all_records` of it, reporting what came and went:
+   * for XAPI's messages, whose deletions API 1.x's event.from never reports. Records of refs already
+   * known are kept as they are (messages do not change).
+   */
+  reconcile<K extends XapiClass>(cls: K, fresh: Map<string, RecordOf[K]>): ModelChange[] {
+    const table = this.tables.get(cls)!;
+    const changes: ModelChange[] = [];
+    for (const [ref, rec] of table) {
+      if (fresh.has(ref)) continue;
+      this.unindex(cls, ref, rec);
+      table.delete(ref);
+      changes.push({ cls, ref: ref as Ref, op: 'del' });
+    }
+    for (const [ref, rec] of fresh) {
+      if (table.has(ref)) continue;
+      table.set(ref, rec);
+      this.index(cls, ref, rec);
+      changes.push({ cls, ref: ref as Ref, op: 'add' });
+    }
+    this.fire(changes);
+    return changes;
+  }
+
   get<K extends XapiClass>(cls: K, ref: Ref | string): RecordOf[K] | undefined {
     return this.tables.get(cls)?.get(ref) as RecordOf[K] | undefined;
   }

@@ -55,6 +55,7 @@ export class PoolTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
       item.tooltip = tip;
     }
     item.contextValue = view.contextValue;
+    item.resourceUri = nodeUri(node); // for decorations (the health marks, src/editor/health/treeMarks.ts)
     item.iconPath = new vscode.ThemeIcon(view.icon, view.iconColor ? new vscode.ThemeColor(view.iconColor) : undefined);
     if (view.command) item.command = { command: view.command.id, title: view.command.title, arguments: [node] };
     return item;
@@ -141,4 +142,10 @@ export class PoolTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     const prefix = poolNode(pool).id + '/';
     for (const id of [...this.shown.keys()]) if (id.startsWith(prefix)) this.shown.delete(id);
   }
+}
+
+/** The scheme of the rows' resourceUri: decorations (health marks) find their row by it. */
+export const NODE_URI_SCHEME = 'xcp-admin-node';
+export function nodeUri(node: TreeNode): vscode.Uri {
+  return vscode.Uri.from({ scheme: NODE_URI_SCHEME, path: '/' + encodeURIComponent(node.id) });
 }

@@ -49,6 +49,7 @@ export const SCHEMA: Schema = {
     currently_attached: 'b',
   },
   network: { ...NAMED, bridge: 's', PIFs: 'a', other_config: 'm' },
+  message: { uuid: 's', name: 's', priority: 'i', cls: 's', obj_uuid: 's', timestamp: 'd', body: 's' },
 };
 
 // Flattened for the hot loop: [field, kind] pairs per class.

@@ -14,11 +14,12 @@ export function isUuid(s: unknown): s is Uuid {
 }
 
 export type XapiClass =
-  | 'pool' | 'host' | 'host_metrics' | 'SR' | 'PBD' | 'VDI' | 'VBD' | 'VM' | 'VM_guest_metrics' | 'PIF' | 'network';
+  | 'pool' | 'host' | 'host_metrics' | 'SR' | 'PBD' | 'VDI' | 'VBD' | 'VM' | 'VM_guest_metrics' | 'PIF' | 'network'
+  | 'message';
 
 /** The classes the model caches, in the order they are fetched. */
 export const MODEL_CLASSES: readonly XapiClass[] = [
-  'pool', 'host', 'host_metrics', 'SR', 'PBD', 'VDI', 'VBD', 'VM', 'VM_guest_metrics', 'PIF', 'network',
+  'pool', 'host', 'host_metrics', 'SR', 'PBD', 'VDI', 'VBD', 'VM', 'VM_guest_metrics', 'PIF', 'network', 'message',
 ];
 
 export type StringMap = Record<string, string>;
@@ -82,8 +83,17 @@ export interface NetworkRecord {
   other_config: StringMap;
 }
 
+/**
+ * An alert (XAPI's `message`, orlando on): `cls` is the kind of object it is about (VM, Host, SR, Pool,
+ * VMPP; later also VMSS, PVS_proxy, VDI, Certificate), `obj_uuid` that object. `priority`'s scale
+ * depends on the release (src/model/messages.ts). Name and body are untrusted text.
+ */
+export interface MessageRecord {
+  uuid: Uuid; name: string; priority: number; cls: string; obj_uuid: string; timestamp: Date; body: string;
+}
+
 export interface RecordOf {
   pool: PoolRecord; host: HostRecord; host_metrics: HostMetricsRecord; SR: SrRecord; PBD: PbdRecord;
   VDI: VdiRecord; VBD: VbdRecord; VM: VmRecord; VM_guest_metrics: VmGuestMetricsRecord; PIF: PifRecord;
-  network: NetworkRecord;
+  network: NetworkRecord; message: MessageRecord;
 }

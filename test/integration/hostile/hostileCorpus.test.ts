@@ -37,7 +37,10 @@ import { keepsNode } from '../../../src/tree/filter';
 import { MODEL_CLASSES } from '../../../src/xapi/records';
 import { toXmlRpcParam } from '../../../src/xapi/xmlRpcTransport';
 import { XapiSession } from '../../../src/xapi/session';
-import { connectPool, poolNamed, startSimulator, until, type Simulator } from '../xapi/simulator';
+import { connectPool, control, poolNamed, startSimulator, until, type Simulator } from '../xapi/simulator';
+import { findingDetails, findingMarkdown } from '../../../src/health/describe';
+import { HealthMonitor } from '../../../src/health/monitor';
+import { runHealth } from '../../../src/cli/health';
 
 const MARKER = join(tmpdir(), `xcp-hostile-${process.pid}`);
 
@@ -463,4 +466,46 @@ test('hostile corpus: Show XAPI Record writes every record of a poisoned pool as
     childNodes(node, source).filter((c) => keepsNode(filter, c, false, source)).reduce((n, c) => n + 1 + walkKept(filter, c), 0);
   for (const v of HOSTILE.slice(0, 20)) walkKept({ name: v }, rootNodes(source)[0]);
   assert.ok(walkKept({ name: 'esc\x1bhere' }, rootNodes(source)[0]) > 2, 'a hostile name is found by its own text');
+});
+
+test('hostile corpus through the health findings: XAPI messages with hostile names and bodies, hostile object names, in tooltips, Copy Details and the command line', { timeout: 120_000 }, async (t) => {
+  // XCP-ng 8 as in the first test: a NUL can only be stored where JSON-RPC could write it.
+  const sim = await startSimulator({ net: 87, releases: { Generic: 'xcp-ng-8' } });
+  t.after(() => sim.stop());
+  poison(sim, 'Generic');
+  const state = sim.state.pool('Generic')!;
+  const hosts = [...state.all('host')];
+  // Messages as another client (or a compromised guest's alarm) could leave them: every corpus value as a name and a body.
+  HOSTILE.forEach((v, n) => state.create('message', { name: v || 'EMPTY', priority: n % 11, cls: n % 2 ? 'Host' : 'Pool', obj_uuid: n % 2 ? hosts[n % hosts.length].uuid : state.poolObject().uuid, timestamp: new Date(), body: HOSTILE[(n + 3) % HOSTILE.length] }));
+  // Known shapes carrying hostile text: a multipath alert naming a hostile host, an alarm with a hostile variable.
+  const sr = [...state.all('SR')].find((s) => s.record.shared)!;
+  await control(sim, '/control/fault/multipath', { sr: sr.uuid, host: hosts[2].uuid, current: 1, max: 2 });
+  state.create('message', { name: 'ALARM', priority: 5, cls: 'Host', obj_uuid: hosts[1].uuid, timestamp: new Date(), body: `value: 1\nconfig:\n<variable>\n\t<name value="${HOSTILE[10]}"/>\n</variable>\n` });
+  await control(sim, '/control/fault/interrupted-import', { sr: sr.uuid, name_label: HOSTILE[11] });
+  await control(sim, '/control/host/down', { host: hosts[3].uuid });
+  const { conn, model, pool } = await connectPool(sim, 'Generic');
+  const monitor = new HealthMonitor(model);
+  t.after(async () => { monitor.dispose(); await conn.disconnect(); });
+  await until('the findings', () => monitor.findings().some((f) => f.check === 'dead-host') && monitor.findings().some((f) => f.check === 'dom0-vdi'));
+  const findings = monitor.findings();
+  assert.ok(findings.filter((f) => f.check === 'xapi-message').length >= HOSTILE.length);
+  for (const f of findings) {
+    checkMarkdown(findingMarkdown(f, 'Generic'), /^(?!)/, `tooltip of ${f.id}`);
+    for (const line of findingDetails(f, 'Generic').split('\n')) assert.doesNotMatch(line, UNSAFE, `Copy Details of ${f.id}: ${JSON.stringify(line.slice(0, 120))}`);
+  }
+  // The command line, in words and in JSON.
+  for (const json of [false, true]) {
+    let out = '';
+    const code = await runHealth({ argv: ['--url', pool.url, '--user', 'root', '--min-severity', 'info', ...(json ? ['--json'] : [])], env: { XCP_ADMIN_PASSWORD: pool.password }, out: (s) => void (out += s), err: (s) => void (out += s) });
+    assert.equal(code, 1);
+    if (json) {
+      const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { object: { name: string }; summary: string });
+      assert.ok(lines.length >= findings.length - 1);
+      assert.doesNotMatch(out, /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/, 'every control character and bidi override escaped');
+      assert.ok(lines.some((l) => l.object.name === 'del\x7f c1\x85\x9b' || l.summary.includes('del\x7f c1\x85\x9b')), 'the JSON still says the name as XAPI has it');
+    } else {
+      assert.doesNotMatch(out, /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/, 'no control byte or bidi override reaches the terminal');
+    }
+  }
+  assert.ok(!existsSync(MARKER), 'no file was created by a name');
 });
