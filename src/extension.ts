@@ -9,6 +9,7 @@ import { registerMasterCommands } from './editor/masterCommands';
 import { registerProcedureCommands } from './editor/procedureCommands';
 import { registerStorageCommands } from './editor/storageCommands';
 import { registerVersionCommands } from './editor/versionCommands';
+import { registerDeclareVmHalted } from './editor/vm/declareHalted';
 import { Journal } from './procedures/journal';
 import { SshHostKeyStore } from './editor/sshHostKeys';
 import { affectsPools, readPoolEntries } from './editor/poolSettings';
@@ -30,7 +31,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   tree.onFirstSettledRender(() =>
     log.info(`first tree render: ${registry.names().length} pools drawn connected or failed ${Math.round(performance.now() - activatedAt)} ms after activation`),
   );
-  const view = vscode.window.createTreeView('xcpAdmin.pools', { treeDataProvider: tree, showCollapseAll: true });
+  const view = vscode.window.createTreeView('xcpAdmin.pools', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
 
   const loadPools = async (): Promise<void> => {
     const { entries, problems } = readPoolEntries();
@@ -55,6 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     view,
     ...registerPoolCommands({ registry, passwords, tls }),
     ...registerProcedureCommands(procedures),
+    ...registerDeclareVmHalted(procedures),
     ...registerMasterCommands(procedures),
     ...registerShellCommands(ssh),
     ...registerVersionCommands(procedures),

@@ -32,23 +32,52 @@ function resetSteps(model: PoolModel, vms: ReturnType<PoolModel['residentVms']>,
   }));
 }
 
-/** H6: the VMs of a dead host (all, or the one given) declared halted. */
-export function planDeadHostVms(model: PoolModel, host: Ref<'host'>, onlyVm?: Ref<'VM'>): Plan {
+/** H6: the VMs of a dead host (all, or the ones given) declared halted. */
+export function planDeadHostVms(model: PoolModel, host: Ref<'host'>, onlyVms?: readonly Ref<'VM'>[]): Plan {
   const f = hostFacts(model, host);
   const hostName = model.get('host', host)?.name_label ?? '?';
   const base = { procedure: 'H6', title: 'Declare the VMs of a dead host halted' };
   if (!('target' in f)) return refusedPlan(base, { kind: 'host', name: hostName, uuid: model.get('host', host)?.uuid ?? '' }, f.refusal);
-  const vms = model.residentVms(host).filter((v) => !onlyVm || v.ref === onlyVm);
+  const vms = model.residentVms(host).filter((v) => !onlyVms || onlyVms.includes(v.ref));
   const plan: Plan = {
     ...base,
     target: f.target,
     summary: `Marks ${vms.length} VM(s) recorded on ${hostName} as halted in XAPI's database, so that they can be started on other hosts. Nothing runs on ${hostName}.`,
-    facts: [...f.facts, `${vms.length} VM(s) recorded as resident: ${vms.map((v) => `${v.record.name_label} (${v.record.power_state})`).join(', ') || 'none'}.`],
+    facts: [...f.facts, `${vms.length} VM(s) recorded as resident${onlyVms ? ' among those selected' : ''}: ${vms.map((v) => `${v.record.name_label} (${v.record.power_state})`).join(', ') || 'none'}.`],
     steps: resetSteps(model, vms, hostName),
   };
   if (f.live) plan.refusal = `${hostName} is live: its VMs are its own to manage, and a VM declared halted while it still runs there could be started twice on shared storage. Refused.`;
-  else if (vms.length === 0) plan.refusal = `No VM is recorded on ${hostName}: nothing to do.`;
+  else if (vms.length === 0) plan.refusal = `No ${onlyVms ? 'selected ' : ''}VM is recorded on ${hostName}: nothing to do.`;
   return plan;
+}
+
+/**
+ * H6 for VMs picked in the tree (one, or a multi-selection): each declared halted, as its dead host's
+ * plan says. VMs of several dead hosts make one plan with every host's facts; a VM that is on no
+ * host, or on a live one, refuses the whole plan, naming it.
+ */
+export function planSelectedVmsHalted(model: PoolModel, vms: readonly Ref<'VM'>[]): Plan {
+  const base = { procedure: 'H6', title: 'Declare the VMs of a dead host halted' };
+  const byHost = new Map<Ref<'host'>, Ref<'VM'>[]>();
+  for (const ref of vms) {
+    const vm = model.get('VM', ref);
+    if (!vm) return refusedPlan(base, { kind: 'VM', name: '?', uuid: '' }, 'A selected VM is no longer in the pool.');
+    const host = model.get('host', vm.resident_on);
+    if (!host) return refusedPlan(base, { kind: 'VM', name: vm.name_label, uuid: vm.uuid }, `${vm.name_label} (${vm.uuid}) is ${vm.power_state} and recorded on no host: there is nothing to declare.`);
+    byHost.set(vm.resident_on, [...(byHost.get(vm.resident_on) ?? []), ref]);
+  }
+  const plans = [...byHost].map(([host, refs]) => planDeadHostVms(model, host, refs));
+  if (plans.length === 1) return plans[0];
+  const pool = model.all('pool')[0]?.record;
+  const refused = plans.filter((p) => p.refusal);
+  return {
+    ...base,
+    target: { kind: 'pool', name: pool?.name_label ?? '?', uuid: pool?.uuid ?? '' },
+    summary: `Marks ${plans.reduce((n, p) => n + p.steps.length, 0)} VM(s) recorded on ${plans.length} dead hosts (${plans.map((p) => p.target.name).join(', ')}) as halted in XAPI's database, so that they can be started on other hosts.`,
+    facts: plans.flatMap((p) => p.facts),
+    steps: plans.flatMap((p) => p.steps),
+    ...(refused.length ? { refusal: refused.map((p) => p.refusal).join(' ') } : {}),
+  };
 }
 
 /** A local SR of the host (every PBD of it on this host), its VDIs and the VMs that have a disk slot on each. */

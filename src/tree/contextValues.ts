@@ -12,9 +12,15 @@ export const CONTEXT_VALUES: readonly string[] = [
   ...KNOWN_SR_TYPES.map((t) => `sr.${t}`), 'sr.other',
   'vdi.raw', 'vdi.vhd', 'vdi.unknown',
   'vm.linux', 'vm.windows', 'vm.unknown',
+  'vm.linux.onDeadHost', 'vm.windows.onDeadHost', 'vm.unknown.onDeadHost',
   'notice.connecting', 'notice.failed', 'notice.disconnected', 'notice.empty',
 ];
 
 export function srContextValue(type: string): string {
   return (KNOWN_SR_TYPES as readonly string[]).includes(type) ? `sr.${type}` : 'sr.other';
+}
+
+/** A VM row: its guest kind, and `.onDeadHost` while it is recorded on a host that is not live (H6 applies). */
+export function vmContextValue(kind: string, onDeadHost: boolean): string {
+  return `vm.${kind}${onDeadHost ? '.onDeadHost' : ''}`;
 }

@@ -8,6 +8,7 @@ import { guestToolsVersion, PRESENTED_VERSION } from '../../model/xenCenterVersi
 import { displayName } from '../../text/display';
 import type { Ref } from '../../xapi/records';
 import { esc, md, oneLine, type NodeView } from './nodeView';
+import { vmContextValue } from '../contextValues';
 
 export function vmView(model: PoolModel, ref: Ref<'VM'>): NodeView | undefined {
   const vm = model.get('VM', ref);
@@ -16,7 +17,9 @@ export function vmView(model: PoolModel, ref: Ref<'VM'>): NodeView | undefined {
   const kind = guestKind(gm?.os_version);
   const tools = guestToolsVersion(gm?.PV_drivers_version);
   const oldTools = tools !== undefined && tools !== PRESENTED_VERSION && needsXenCenterPresentation(model);
-  const description = [vm.power_state, kind === 'unknown' ? undefined : kind, tools ? `tools ${tools}${oldTools ? ' (old)' : ''}` : 'no tools'].filter(Boolean).join(' · ');
+  // Recorded as running on a host that is gone: H6 (Declare Halted) is offered on the row.
+  const onDeadHost = model.get('host', vm.resident_on) !== undefined && !model.isHostLive(vm.resident_on);
+  const description = [vm.power_state, onDeadHost ? 'host dead' : undefined, kind === 'unknown' ? undefined : kind, tools ? `tools ${tools}${oldTools ? ' (old)' : ''}` : 'no tools'].filter(Boolean).join(' · ');
   return {
     label: displayName(vm.name_label),
     description: oneLine(description),
@@ -27,7 +30,7 @@ export function vmView(model: PoolModel, ref: Ref<'VM'>): NodeView | undefined {
       tools ? `guest tools report ${esc(tools)}${oldTools ? ` — XenCenter calls them out of date next to ${PRESENTED_VERSION}: "Guest Tools Version" (H3) fixes it` : ''}` : undefined,
       gm?.networks['0/ip'] ? `IP: ${esc(gm.networks['0/ip'])}` : undefined,
     ),
-    contextValue: `vm.${kind}`,
+    contextValue: vmContextValue(kind, onDeadHost),
     icon: 'vm',
     iconColor: vm.power_state === 'Running' ? undefined : 'disabledForeground',
     collapsible: false,

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PoolConnection, type TlsTrust } from '../../../src/model/poolConnection';
 import type { PoolModel } from '../../../src/model/poolModel';
-import { planDeadHostVms, planForgetHost } from '../../../src/procedures/deadHost';
+import { planDeadHostVms, planForgetHost, planSelectedVmsHalted } from '../../../src/procedures/deadHost';
+import { vmView } from '../../../src/tree/views/vm';
 import { Journal } from '../../../src/procedures/journal';
 import { preview } from '../../../src/procedures/plan';
 import { runPlan, type Executors } from '../../../src/procedures/runner';
@@ -167,4 +168,26 @@ test('H5 is refused, naming the VM, when a VM running on another host uses a dis
   const run = await runPlan(plan, { executors: s.executors, console: s.console, confirmer: { confirm: async () => assert.fail('a refused plan asks nothing') }, journal: s.journal });
   assert.equal(run.status, 'refused');
   assert.ok((await s.session.call<string[]>('host.get_all', [])).includes(s.victim.ref), 'nothing changed');
+});
+
+test('H6 from VM rows: the rows under a dead host offer it, and a multi-selection declares exactly the selected VMs halted', async (t) => {
+  const s = await setup(t);
+  const onVictim = s.model.residentVms(s.victim.ref);
+  assert.ok(onVictim.length >= 2, 'the victim runs at least two VMs');
+  const menuOffers = (ref: Ref<'VM'>) => /^vm\.[a-z]+\.onDeadHost$/.test(vmView(s.model, ref)!.contextValue); // package.json's `when` for Declare Halted
+  assert.ok(!menuOffers(onVictim[0].ref), 'not offered while the host is live');
+  await killHost(s.sim, s.model, s.victim);
+  assert.ok(onVictim.every((v) => menuOffers(v.ref)), 'offered on every VM row under the dead host');
+  const elsewhere = s.model.all('VM').find((v) => v.record.power_state === 'Running' && !v.record.is_control_domain && v.record.resident_on !== s.victim.ref)!;
+  assert.ok(!menuOffers(elsewhere.ref), 'not offered on a VM of a live host');
+  assert.match(planSelectedVmsHalted(s.model, [elsewhere.ref]).refusal ?? '', /is live/, 'and refused if reached anyway');
+
+  const picked = onVictim.slice(0, 2).map((v) => v.ref);
+  const plan = planSelectedVmsHalted(s.model, picked);
+  assert.equal(plan.refusal, undefined, plan.refusal);
+  assert.deepEqual(plan.steps.map((st) => st.confirmObject?.uuid), onVictim.slice(0, 2).map((v) => v.record.uuid), 'one step per selected VM, naming it');
+  const run = await runPlan(plan, { executors: s.executors, console: s.console, confirmer: { confirm: async () => true }, journal: s.journal });
+  assert.equal(run.status, 'done', run.message);
+  for (const ref of picked) assert.equal(await s.session.call('VM.get_power_state', [ref]), 'Halted');
+  for (const v of onVictim.slice(2)) assert.equal(await s.session.call('VM.get_power_state', [v.ref]), 'Running', `${v.record.name_label} was not selected and keeps its state`);
 });
