@@ -17,6 +17,8 @@ export interface JournalStep {
   error?: string;
   /** After an unknown outcome: the state of the object the step acted on, as read back from XAPI. */
   readBack?: string[];
+  /** After a failure: what the step's diagnosis (Step.onFailure) read, e.g. the tail of /var/log/SMlog. */
+  diagnosis?: { what: string; lines: string[] };
 }
 
 export interface JournalEntry {

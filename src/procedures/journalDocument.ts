@@ -11,5 +11,6 @@ export function journalDocument(entries: readonly JournalEntry[]): string {
   return '# Procedure journal\n\n' + [...entries].reverse().map((e) =>
     `## ${p(e.started)} — ${p(e.procedure)} ${p(e.title)}: ${p(e.target?.name ?? '?')} — **${p(e.status)}**\n\n${p(e.message)}\n\n` +
     (e.steps ?? []).map((s) => `- ${s.status === 'unknown' ? '**outcome unknown**' : p(s.status)}: ${p(s.title)}${s.error ? ` — ${p(s.error)}` : ''}` +
-      (s.readBack ?? []).map((l) => `\n  - ${p(l)}`).join('')).join('\n')).join('\n\n') + '\n';
+      (s.readBack ?? []).map((l) => `\n  - ${p(l)}`).join('') +
+      (s.diagnosis ? `\n  - ${p(s.diagnosis.what)}:` + s.diagnosis.lines.map((l) => `\n    - ${p(l)}`).join('') : '')).join('\n')).join('\n\n') + '\n';
 }

@@ -110,6 +110,11 @@ export interface Step {
    */
   expect?(value: unknown): string | undefined;
   waitMs?: number;
+  /**
+   * When the step fails: a read-only command whose output says why (S4 reads /var/log/SMlog on the
+   * master), run by the runner and put into the failure message and the journal.
+   */
+  onFailure?: { host: HostTarget; command: string; what: string };
 }
 
 export interface Plan {
@@ -188,6 +193,7 @@ export function preview(plan: Plan): string {
     else if (s.action.kind === 'relay') lines.push(`   - ${s.action.bytes} bytes from ${c(describeSource(s.action.source))} through XCP Admin into ${c(s.action.target.device)} on ${p(s.action.target.host.name)}`);
     else lines.push(`   - SHA-256 of the first ${s.action.bytes} bytes of ${c(describeSource(s.action.source))} and of ${c(s.action.target.device)} on ${p(s.action.target.host.name)}${s.action.target.activate ? ' (the LV activated there to be read, deactivated after)' : ''}`);
     if (s.check) lines.push(`   - check: ${p(s.check)}${s.waitMs ? ` (waits up to ${Math.round(s.waitMs / 1000)} s)` : ''}`);
+    if (s.onFailure) lines.push(`   - if it fails: ${p(s.onFailure.what)} on ${p(s.onFailure.host.name)}: ${c(s.onFailure.command)}`);
   });
   return lines.join('\n') + '\n';
 }

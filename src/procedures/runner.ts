@@ -220,6 +220,24 @@ async function readBack(step: Step, plan: Plan, err: OutcomeUnknownError, opts: 
   return lines;
 }
 
+/** How many of a diagnosis's last lines go into the run's one-line message (all are in the terminal and the journal). */
+const DIAGNOSIS_IN_MESSAGE = 8;
+
+/** After a failed step: its read-only diagnosis command, its output shown and kept (never fails the run further). */
+async function diagnose(d: NonNullable<Step['onFailure']>, opts: RunOptions): Promise<{ what: string; lines: string[] }> {
+  opts.console.line(`… reading ${d.what} on ${d.host.name}`, 'note');
+  opts.console.line(`[root@${d.host.name}]# ${d.command}`, 'command');
+  let lines: string[];
+  try {
+    const r = await opts.executors.shell(d.host, d.command, undefined, () => undefined);
+    lines = `${r.stdout}${r.stderr}`.split('\n').filter((l) => l.trim() !== '').slice(-TAIL).map(printable);
+  } catch (e) {
+    lines = [`could not be read: ${describeError(e)}`];
+  }
+  for (const l of lines) opts.console.line(l, 'output');
+  return { what: d.what, lines };
+}
+
 export async function runPlan(planned: Plan, opts: RunOptions): Promise<RunResult> {
   // Nothing runs unless every call and command of the plan can be sent as planned (preflight.ts).
   const plan = preflight(planned, opts.wire ? [opts.wire] : undefined);
@@ -337,11 +355,14 @@ export async function runPlan(planned: Plan, opts: RunOptions): Promise<RunResul
       record.status = opts.signal?.aborted ? 'cancelled' : 'failed';
       record.error = describeError(err);
       out.line(`→ ${record.status === 'cancelled' ? 'CANCELLED' : 'FAILED'}: ${record.error}`, 'failure');
-      opts.onStep?.(step, record.status, `${record.output ?? ''}\n${record.error}`);
+      const diagnosis = record.status === 'failed' && step.onFailure ? await diagnose(step.onFailure, opts) : undefined;
+      if (diagnosis) record.diagnosis = diagnosis;
+      opts.onStep?.(step, record.status, `${record.output ?? ''}\n${record.error}${diagnosis ? `\n${diagnosis.lines.join('\n')}` : ''}`);
       const leftBehind = step.action.kind === 'relay'
         ? ` ${relayed} of ${step.action.bytes} bytes had gone into ${step.action.target.device}: it holds a partial image.`
         : step.action.kind === 'upload' ? ` ${relayed} of ${step.action.bytes} bytes had been sent to VDI ${step.action.vdi.name}: it holds a partial image.` : '';
-      return finish(record.status, `step ${i + 1} (${step.title}) ${record.status === 'cancelled' ? 'was cancelled' : 'failed'};${leftBehind} ${stateNote()}`);
+      const said = diagnosis ? ` ${diagnosis.what} says: ${diagnosis.lines.slice(-DIAGNOSIS_IN_MESSAGE).join(' / ') || '(nothing)'}.` : '';
+      return finish(record.status, `step ${i + 1} (${step.title}) ${record.status === 'cancelled' ? 'was cancelled' : 'failed'}: ${printable(record.error).replace(/\.$/, '')}.${said}${leftBehind} ${stateNote()}`);
     } finally {
       record.ended = new Date().toISOString();
     }
