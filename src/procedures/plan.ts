@@ -3,6 +3,7 @@
 
 import { runsAsTask } from '../xapi/task';
 import { markdownCode, markdownProse } from '../text/display';
+import { runbookReference } from './runbookSections';
 
 export interface ObjectRef {
   kind: 'pool' | 'host' | 'SR' | 'VDI' | 'VM';
@@ -165,7 +166,8 @@ export function preview(plan: Plan): string {
   const p = (text: string) => markdownProse(text);
   const c = (text: string) => markdownCode(text);
   const lines: string[] = [];
-  lines.push(`# ${p(plan.procedure)}: ${p(plan.title)}`, '');
+  lines.push(`# ${p(plan.procedure)}: ${p(plan.title)} — ${p(plan.target.name)}`, '');
+  if (/^[HS]\d$/.test(plan.procedure)) lines.push(`From the ${runbookReference(plan.procedure)}.`, '');
   lines.push(`Target: ${plan.target.kind} **${p(plan.target.name)}** (${c(plan.target.uuid)})`, '');
   lines.push(p(plan.summary), '');
   if (plan.facts.length) {

@@ -12,6 +12,7 @@ import { OutcomeUnknownError, describeError, XapiError } from '../xapi/errors';
 import type { Journal, JournalStep } from './journal';
 import type { RelayProgress, RelayResult } from '../storage/relay';
 import { preflight } from './preflight';
+import { exportRunbook, type ExportedRunbook, type RunOutcome } from './runbookExport';
 import type { TransportKind } from '../xapi/transport';
 import { TerminalLineWriter, cleanLine, type LineKind } from '../text/terminal';
 import { actionText, LateArg, type HostTarget, type Plan, type Step, type StepAction, type XapiTarget } from './plan';
@@ -238,18 +239,29 @@ async function diagnose(d: NonNullable<Step['onFailure']>, opts: RunOptions): Pr
   return { what: d.what, lines };
 }
 
+/** The plan as a runbook for the journal; undefined when a value cannot go into one (the run says why on its own). */
+function runbookOf(plan: Plan, at: Date, outcome?: RunOutcome): ExportedRunbook | undefined {
+  try {
+    return exportRunbook(plan, at, outcome);
+  } catch {
+    return undefined;
+  }
+}
+
 export async function runPlan(planned: Plan, opts: RunOptions): Promise<RunResult> {
   // Nothing runs unless every call and command of the plan can be sent as planned (preflight.ts).
   const plan = preflight(planned, opts.wire ? [opts.wire] : undefined);
   const started = new Date();
-  const steps: JournalStep[] = plan.steps.map((s) => ({ id: s.id, title: s.title, status: 'not run' as StepStatus }));
+  const exported = runbookOf(plan, started);
+  const steps: JournalStep[] = plan.steps.map((s, i) => ({ id: s.id, title: s.title, status: 'not run' as StepStatus, ...(exported?.steps[i] ? { command: exported.steps[i].command } : {}) }));
   const { console: out } = opts;
   /** What each XAPI step returned, by step id (for later steps' LateArgs). */
   const results = new Map<string, unknown>();
   const finish = async (status: RunStatus, message: string): Promise<RunResult> => {
     out.line('');
     out.line(`${status === 'done' ? '✔' : status === 'unknown' ? '⚠' : '✖'} ${plan.procedure} ${status === 'unknown' ? 'outcome unknown' : status}: ${message}`, status === 'done' ? 'success' : status === 'unknown' ? 'warning' : 'failure');
-    await opts.journal?.append({ procedure: plan.procedure, title: plan.title, target: plan.target, started: started.toISOString(), ended: new Date().toISOString(), status, message, steps, ...(plan.journalExtra ? { extra: plan.journalExtra } : {}) });
+    const runbook = exported && runbookOf(plan, started, { status, message, steps });
+    await opts.journal?.append({ procedure: plan.procedure, title: plan.title, target: plan.target, started: started.toISOString(), ended: new Date().toISOString(), status, message, steps, ...(plan.journalExtra ? { extra: plan.journalExtra } : {}), ...(runbook ? { runbook: { markdown: runbook.markdown, script: runbook.script } } : {}) });
     return { status, steps, message };
   };
   out.line(`# ${plan.procedure}: ${plan.title} — ${plan.target.name} (${plan.target.uuid})`, 'heading');

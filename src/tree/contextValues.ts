@@ -8,7 +8,7 @@ export const KNOWN_SR_TYPES = ['lvmohba', 'lvmoiscsi', 'lvm', 'nfs', 'ext', 'iso
 export const CONTEXT_VALUES: readonly string[] = [
   'pool.connected', 'pool.masterLost', 'pool.connecting', 'pool.failed', 'pool.disconnected',
   'folder.hosts', 'folder.storage',
-  'host.live.master', 'host.live.slave', 'host.dead.master', 'host.dead.slave',
+  ...['host.live.master', 'host.live.slave', 'host.dead.master', 'host.dead.slave'].flatMap((h) => [h, `${h}.toPresent`, `${h}.presented`]),
   ...KNOWN_SR_TYPES.map((t) => `sr.${t}`), 'sr.other',
   'vdi.raw', 'vdi.vhd', 'vdi.unknown',
   'vm.linux', 'vm.windows', 'vm.unknown',
@@ -23,4 +23,13 @@ export function srContextValue(type: string): string {
 /** A VM row: its guest kind, and `.onDeadHost` while it is recorded on a host that is not live (H6 applies). */
 export function vmContextValue(kind: string, onDeadHost: boolean): string {
   return `vm.${kind}${onDeadHost ? '.onDeadHost' : ''}`;
+}
+
+/**
+ * A host row: live or dead, master or slave, and on an XCP 1.x pool whether it still has to present
+ * 6.0.99 to XenCenter (`.toPresent`: Present is offered) or does (`.presented`: Undo is offered). A
+ * later release needs neither, and its rows offer neither.
+ */
+export function hostContextValue(live: boolean, master: boolean, presentation: 'toPresent' | 'presented' | undefined): string {
+  return `host.${live ? 'live' : 'dead'}.${master ? 'master' : 'slave'}${presentation ? `.${presentation}` : ''}`;
 }

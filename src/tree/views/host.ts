@@ -10,6 +10,7 @@ import { displayName } from '../../text/display';
 import type { Ref } from '../../xapi/records';
 import { formatBytes } from '../format';
 import { esc, md, oneLine, type NodeView } from './nodeView';
+import { hostContextValue } from '../contextValues';
 
 export function hostView(model: PoolModel, ref: Ref<'host'>, masterLost: MasterProbe | undefined): NodeView | undefined {
   const host = model.get('host', ref);
@@ -39,7 +40,7 @@ export function hostView(model: PoolModel, ref: Ref<'host'>, masterLost: MasterP
       `software_version: ${esc(sv.join(', '))}`,
       notPresented ? `_XenCenter sees ${esc(version)}, not XenServer ${PRESENTED_VERSION}, and turns off dynamic memory, snapshots and live migration: "Present as XenServer ${PRESENTED_VERSION}" (H2) fixes it._` : undefined,
     ),
-    contextValue: `host.${live ? 'live' : 'dead'}.${master ? 'master' : 'slave'}`,
+    contextValue: hostContextValue(live, master, !needsXenCenterPresentation(model) ? undefined : notPresented ? 'toPresent' : 'presented'),
     icon: master ? 'star-full' : live ? 'server' : 'error',
     iconColor: live ? undefined : 'errorForeground',
     collapsible: vms.length > 0,

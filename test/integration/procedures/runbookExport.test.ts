@@ -1,0 +1,127 @@
+// Export Plan as Runbook says exactly what the runner does: each procedure runs for real against the
+// simulator (XAPI over HTTP, shell steps over SSH to the simulated dom0s) through executors that note
+// every call and command, and the exported script's line for each step is compared with what was sent:
+// the same shell command on the same host, the xe command of the same XAPI call on the same object.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { planDeadHostVms, planForgetHost } from '../../../src/procedures/deadHost';
+import { planNewMaster } from '../../../src/procedures/masterRecovery';
+import type { Plan } from '../../../src/procedures/plan';
+import { exportRunbook } from '../../../src/procedures/runbookExport';
+import { runPlan, type Executors } from '../../../src/procedures/runner';
+import { sshExecutors } from '../../../src/procedures/sshExecutor';
+import { planUndoVersionOverride, planVersionOverride } from '../../../src/procedures/versionOverride';
+import { quote } from '../../../src/shell/quote';
+import { MemoryHostKeyStore } from '../../../src/ssh';
+import type { PoolModel } from '../../../src/model/poolModel';
+import { MODEL_CLASSES } from '../../../src/xapi/records';
+import { connectPool, control, startSimulator, until, type Simulator } from '../xapi/simulator';
+
+/** The xe command for each XAPI method the procedures call (xe's own names, from its man page). */
+const XE: Record<string, string> = {
+  'VM.power_state_reset': 'vm-reset-powerstate',
+  'host.destroy': 'host-forget',
+  'SR.forget': 'sr-forget',
+  'pool.disable_ha': 'pool-ha-disable',
+  'pool.designate_new_master': 'pool-designate-new-master',
+  'host.get_software_version': 'host-param-get',
+};
+
+type Sent = { kind: 'xapi'; method: string; args: unknown[] } | { kind: 'shell'; address: string; command: string };
+
+async function fleet(t: { after(fn: () => unknown): void }) {
+  const sim: Simulator = await startSimulator({ dom0: true });
+  const pools: { disconnect(): Promise<void> }[] = [];
+  const sshs: { close(): void }[] = [];
+  t.after(async () => { for (const s of sshs) s.close(); for (const p of pools) await p.disconnect(); await sim.stop(); });
+  const open = async (name: string) => {
+    const { pool, conn, model } = await connectPool(sim, name);
+    pools.push(conn);
+    const keys = new Map(pool.hosts.map((h) => [h.address, h.ssh!.hostKeySha256] as const));
+    const ssh = sshExecutors(async (host) => ({
+      host: host.address, port: sim.fleet.dom0!.port, auth: { username: 'root', agent: false, password: async () => pool.password },
+      hostKeys: { store: new MemoryHostKeyStore(), knownHostsFiles: [], confirm: async ({ key }) => key.fingerprint === keys.get(host.address) },
+    }));
+    sshs.push(ssh);
+    return { conn, model, ssh };
+  };
+  return { sim, open };
+}
+
+/** Runs the plan for real, noting what each step sent; then compares the exported runbook with it. */
+async function runAndCompare(plan: Plan, model: PoolModel, executors: Executors): Promise<void> {
+  assert.equal(plan.refusal, undefined, plan.refusal);
+  const uuidOf = new Map<string, string>();
+  for (const cls of MODEL_CLASSES) for (const e of model.all(cls)) uuidOf.set(e.ref, e.record.uuid);
+  const exported = exportRunbook(plan);
+  const sent = new Map<string, Sent[]>();
+  let current = '';
+  const noting: Executors = {
+    xapi: (method, args, signal, on, hooks) => {
+      sent.get(current)!.push({ kind: 'xapi', method, args });
+      return executors.xapi(method, args, signal, on, hooks);
+    },
+    shell: (host, command, signal, onOutput) => {
+      sent.get(current)?.push({ kind: 'shell', address: host.address, command });
+      return executors.shell(host, command, signal, onOutput);
+    },
+  };
+  const run = await runPlan(plan, {
+    executors: noting, console: { line: () => undefined }, confirmer: { confirm: async () => true },
+    onStep: (step, status) => { if (status === 'running') sent.set((current = step.id), []); },
+  });
+  assert.equal(run.status, 'done', run.message);
+  assert.equal(exported.steps.length, plan.steps.length);
+  execFileSync('sh', ['-n'], { input: exported.script }); // POSIX sh parses it (dash on Debian)
+  assert.match(exported.script, /^#!\/bin\/sh\nset -eu$|\nset -eu\n/);
+  plan.steps.forEach((step, i) => {
+    const e = exported.steps[i];
+    assert.equal(e.id, step.id);
+    assert.ok(exported.script.includes(`\n${e.command}\n`), `the script runs step ${i + 1}'s line as exported: ${e.command}`);
+    const calls = sent.get(step.id) ?? [];
+    if (step.action.kind === 'shell') {
+      const shells = calls.filter((c): c is Extract<Sent, { kind: 'shell' }> => c.kind === 'shell');
+      assert.equal(shells.length, 1, `step ${step.id} ran one command`);
+      assert.equal(e.command, `ssh ${quote(`root@${shells[0].address}`)} ${quote(shells[0].command)}`, `step ${step.id}: the script sends the runner's command to the same host`);
+    } else if (step.action.kind === 'xapi') {
+      const call = calls.filter((c): c is Extract<Sent, { kind: 'xapi' }> => c.kind === 'xapi' && c.method === (step.action as { method: string }).method).at(-1);
+      assert.ok(call, `step ${step.id} called XAPI`);
+      const xe = XE[call.method];
+      assert.ok(xe, `the test knows the xe command of ${call.method}`);
+      assert.match(e.command, new RegExp(`^xe ${xe}( |$)`), `step ${step.id}: ${call.method} is xe ${xe}`);
+      const first = call.args[0];
+      if (typeof first === 'string' && first.startsWith('OpaqueRef:')) {
+        const uuid = uuidOf.get(first);
+        assert.ok(uuid, `the object of ${call.method} was in the pool`);
+        assert.match(e.command, new RegExp(`\\buuid=${uuid}\\b`), `step ${step.id}: the xe line names the object the runner called ${call.method} on`);
+      }
+    }
+  });
+}
+
+test('exported runbooks do what the runner does: H6, H5 (HA on, local SRs), H4 hand-over, H2 present and undo', { timeout: 240_000 }, async (t) => {
+  const f = await fleet(t);
+  const generic = await f.open('Generic');
+  const xapiOnly: Executors = { xapi: (m, a) => generic.conn.call(m, a), shell: generic.ssh.shell };
+
+  // H2, both ways, on a live host (shell steps over SSH, XAPI read-back).
+  const h2host = generic.model.hosts().find((h) => h.record.name_label === 'vms-gen-02')!;
+  await runAndCompare(planVersionOverride(generic.model, h2host.ref, 'file'), generic.model, xapiOnly);
+  await until('the model sees 6.0.99', () => generic.model.get('host', h2host.ref)?.software_version.product_version === '6.0.99', 30_000);
+  await runAndCompare(planUndoVersionOverride(generic.model, h2host.ref), generic.model, xapiOnly);
+
+  // H6 then H5 on a dead slave, with HA on.
+  const victim = generic.model.hosts().find((h) => !generic.model.isMaster(h.ref) && generic.model.residentVms(h.ref).length > 1)!;
+  await control(f.sim, 'host/down', { host: victim.record.uuid });
+  await control(f.sim, 'pool/ha', { pool: 'Generic', enabled: true });
+  await until('dead, HA on', () => !generic.model.isHostLive(victim.ref) && generic.model.pool().record.ha_enabled);
+  await runAndCompare(planDeadHostVms(generic.model, victim.ref, [generic.model.residentVms(victim.ref)[0].ref]), generic.model, xapiOnly);
+  await until('the model sees the VM halted', () => generic.model.residentVms(victim.ref).length > 0);
+  await runAndCompare(planForgetHost(generic.model, victim.ref), generic.model, xapiOnly);
+
+  // H4, the planned hand-over, on another pool.
+  const security = await f.open('Security');
+  const other = security.model.hosts().find((h) => !security.model.isMaster(h.ref))!;
+  await runAndCompare(planNewMaster(security.model, other.ref, undefined), security.model, { xapi: (m, a) => security.conn.call(m, a), shell: security.ssh.shell });
+});
