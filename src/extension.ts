@@ -10,6 +10,8 @@ import { registerProcedureCommands } from './editor/procedureCommands';
 import { registerStorageCommands } from './editor/storageCommands';
 import { registerVersionCommands } from './editor/versionCommands';
 import { registerDeclareVmHalted } from './editor/vm/declareHalted';
+import { registerPlanExport } from './editor/plan/exportRunbook';
+import { PlanDocuments } from './editor/plan/planDocuments';
 import { Journal } from './procedures/journal';
 import { SshHostKeyStore } from './editor/sshHostKeys';
 import { affectsPools, readPoolEntries } from './editor/poolSettings';
@@ -48,7 +50,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
 
   const ssh = { registry, passwords, hostKeys: new SshHostKeyStore(context.globalState) };
-  const procedures = { registry, journal: new Journal(context.globalStorageUri.fsPath), ssh };
+  const procedures = { registry, journal: new Journal(context.globalStorageUri.fsPath), ssh, plans: new PlanDocuments() };
   context.subscriptions.push(
     log,
     { dispose: () => registry.dispose() },
@@ -57,6 +59,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ...registerPoolCommands({ registry, passwords, tls }),
     ...registerProcedureCommands(procedures),
     ...registerDeclareVmHalted(procedures),
+    ...registerPlanExport(procedures),
     ...registerMasterCommands(procedures),
     ...registerShellCommands(ssh),
     ...registerVersionCommands(procedures),

@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import type { PoolRegistry } from '../model/poolRegistry';
 import { Journal } from '../procedures/journal';
-import { actionText, preview, type Plan } from '../procedures/plan';
+import { actionText, type Plan } from '../procedures/plan';
+import type { PlanDocuments } from './plan/planDocuments';
 import { preflight } from '../procedures/preflight';
 import { confirmPrompt, confirms, typeToConfirm } from '../procedures/confirmation';
 import { displayName } from '../text/display';
@@ -20,12 +21,10 @@ export interface ProcedureCommandDeps {
   journal: Journal;
   /** How shell steps reach a host over SSH (the same keys, passwords and host-key pins as Open Root Shell). */
   ssh: ShellCommandDeps;
+  /** The read-only plan previews (and the plans behind them, for Export Plan as Runbook). */
+  plans: PlanDocuments;
 }
 
-async function showPreview(plan: Plan): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: preview(plan) });
-  await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: false });
-}
 
 /** What a caller can add to a run: watch or wrap the executors (a webview), cancel from elsewhere. */
 export interface RunHooks {
@@ -45,7 +44,7 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
   const state = deps.registry.state(pool);
   const wire = state?.kind === 'connected' ? state.transport : undefined;
   const plan = preflight(planned, wire ? [wire] : undefined);
-  await showPreview(plan);
+  await deps.plans.show(plan);
   if (plan.refusal) {
     void vscode.window.showErrorMessage(vscode.l10n.t('{0} refused for {1}: {2}', plan.procedure, displayName(plan.target.name), displayName(plan.refusal, 1000)));
     await deps.journal.append({ procedure: plan.procedure, title: plan.title, target: plan.target, started: new Date().toISOString(), ended: new Date().toISOString(), status: 'refused', message: plan.refusal, steps: [] });
