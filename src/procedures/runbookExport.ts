@@ -146,15 +146,6 @@ function whereText(a: StepAction): string {
   }
 }
 
-/** A fenced code block for Markdown holding `text` exactly (a fence longer than any backtick run in it). */
-function fenced(text: string, lang: string): string {
-  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((r) => r.length));
-  const fence = '`'.repeat(longest + 1);
-  return `${fence}${lang}\n${displayLines(text)}\n${fence}`;
-}
-/** Text for a code block: each line kept, controls shown as escapes (what the eye reads is what is there). */
-const displayLines = (text: string): string => text.split('\n').map((l) => displayName(l, 100_000).replace(/^\(no name\)$/, '')).join('\n');
-
 export function exportRunbook(plan: Plan, at: Date = new Date(), outcome?: RunOutcome): ExportedRunbook {
   const results = usedResults(plan);
   const steps: ExportedStep[] = [];
@@ -192,7 +183,10 @@ export function exportRunbook(plan: Plan, at: Date = new Date(), outcome?: RunOu
       if (step.onFailure) md.push(`- if it fails: ${p(step.onFailure.what)} is read on ${p(step.onFailure.host.name)}`);
       const done = outcome?.steps.find((s) => s.id === step.id);
       if (done) md.push(`- outcome: **${p(done.status)}**${done.error ? ` — ${p(done.error)}` : ''}`);
-      md.push('', fenced(e.command + (e.check ? `\n${e.check}` : ''), 'sh'), '');
+      // Code spans, one line each (a newline inside a quoted name shows as \n): the .sh file has the exact text.
+      md.push(`- runs: ${markdownCode(e.command)}`);
+      if (e.check) md.push(`- then checks: ${markdownCode(e.check)}`);
+      md.push('');
     });
   }
 
