@@ -7,7 +7,7 @@ export const KNOWN_SR_TYPES = ['lvmohba', 'lvmoiscsi', 'lvm', 'nfs', 'ext', 'iso
 
 export const CONTEXT_VALUES: readonly string[] = [
   'pool.connected', 'pool.masterLost', 'pool.connecting', 'pool.failed', 'pool.disconnected',
-  'folder.hosts', 'folder.storage',
+  'folder.hosts', 'folder.storage', 'folder.localStorage',
   ...['host.live.master', 'host.live.slave', 'host.dead.master', 'host.dead.slave'].flatMap((h) => [h, `${h}.toPresent`, `${h}.presented`]),
   ...KNOWN_SR_TYPES.map((t) => `sr.${t}`), 'sr.other',
   'vdi.raw', 'vdi.vhd', 'vdi.unknown',

@@ -24,13 +24,13 @@ export function hostView(model: PoolModel, ref: Ref<'host'>, masterLost: MasterP
   const version = hostVersionLabel(host.software_version);
   // Only an XCP 1.x host needs to present 6.0.99 to XenCenter (H2); a later one is shown as it is.
   const notPresented = needsXenCenterPresentation(model) && !hostReportsPresentedVersion(host.software_version);
-  const description = [host.address, master ? 'master' : undefined, notPresented ? `${version} (not overridden)` : version, unreachable ? 'NOT ANSWERING' : live ? undefined : 'DEAD'].filter(Boolean).join(' · ');
+  const description = [host.address, master ? 'master' : undefined, notPresented ? `${version} (not overridden)` : version, unreachable ? 'NOT ANSWERING' : live ? undefined : metrics ? 'DEAD' : 'liveness unknown'].filter(Boolean).join(' · ');
   const sv = Object.entries(host.software_version).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`);
   return {
     label: displayName(host.name_label),
     description: oneLine(description),
     tooltip: md(
-      `**${esc(host.name_label)}**${master ? ' — pool master' : ''} — ${unreachable ? '**not answering** XAPI; the slaves were asked:' : live ? 'live' : '**dead** (host_metrics.live = false)'}`,
+      `**${esc(host.name_label)}**${master ? ' — pool master' : ''} — ${unreachable ? '**not answering** XAPI; the slaves were asked:' : live ? 'live' : metrics ? '**dead** (host_metrics.live = false)' : 'liveness **unknown** (XAPI has no host_metrics record for it)'}`,
       unreachable ? describeProbe(masterLost).map((l) => `- ${esc(l)}`).join('\n') : undefined,
       `uuid: \`${host.uuid}\``,
       `address: ${esc(host.address)}${host.hostname ? ` — hostname ${esc(host.hostname)}` : ''}`,

@@ -70,9 +70,15 @@ test('the tree shows the seed\'s pools and Lab, with product, API and transport;
   assert.ok(fc, 'Piet has an FC SR');
   assert.match(fc.v.description!, /^lvmohba · [\d.]+ \w+ \/ [\d.]+ \w+ · shared/);
   assert.match(fc.v.tooltip!, /SCSIid=/, 'the SR tooltip shows the PBDs\' device_config');
-  const local = srs.filter((s) => s.v.contextValue === 'sr.lvm');
+  // Piet's sixteen local SRs sit in one group after the shared SRs, each row led by its host's name.
+  const group = srs.at(-1)!;
+  assert.equal(group.v.contextValue, 'folder.localStorage', 'the local-storage group comes last');
+  assert.ok(srs.slice(0, -1).every((s) => /· shared$/.test(s.v.description!)), 'the shared SRs come first');
+  assert.equal(group.v.description, '16 SRs on 16 hosts');
+  const local = childNodes(group.n, source).map((n) => viewOf(n, source)!);
   assert.equal(local.length, 16, 'one local SR per host');
-  assert.ok(local.every((s) => /local to vms-piet-/.test(s.v.description!)));
+  assert.deepEqual(local.map((v) => v.label), Array.from({ length: 16 }, (_, i) => `vms-piet-${String(i + 1).padStart(2, '0')}`));
+  assert.ok(local.every((v) => v.contextValue === 'sr.lvm' && /^Local storage · lvm · [\d.]+ \w+ \/ 552 GiB · local$/.test(v.description!)), local.map((v) => v.description).join('\n'));
   const vdis = childNodes(fc.n, source).map((n) => viewOf(n, source)!);
   assert.ok(vdis.length > 0);
   for (const v of vdis) {
