@@ -8,6 +8,7 @@ import { Journal } from '../procedures/journal';
 import { actionText, type Plan } from '../procedures/plan';
 import type { PlanDocuments } from './plan/planDocuments';
 import { preflight } from '../procedures/preflight';
+import { exportRunbook } from '../procedures/runbookExport';
 import { confirmPrompt, confirms, typeToConfirm } from '../procedures/confirmation';
 import { displayName } from '../text/display';
 import { runPlan, type Executors, type RunOptions, type RunResult, type RunStatus } from '../procedures/runner';
@@ -47,7 +48,15 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
   await deps.plans.show(plan);
   if (plan.refusal) {
     void vscode.window.showErrorMessage(vscode.l10n.t('{0} refused for {1}: {2}', plan.procedure, displayName(plan.target.name), displayName(plan.refusal, 1000)));
-    await deps.journal.append({ procedure: plan.procedure, title: plan.title, target: plan.target, started: new Date().toISOString(), ended: new Date().toISOString(), status: 'refused', message: plan.refusal, steps: [] });
+    const now = new Date();
+    let runbook: { markdown: string; script: string } | undefined;
+    try {
+      const r = exportRunbook(plan, now, { status: 'refused', message: plan.refusal, steps: [] });
+      runbook = { markdown: r.markdown, script: r.script };
+    } catch {
+      runbook = undefined; // a value no runbook can hold: the refusal is journaled without one
+    }
+    await deps.journal.append({ procedure: plan.procedure, title: plan.title, target: plan.target, started: now.toISOString(), ended: now.toISOString(), status: 'refused', message: plan.refusal, steps: [], ...(runbook ? { runbook } : {}) });
     return undefined;
   }
   const destructive = plan.steps.filter((s) => s.destructive).length;

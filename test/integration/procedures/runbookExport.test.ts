@@ -13,6 +13,12 @@ import { runPlan, type Executors } from '../../../src/procedures/runner';
 import { sshExecutors } from '../../../src/procedures/sshExecutor';
 import { planUndoVersionOverride, planVersionOverride } from '../../../src/procedures/versionOverride';
 import { quote } from '../../../src/shell/quote';
+import { Journal } from '../../../src/procedures/journal';
+import { journalDocument } from '../../../src/procedures/journalDocument';
+import { markdownCode } from '../../../src/text/display';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MemoryHostKeyStore } from '../../../src/ssh';
 import type { PoolModel } from '../../../src/model/poolModel';
 import { MODEL_CLASSES } from '../../../src/xapi/records';
@@ -67,12 +73,23 @@ async function runAndCompare(plan: Plan, model: PoolModel, executors: Executors)
       return executors.shell(host, command, signal, onOutput);
     },
   };
+  const dir = mkdtempSync(join(tmpdir(), 'xcp-journal-'));
+  const journal = new Journal(dir);
   const run = await runPlan(plan, {
-    executors: noting, console: { line: () => undefined }, confirmer: { confirm: async () => true },
+    executors: noting, console: { line: () => undefined }, confirmer: { confirm: async () => true }, journal,
     onStep: (step, status) => { if (status === 'running') sent.set((current = step.id), []); },
   });
   assert.equal(run.status, 'done', run.message);
   assert.equal(exported.steps.length, plan.steps.length);
+  // The journal entry keeps the runbook, each step with its command and outcome; the journal document shows them.
+  const entry = (await journal.entries()).at(-1)!;
+  rmSync(dir, { recursive: true, force: true });
+  assert.ok(entry.runbook, 'the journal entry keeps its runbook');
+  assert.deepEqual(entry.steps.map((s) => s.command), exported.steps.map((e) => e.command));
+  for (const e of exported.steps) assert.ok(entry.runbook.script.includes(`\n${e.command}\n`));
+  assert.match(entry.runbook.markdown, /- outcome: \*\*done\*\*/);
+  const doc = journalDocument([entry]);
+  for (const e of exported.steps) assert.ok(doc.includes(markdownCode(e.command)), `Open Procedure Journal shows step ${e.id}'s command`);
   execFileSync('sh', ['-n'], { input: exported.script }); // POSIX sh parses it (dash on Debian)
   assert.match(exported.script, /^#!\/bin\/sh\nset -eu$|\nset -eu\n/);
   plan.steps.forEach((step, i) => {
