@@ -7,7 +7,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { planDeadHostVms, planForgetHost } from '../../../src/procedures/deadHost';
 import { planNewMaster } from '../../../src/procedures/masterRecovery';
-import type { Plan } from '../../../src/procedures/plan';
+import { LateArg, type Plan } from '../../../src/procedures/plan';
+import { planSrReattach } from '../../../src/procedures/srReattach';
+import { planSrResize } from '../../../src/procedures/srResize';
+import { planVmFromDisk } from '../../../src/procedures/vmFromDisk';
 import { exportRunbook } from '../../../src/procedures/runbookExport';
 import { runPlan, type Executors } from '../../../src/procedures/runner';
 import { sshExecutors } from '../../../src/procedures/sshExecutor';
@@ -32,7 +35,30 @@ const XE: Record<string, string> = {
   'pool.disable_ha': 'pool-ha-disable',
   'pool.designate_new_master': 'pool-designate-new-master',
   'host.get_software_version': 'host-param-get',
+  'VM.clone': 'vm-clone',
+  'VM.remove_from_other_config': 'vm-param-remove',
+  'VM.set_is_a_template': 'vm-param-set',
+  'VM.set_memory_limits': 'vm-memory-limits-set',
+  'VM.set_VCPUs_max': 'vm-param-set',
+  'VM.set_VCPUs_at_startup': 'vm-param-set',
+  'VM.set_HVM_boot_policy': 'vm-param-set',
+  'VM.set_PV_bootloader': 'vm-param-set',
+  'VBD.create': 'vbd-create',
+  'VM.start': 'vm-start',
+  'VM.get_power_state': 'vm-param-get',
+  'PBD.unplug': 'pbd-unplug',
+  'VBD.destroy': 'vbd-destroy',
+  'SR.introduce': 'sr-introduce',
+  'PBD.create': 'pbd-create',
+  'PBD.plug': 'pbd-plug',
+  'SR.scan': 'sr-scan',
+  'SR.get_VDIs': 'vdi-list',
+  'pool.set_default_SR': 'pool-param-set',
+  'SR.get_physical_size': 'sr-param-get',
 };
+
+/** The script runs this line as a statement of its own, or keeps its output for a later step (`result_N=$(…)`). */
+const runsInScript = (script: string, command: string): boolean => script.includes(`\n${command}\n`) || new RegExp(`\\nresult_\\d+=\\$\\(`).test(script) && script.includes(`=$(${command})\n`);
 
 type Sent = { kind: 'xapi'; method: string; args: unknown[] } | { kind: 'shell'; address: string; command: string };
 
@@ -86,16 +112,16 @@ async function runAndCompare(plan: Plan, model: PoolModel, executors: Executors)
   rmSync(dir, { recursive: true, force: true });
   assert.ok(entry.runbook, 'the journal entry keeps its runbook');
   assert.deepEqual(entry.steps.map((s) => s.command), exported.steps.map((e) => e.command));
-  for (const e of exported.steps) assert.ok(entry.runbook.script.includes(`\n${e.command}\n`));
+  for (const e of exported.steps) assert.ok(runsInScript(entry.runbook.script, e.command), `the kept script runs ${e.command}`);
   assert.match(entry.runbook.markdown, /- outcome: \*\*done\*\*/);
   const doc = journalDocument([entry]);
   for (const e of exported.steps) assert.ok(doc.includes(markdownCode(e.command)), `Open Procedure Journal shows step ${e.id}'s command`);
   execFileSync('sh', ['-n'], { input: exported.script }); // POSIX sh parses it (dash on Debian)
   assert.match(exported.script, /^#!\/bin\/sh\nset -eu$|\nset -eu\n/);
-  plan.steps.forEach((step, i) => {
+  for (const [i, step] of plan.steps.entries()) {
     const e = exported.steps[i];
     assert.equal(e.id, step.id);
-    assert.ok(exported.script.includes(`\n${e.command}\n`), `the script runs step ${i + 1}'s line as exported: ${e.command}`);
+    assert.ok(runsInScript(exported.script, e.command), `the script runs step ${i + 1}'s line as exported: ${e.command}`);
     const calls = sent.get(step.id) ?? [];
     if (step.action.kind === 'shell') {
       const shells = calls.filter((c): c is Extract<Sent, { kind: 'shell' }> => c.kind === 'shell');
@@ -108,13 +134,21 @@ async function runAndCompare(plan: Plan, model: PoolModel, executors: Executors)
       assert.ok(xe, `the test knows the xe command of ${call.method}`);
       assert.match(e.command, new RegExp(`^xe ${xe}( |$)`), `step ${step.id}: ${call.method} is xe ${xe}`);
       const first = call.args[0];
-      if (typeof first === 'string' && first.startsWith('OpaqueRef:')) {
+      const planned = (step.action as { args: unknown[] }).args[0];
+      if (planned instanceof LateArg && planned.stepId !== undefined) {
+        // An object an earlier step made: the script names it by that step's output.
+        // (or the uuid it has, when the step that made it kept a known uuid, as SR.introduce does).
+        const producer = plan.steps.findIndex((p) => p.id === planned.stepId);
+        const uuid = typeof first === 'string' ? String(await executors.xapi(`${call.method.split('.')[0]}.get_uuid`, [first], undefined)) : '';
+        const named = e.command.includes(`"$result_${producer + 1}"`) && exported.script.includes(`\nresult_${producer + 1}=$(`);
+        assert.ok(named || new RegExp(`\\buuid=${uuid}\\b`).test(e.command), `step ${step.id}: the xe line names what step ${producer + 1} made: ${e.command}`);
+      } else if (typeof first === 'string' && first.startsWith('OpaqueRef:')) {
         const uuid = uuidOf.get(first);
         assert.ok(uuid, `the object of ${call.method} was in the pool`);
         assert.match(e.command, new RegExp(`\\buuid=${uuid}\\b`), `step ${step.id}: the xe line names the object the runner called ${call.method} on`);
       }
     }
-  });
+  }
 }
 
 test('exported runbooks do what the runner does: H6, H5 (HA on, local SRs), H4 hand-over, H2 present and undo', { timeout: 240_000 }, async (t) => {
@@ -141,4 +175,27 @@ test('exported runbooks do what the runner does: H6, H5 (HA on, local SRs), H4 h
   const security = await f.open('Security');
   const other = security.model.hosts().find((h) => !security.model.isMaster(h.ref))!;
   await runAndCompare(planNewMaster(security.model, other.ref, undefined), security.model, { xapi: (m, a) => security.conn.call(m, a), shell: security.ssh.shell });
+});
+
+test('exported runbooks do what the runner does: S2 a VM from a disk, S3 forget and re-attach, S4 grow an FC SR', { timeout: 300_000 }, async (t) => {
+  const f = await fleet(t);
+  const generic = await f.open('Generic');
+  const executors: Executors = { xapi: (m, a) => generic.conn.call(m, a), shell: generic.ssh.shell };
+
+  // S2's last step: a VM made around a disk no VM uses.
+  const spare = generic.model.all('VDI').find((v) => generic.model.vmsUsing(v.ref).length === 0 && generic.model.get('SR', v.record.SR)?.shared)!;
+  await runAndCompare(planVmFromDisk(generic.model, spare.ref, { name: 'from-the-runbook', memoryMiB: 512, vcpus: 1, start: true }), generic.model, executors);
+
+  // S3's last resort on an SR whose VMs are shut down first.
+  const iscsi = generic.model.all('SR').find((s) => s.record.type === 'lvmoiscsi')!;
+  const users = new Set(generic.model.vdisOf(iscsi.ref).flatMap((v) => generic.model.vmsUsing(v.ref)).filter((v) => v.record.power_state === 'Running').map((v) => v.ref));
+  for (const vm of users) await generic.conn.call('VM.hard_shutdown', [vm]);
+  await until('the VMs halted', () => [...users].every((vm) => generic.model.get('VM', vm)?.power_state === 'Halted'));
+  await runAndCompare(planSrReattach(generic.model, iscsi.ref), generic.model, executors);
+
+  // S4 on BL0's five hosts: shell steps over SSH to each, then pvresize and the scan.
+  const bl0 = await f.open('BL0');
+  const fc = bl0.model.all('SR').find((s) => s.record.type === 'lvmohba')!;
+  await control(f.sim, 'lun/grow', { sr: fc.record.uuid, size: fc.record.physical_size + 1024 ** 4 });
+  await runAndCompare(planSrResize(bl0.model, fc.ref), bl0.model, { xapi: (m, a) => bl0.conn.call(m, a), shell: bl0.ssh.shell });
 });
