@@ -55,12 +55,16 @@ const XE: Record<string, string> = {
   'SR.get_VDIs': 'vdi-list',
   'pool.set_default_SR': 'pool-param-set',
   'SR.get_physical_size': 'sr-param-get',
+  'host.emergency_ha_disable': 'host-emergency-ha-disable',
+  'pool.emergency_transition_to_master': 'pool-emergency-transition-to-master',
+  'pool.recover_slaves': 'pool-recover-slaves',
+  'pool.get_default_SR': 'pool-param-get',
 };
 
 /** The script runs this line as a statement of its own, or keeps its output for a later step (`result_N=$(…)`). */
 const runsInScript = (script: string, command: string): boolean => script.includes(`\n${command}\n`) || new RegExp(`\\nresult_\\d+=\\$\\(`).test(script) && script.includes(`=$(${command})\n`);
 
-type Sent = { kind: 'xapi'; method: string; args: unknown[] } | { kind: 'shell'; address: string; command: string };
+type Sent = { kind: 'xapi'; method: string; args: unknown[]; on?: string } | { kind: 'shell'; address: string; command: string };
 
 async function fleet(t: { after(fn: () => unknown): void }) {
   const sim: Simulator = await startSimulator({ dom0: true });
@@ -91,7 +95,7 @@ async function runAndCompare(plan: Plan, model: PoolModel, executors: Executors)
   let current = '';
   const noting: Executors = {
     xapi: (method, args, signal, on, hooks) => {
-      sent.get(current)!.push({ kind: 'xapi', method, args });
+      sent.get(current)!.push({ kind: 'xapi', method, args, ...(on ? { on: on.host.address } : {}) });
       return executors.xapi(method, args, signal, on, hooks);
     },
     shell: (host, command, signal, onOutput) => {
@@ -132,7 +136,13 @@ async function runAndCompare(plan: Plan, model: PoolModel, executors: Executors)
       assert.ok(call, `step ${step.id} called XAPI`);
       const xe = XE[call.method];
       assert.ok(xe, `the test knows the xe command of ${call.method}`);
-      assert.match(e.command, new RegExp(`^xe ${xe}( |$)`), `step ${step.id}: ${call.method} is xe ${xe}`);
+      if (call.on) {
+        // A call XCP Admin sends to one host (a slave-local session): the script runs its xe there, over SSH.
+        const m = /^ssh '(root@[^']+)' '(.*)'$/s.exec(e.command);
+        assert.ok(m, `step ${step.id}: the xe line runs on the host the call went to: ${e.command}`);
+        assert.equal(m[1], `root@${call.on}`);
+        assert.match(m[2], new RegExp(`^xe ${xe}( |$)`), `step ${step.id}: ${call.method} is xe ${xe}`);
+      } else assert.match(e.command, new RegExp(`^xe ${xe}( |$)`), `step ${step.id}: ${call.method} is xe ${xe}`);
       const first = call.args[0];
       const planned = (step.action as { args: unknown[] }).args[0];
       if (planned instanceof LateArg && planned.stepId !== undefined) {
@@ -151,7 +161,7 @@ async function runAndCompare(plan: Plan, model: PoolModel, executors: Executors)
   }
 }
 
-test('exported runbooks do what the runner does: H6, H5 (HA on, local SRs), H4 hand-over, H2 present and undo', { timeout: 240_000 }, async (t) => {
+test('exported runbooks do what the runner does: H6, H5 (HA on, local SRs), H4 hand-over and emergency path, H2 present and undo', { timeout: 240_000 }, async (t) => {
   const f = await fleet(t);
   const generic = await f.open('Generic');
   const xapiOnly: Executors = { xapi: (m, a) => generic.conn.call(m, a), shell: generic.ssh.shell };
@@ -175,6 +185,20 @@ test('exported runbooks do what the runner does: H6, H5 (HA on, local SRs), H4 h
   const security = await f.open('Security');
   const other = security.model.hosts().find((h) => !security.model.isMaster(h.ref))!;
   await runAndCompare(planNewMaster(security.model, other.ref, undefined), security.model, { xapi: (m, a) => security.conn.call(m, a), shell: security.ssh.shell });
+
+  // H4's emergency path on BL0: its master dies, a slave is made master over slave-local sessions.
+  const bl0 = await f.open('BL0');
+  const master = bl0.model.master()!;
+  const slave = bl0.model.hosts().find((h) => h.ref !== master.ref)!;
+  await control(f.sim, 'host/down', { host: master.record.uuid });
+  await until('the master found silent', () => bl0.conn.state.kind === 'connected' && bl0.conn.state.masterLost !== undefined, 30_000);
+  const lost = (bl0.conn.state as { masterLost: Parameters<typeof planNewMaster>[2] }).masterLost;
+  const emergency = await bl0.conn.callOn<boolean>(slave.record.address, 'host.is_in_emergency_mode', [], { slaveLocal: true });
+  const onHost: Executors = {
+    xapi: (m, a, _s, on) => (on ? bl0.conn.callOn(on.host.address, m, a, { slaveLocal: on.session === 'slave-local' }) : bl0.conn.call(m, a)),
+    shell: bl0.ssh.shell,
+  };
+  await runAndCompare(planNewMaster(bl0.model, slave.ref, lost, { inEmergencyMode: emergency, detail: 'in emergency mode' }), bl0.model, onHost);
 });
 
 test('exported runbooks do what the runner does: S2 a VM from a disk, S3 forget and re-attach, S4 grow an FC SR', { timeout: 300_000 }, async (t) => {
