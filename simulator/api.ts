@@ -459,6 +459,8 @@ METHODS.set('host.destroy', {
     const host = objOf(pool, 'host', ref);
     if (hostIsLive(pool, host) && !ctx.sim.isDown(host.record.address as string)) fail('HOST_IS_LIVE', host.ref);
     if (host.ref === pool.masterRef()) fail('HOST_CANNOT_DESTROY_SELF', host.ref);
+    // CA-23732 in xapi_host.ml: no host is forgotten while HA is on.
+    if (pool.poolObject().record.ha_enabled) fail('HA_IS_ENABLED');
     const regular = (host.record.resident_VMs as string[]).filter((v) => !pool.getOf('VM', v)?.record.is_control_domain);
     if (regular.length > 0) fail('HOST_HAS_RESIDENT_VMS', host.ref);
     for (const pbdRef of host.record.PBDs as string[]) {

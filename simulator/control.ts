@@ -146,6 +146,15 @@ export function handleControl(sim: SimState, hooks: ControlHooks, method: string
         }
         return { status: 200, body: { sr: uuid, size } };
       }
+      case 'pool/ha': {
+        // HA switched on or off on a pool, as pool.enable_ha would (no heartbeat SR is simulated).
+        const name = needString(body, 'pool');
+        const pool = sim.pool(name);
+        if (!pool) bad(`no pool ${JSON.stringify(name)}`, 404);
+        if (typeof body.enabled !== 'boolean') bad('"enabled" must be a boolean');
+        pool.update(pool.poolObject(), { ha_enabled: body.enabled });
+        return { status: 200, body: { pool: name, ha_enabled: body.enabled } };
+      }
       case 'sessions/invalidate': {
         let n = 0;
         for (const pool of sim.pools) {

@@ -440,6 +440,12 @@ function buildPool(spec: PoolSpec, poolIndex: number, net: number, rng: () => nu
     return vdi;
   };
 
+  // A disk goes where it fits: a local SR is the host's own disk and cannot grow, so a disk that would
+  // overfill it goes to shared storage instead. Shared SRs are sized to what they hold at the end.
+  const fits = (sr: XObject, virtualSize: number): boolean =>
+    (srUse.get(sr.ref)?.phys ?? 0) + virtualSize + Math.ceil(virtualSize / (2 * MiB)) * 4 + 8 * MiB <= 0.9 * (sr.record.physical_size as number);
+  const roomiest = (): XObject | undefined => [...sharedSrs].sort((a, b) => ((b.record.physical_size as number) - (srUse.get(b.ref)?.phys ?? 0)) - ((a.record.physical_size as number) - (srUse.get(a.ref)?.phys ?? 0)))[0];
+  const placed = (sr: XObject, virtualSize: number): XObject => (sr.record.shared || fits(sr, virtualSize) ? sr : roomiest() ?? sr);
   const pendingVbds: { vm: XObject; vdi: XObject; n: number; running: boolean }[] = [];
   let made = 0;
   for (const d of vmDisks) {
@@ -450,7 +456,7 @@ function buildPool(spec: PoolSpec, poolIndex: number, net: number, rng: () => nu
       const sr = local ? localSrs[hosts.indexOf(d.host!)] : sharedSrs.length ? pick(rng, sharedSrs) : localSrs[0];
       const raw = rng() < 0.25;
       const size = n === 0 ? pick(rng, [8, 10, 16, 20]) * GiB : pick(rng, VIRTUAL_SIZES_GIB) * GiB;
-      const vdi = makeVdi(sr, `${d.vm.record.name_label as string} ${n === 0 ? 'root' : 'data'}`, size, raw, n === 0 ? 'Created by template provisioner' : '');
+      const vdi = makeVdi(placed(sr, size), `${d.vm.record.name_label as string} ${n === 0 ? 'root' : 'data'}`, size, raw, n === 0 ? 'Created by template provisioner' : '');
       pendingVbds.push({ vm: d.vm, vdi, n, running: d.running });
       made++;
     }
@@ -461,7 +467,8 @@ function buildPool(spec: PoolSpec, poolIndex: number, net: number, rng: () => nu
     const base = SPARE_VDI_NAMES[i % SPARE_VDI_NAMES.length];
     const name = i < SPARE_VDI_NAMES.length ? base : `${base} ${Math.floor(i / SPARE_VDI_NAMES.length) + 1}`;
     const raw = i === 0 || rng() < 0.3; // the runbook's "My Raw LVM VDI" is raw
-    makeVdi(sr, name, pick(rng, VIRTUAL_SIZES_GIB) * GiB, raw);
+    const size = pick(rng, VIRTUAL_SIZES_GIB) * GiB;
+    makeVdi(placed(sr, size), name, size, raw);
   }
   for (const p of pendingVbds) {
     const vbd = pool.create('VBD', {
@@ -480,6 +487,10 @@ function buildPool(spec: PoolSpec, poolIndex: number, net: number, rng: () => nu
   }
   for (const sr of [...sharedSrs, ...localSrs]) {
     const u = srUse.get(sr.ref) ?? { phys: 0, virt: 0 };
+    // A shared SR holds what was put on it: at a large scale its LUN or export is larger (whole TiB,
+    // a quarter free), so used never exceeds size.
+    const need = Math.ceil((u.phys * 1.25) / TiB) * TiB;
+    if (sr.record.shared && need > (sr.record.physical_size as number)) pool.update(sr, { physical_size: need });
     pool.update(sr, {
       VDIs: bySr.get(sr.ref) ?? [],
       physical_utilisation: u.phys + (sr.record.type === 'nfs' ? 0 : 4 * MiB), // + the MGT volume

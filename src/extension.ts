@@ -40,6 +40,9 @@ import { registerSnapshotDelete } from './editor/snapshot/delete';
 import { registerHostMaintenance } from './editor/host/maintenance';
 import { registerHostPower } from './editor/host/power';
 import { registerHealth } from './editor/health';
+import { registerDeclareVmHalted } from './editor/vm/declareHalted';
+import { registerPlanExport } from './editor/plan/exportRunbook';
+import { PlanDocuments } from './editor/plan/planDocuments';
 import { Journal } from './procedures/journal';
 import { SshHostKeyStore } from './editor/sshHostKeys';
 import { affectsPools, readPoolEntries, userSettingsPoolEntries } from './editor/poolSettings';
@@ -91,7 +94,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
 
   const ssh = { registry, passwords, hostKeys: new SshHostKeyStore(context.globalState) };
-  const procedures = { registry, journal: new Journal(context.globalStorageUri.fsPath), ssh };
+  const procedures = { registry, journal: new Journal(context.globalStorageUri.fsPath), ssh, plans: new PlanDocuments() };
   const pools = { registry, passwords, tls };
   const panels = { ...procedures, extensionUri: context.extensionUri };
   context.subscriptions.push(
@@ -143,6 +146,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     demoPools,
     demoPools.onDidChange(() => void loadPools()),
     ...registerHealth({ registry, globalState: context.globalState }),
+    ...registerDeclareVmHalted(procedures),
+    ...registerPlanExport(procedures),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsPools(e)) void loadPools();
     }),

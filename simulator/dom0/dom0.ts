@@ -133,18 +133,37 @@ export async function startDom0s(sim: SimState, opts: { port?: number; authorize
   const sock = join(sandbox.root, 'dom0.sock');
   const luns = new Luns(sandbox);
   const keys = (opts.authorizedKeys ?? []).map((k) => utils.parseKey(k)).filter((k): k is ParsedKey => !(k instanceof Error) && !Array.isArray(k));
+  let smPid = 4000;
   sim.storage = {
     scan(pool, sr) {
       if (!LVM_SR_TYPES.includes(sr.record.type as string)) return undefined;
+      // The storage manager logs every scan to /var/log/SMlog on the SR's master (the pool master), one
+      // process id per call, as LVHDSR does: S4 reads it back when physical_size did not grow.
+      const master = pool.getOf('host', pool.masterRef());
+      const log = (lines: string[]) => { if (master) sandbox.smlog(master, ++smPid, lines); };
       const vdis = [...pool.all('VDI')].filter((v) => v.record.SR === sr.ref);
       // LVHDSR reads every VHD's header first: one destroyed by a raw write fails the whole scan.
       const damaged = vdis.find((v) => sandbox.vhdDamaged(pool, sr.uuid, lvNameOf(v)));
-      if (damaged) return `Error scanning VDI ${damaged.uuid}: VHD-${damaged.uuid} is not a valid VHD (vhd-util check: invalid footer cookie)`;
+      if (damaged) {
+        const why = `Error scanning VDI ${damaged.uuid}: VHD-${damaged.uuid} is not a valid VHD (vhd-util check: invalid footer cookie)`;
+        log([`sr_scan {'sr_uuid': '${sr.uuid}'}`, `LVHDSR.scan for ${sr.uuid}`, `***** vhd-util check failed on VHD-${damaged.uuid}: invalid footer cookie`, `Raising exception [40, The SR scan failed  [opterr=${why}]]`]);
+        return why;
+      }
       // A volume removed behind the storage manager's back: the scan forgets its VDI.
       for (const v of vdis) if (sandbox.isRemoved(pool, sr.uuid, lvNameOf(v))) removeVdi(pool, v);
-      // A PV that pvresize grew: the scan reads the larger VG.
+      // A PV that pvresize grew: the scan reads the larger VG. A LUN the array grew whose PV did not follow:
+      // LVHDSR's own attempt to grow the PV fails, and only SMlog says so ("non-fatal").
       const lun = luns.lunOfSr(sr.uuid);
+      const lines = [`sr_scan {'sr_uuid': '${sr.uuid}'}`, `LVHDSR.scan for ${sr.uuid}`];
+      if (lun && lun.arraySize > lun.pvSize) {
+        const stale = [...lun.hosts.values()].some((h) => h.mapSize < lun.arraySize || h.paths.some((p) => p.size < lun.arraySize));
+        lines.push(`LVHDSR._expand_size for ${sr.uuid}: the LUN reports ${lun.arraySize} bytes, the PV ${lun.pvSize}`);
+        lines.push(stale ? `***** pvresize /dev/mapper/${lun.scsiId}: a path or map of the LUN still reports the old size on a host` : `***** pvresize /dev/mapper/${lun.scsiId}: Cannot change metadata for partial volume group VG_XenStorage-${sr.uuid}`);
+        lines.push('Failed to grow the PV, non-fatal');
+      }
       if (lun && lun.pvSize !== sr.record.physical_size) pool.update(sr, { physical_size: lun.pvSize });
+      lines.push(`SR ${sr.uuid} physical_size ${sr.record.physical_size}`, 'lock: released');
+      log(lines);
       return undefined;
     },
     growLun(srUuid, size) {

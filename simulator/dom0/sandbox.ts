@@ -8,7 +8,7 @@
 // The sandbox is no chroot: the exec requests' absolute paths of those places are mapped into the
 // host's (or guest's) folder before bash sees them (mapDom0Paths), and dd maps /dev/… itself.
 
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, openSync, closeSync, ftruncateSync, statSync, writeFileSync, writeSync, readSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, openSync, closeSync, ftruncateSync, statSync, writeFileSync, writeSync, readSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PoolState, XObject } from '../state';
@@ -48,6 +48,16 @@ export class Dom0Sandbox {
     writeFileSync(join(dir, 'opt/xensource/bin/xapi'), fakeXapiBinary(version), { mode: 0o755 });
     writeFileSync(join(dir, 'etc/init.d/xapi'), XAPI_INIT, { mode: 0o755 });
     return dir;
+  }
+
+  /** Lines the storage manager logs on this host, as /var/log/SMlog has them: date, host, `SM: [pid]`. */
+  smlog(host: XObject, pid: number, lines: string[]): void {
+    const dir = join(this.prepareHost(host), 'var', 'log');
+    mkdirSync(dir, { recursive: true });
+    const now = new Date();
+    const stamp = `${now.toUTCString().slice(8, 11)} ${String(now.getUTCDate()).padStart(2, ' ')} ${now.toISOString().slice(11, 19)}`;
+    const name = String(host.record.hostname || host.record.name_label).replace(/[^A-Za-z0-9.-]/g, '_');
+    appendFileSync(join(dir, 'SMlog'), lines.map((l) => `${stamp} ${name} SM: [${pid}] ${l.replace(/\n/g, ' ')}\n`).join(''));
   }
 
   /** A Linux guest with the XenServer tools installed: root's home and xe-update-guest-attrs. */

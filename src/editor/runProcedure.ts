@@ -5,8 +5,10 @@
 import * as vscode from 'vscode';
 import type { PoolRegistry } from '../model/poolRegistry';
 import { Journal } from '../procedures/journal';
-import { actionText, preview, type Plan } from '../procedures/plan';
+import { actionText, type Plan } from '../procedures/plan';
+import type { PlanDocuments } from './plan/planDocuments';
 import { preflight } from '../procedures/preflight';
+import { exportRunbook } from '../procedures/runbookExport';
 import { confirmPrompt, confirms, typeToConfirm } from '../procedures/confirmation';
 import { displayName } from '../text/display';
 import { runPlan, type Executors, type RunOptions, type RunResult, type RunStatus } from '../procedures/runner';
@@ -20,18 +22,13 @@ export interface ProcedureCommandDeps {
   journal: Journal;
   /** How shell steps reach a host over SSH (the same keys, passwords and host-key pins as Open Root Shell). */
   ssh: SshDeps;
+  /** The read-only plan previews (and the plans behind them, for Export Plan as Runbook). */
+  plans: PlanDocuments;
 }
 
 /** What commands that open a progress webview need besides: where the extension's files are. */
 export interface PanelCommandDeps extends ProcedureCommandDeps {
   extensionUri: vscode.Uri;
-}
-
-async function showPreview(plan: Plan): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: preview(plan) });
-  await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: false });
-  // The walkthrough's "preview a procedure" step completes on this.
-  void vscode.commands.executeCommand('setContext', 'xcpAdmin.planPreviewed', true);
 }
 
 /** What a caller can add to a run: follow its steps and progress (a webview), cancel from elsewhere. */
@@ -53,10 +50,20 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
   const state = deps.registry.state(pool);
   const wire = state?.kind === 'connected' ? state.transport : undefined;
   const plan = preflight(planned, wire ? [wire] : undefined);
-  await showPreview(plan);
+  await deps.plans.show(plan);
+  // The walkthrough's "preview a procedure" step completes on this.
+  void vscode.commands.executeCommand('setContext', 'xcpAdmin.planPreviewed', true);
   if (plan.refusal) {
     void vscode.window.showErrorMessage(vscode.l10n.t('{0} refused for {1}: {2}', plan.procedure, displayName(plan.target.name), displayName(plan.refusal, 1000)));
-    await deps.journal.append({ procedure: plan.procedure, title: plan.title, target: plan.target, started: new Date().toISOString(), ended: new Date().toISOString(), status: 'refused', message: plan.refusal, steps: [] });
+    const now = new Date();
+    let runbook: { markdown: string; script: string } | undefined;
+    try {
+      const r = exportRunbook(plan, now, { status: 'refused', message: plan.refusal, steps: [] });
+      runbook = { markdown: r.markdown, script: r.script };
+    } catch {
+      runbook = undefined; // a value no runbook can hold: the refusal is journaled without one
+    }
+    await deps.journal.append({ procedure: plan.procedure, title: plan.title, target: plan.target, started: now.toISOString(), ended: now.toISOString(), status: 'refused', message: plan.refusal, steps: [], ...(runbook ? { runbook } : {}) });
     return undefined;
   }
   const destructive = plan.steps.filter((s) => s.destructive).length;

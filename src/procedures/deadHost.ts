@@ -2,7 +2,7 @@
 // can start elsewhere), as plans built from the pool model. Both refuse a host that is live: xapi
 // trusts a live host to manage its own VMs. No vscode import.
 
-import type { PoolModel } from '../model/poolModel';
+import type { Entry, PoolModel } from '../model/poolModel';
 import { isUuid, type Ref } from '../xapi/records';
 import { refusedPlan, type ObjectRef, type Plan, type Step } from './plan';
 
@@ -32,26 +32,73 @@ function resetSteps(model: PoolModel, vms: ReturnType<PoolModel['residentVms']>,
   }));
 }
 
-/** H6: the VMs of a dead host (all, or the one given) declared halted. */
-export function planDeadHostVms(model: PoolModel, host: Ref<'host'>, onlyVm?: Ref<'VM'>): Plan {
+/** H6: the VMs of a dead host (all, or the ones given) declared halted. */
+export function planDeadHostVms(model: PoolModel, host: Ref<'host'>, onlyVms?: readonly Ref<'VM'>[]): Plan {
   const f = hostFacts(model, host);
   const hostName = model.get('host', host)?.name_label ?? '?';
   const base = { procedure: 'H6', title: 'Declare the VMs of a dead host halted' };
   if (!('target' in f)) return refusedPlan(base, { kind: 'host', name: hostName, uuid: model.get('host', host)?.uuid ?? '' }, f.refusal);
-  const vms = model.residentVms(host).filter((v) => !onlyVm || v.ref === onlyVm);
+  const vms = model.residentVms(host).filter((v) => !onlyVms || onlyVms.includes(v.ref));
   const plan: Plan = {
     ...base,
     target: f.target,
     summary: `Marks ${vms.length} VM(s) recorded on ${hostName} as halted in XAPI's database, so that they can be started on other hosts. Nothing runs on ${hostName}.`,
-    facts: [...f.facts, `${vms.length} VM(s) recorded as resident: ${vms.map((v) => `${v.record.name_label} (${v.record.power_state})`).join(', ') || 'none'}.`],
+    facts: [...f.facts, `${vms.length} VM(s) recorded as resident${onlyVms ? ' among those selected' : ''}: ${vms.map((v) => `${v.record.name_label} (${v.record.power_state})`).join(', ') || 'none'}.`],
     steps: resetSteps(model, vms, hostName),
   };
   if (f.live) plan.refusal = `${hostName} is live: its VMs are its own to manage, and a VM declared halted while it still runs there could be started twice on shared storage. Refused.`;
-  else if (vms.length === 0) plan.refusal = `No VM is recorded on ${hostName}: nothing to do.`;
+  else if (vms.length === 0) plan.refusal = `No ${onlyVms ? 'selected ' : ''}VM is recorded on ${hostName}: nothing to do.`;
   return plan;
 }
 
-/** H5: a dead host forgotten by the pool: its VMs declared halted, then host.destroy. */
+/**
+ * H6 for VMs picked in the tree (one, or a multi-selection): each declared halted, as its dead host's
+ * plan says. VMs of several dead hosts make one plan with every host's facts; a VM that is on no
+ * host, or on a live one, refuses the whole plan, naming it.
+ */
+export function planSelectedVmsHalted(model: PoolModel, vms: readonly Ref<'VM'>[]): Plan {
+  const base = { procedure: 'H6', title: 'Declare the VMs of a dead host halted' };
+  const byHost = new Map<Ref<'host'>, Ref<'VM'>[]>();
+  for (const ref of vms) {
+    const vm = model.get('VM', ref);
+    if (!vm) return refusedPlan(base, { kind: 'VM', name: '?', uuid: '' }, 'A selected VM is no longer in the pool.');
+    const host = model.get('host', vm.resident_on);
+    if (!host) return refusedPlan(base, { kind: 'VM', name: vm.name_label, uuid: vm.uuid }, `${vm.name_label} (${vm.uuid}) is ${vm.power_state} and recorded on no host: there is nothing to declare.`);
+    byHost.set(vm.resident_on, [...(byHost.get(vm.resident_on) ?? []), ref]);
+  }
+  const plans = [...byHost].map(([host, refs]) => planDeadHostVms(model, host, refs));
+  if (plans.length === 1) return plans[0];
+  const pool = model.all('pool')[0]?.record;
+  const refused = plans.filter((p) => p.refusal);
+  return {
+    ...base,
+    target: { kind: 'pool', name: pool?.name_label ?? '?', uuid: pool?.uuid ?? '' },
+    summary: `Marks ${plans.reduce((n, p) => n + p.steps.length, 0)} VM(s) recorded on ${plans.length} dead hosts (${plans.map((p) => p.target.name).join(', ')}) as halted in XAPI's database, so that they can be started on other hosts.`,
+    facts: plans.flatMap((p) => p.facts),
+    steps: plans.flatMap((p) => p.steps),
+    ...(refused.length ? { refusal: refused.map((p) => p.refusal).join(' ') } : {}),
+  };
+}
+
+/** A local SR of the host (every PBD of it on this host), its VDIs and the VMs that have a disk slot on each. */
+interface LocalSr {
+  sr: Entry<'SR'>;
+  vdis: { vdi: Entry<'VDI'>; vms: Entry<'VM'>[] }[];
+}
+
+function localSrsOf(model: PoolModel, host: Ref<'host'>): LocalSr[] {
+  return model.localSrs(host)
+    .filter((sr) => model.pbdsOf(sr.ref).every((p) => p.record.host === host))
+    .map((sr) => ({ sr, vdis: model.vdisOf(sr.ref).map((vdi) => ({ vdi, vms: model.vmsUsing(vdi.ref) })) }));
+}
+
+/**
+ * H5: a dead host forgotten by the pool, as XenCenter's Destroy does it: its VMs declared halted, HA
+ * disabled when it is on (xapi's host.destroy answers HA_IS_ENABLED otherwise), host.destroy, then the
+ * SRs that were local to it forgotten (their disks went with the host). The VMs that had a disk there
+ * lose it, and the plan names them. Refused when a VM running on another host (one that survives the
+ * dead host) uses a disk on one of those SRs: the SR is then reachable from elsewhere, not local.
+ */
 export function planForgetHost(model: PoolModel, host: Ref<'host'>): Plan {
   const f = hostFacts(model, host);
   const rec = model.get('host', host);
@@ -59,25 +106,74 @@ export function planForgetHost(model: PoolModel, host: Ref<'host'>): Plan {
   const base = { procedure: 'H5', title: 'Forget a dead host' };
   if (!('target' in f)) return refusedPlan(base, { kind: 'host', name: hostName, uuid: rec?.uuid ?? '' }, f.refusal);
   const vms = model.residentVms(host);
+  const locals = localSrsOf(model, host);
+  const pool = model.all('pool')[0];
+  const haOn = pool?.record.ha_enabled === true;
+  const localFacts = locals.map(({ sr, vdis }) => {
+    const disks = vdis.map(({ vdi, vms: users }) => `${vdi.record.name_label} (${vdi.record.uuid})${users.length ? `, used by ${users.map((u) => u.record.name_label).join(', ')}` : ''}`);
+    return `Local SR ${sr.record.name_label} (${sr.record.uuid}, ${sr.record.type}) on ${hostName}: ${disks.length} VDI(s)${disks.length ? `: ${disks.join('; ')}` : ''}. It is forgotten after the host: its disks went with the host.`;
+  });
+  const survivors: string[] = [];
+  const losing: string[] = [];
+  for (const { sr, vdis } of locals) {
+    for (const { vdi, vms: users } of vdis) {
+      for (const vm of users) {
+        // A VM running on another host survives the dead one: a disk of it on this SR means the SR is not
+        // what it looks like (reachable from elsewhere), and forgetting it would pull a disk from a running VM.
+        const elsewhere = vm.record.resident_on !== host && model.get('host', vm.record.resident_on) !== undefined;
+        if (!elsewhere) losing.push(vm.record.name_label);
+        else survivors.push(`${vm.record.name_label} (${vm.record.uuid}, ${vm.record.power_state}) uses ${vdi.record.name_label} on ${sr.record.name_label}`);
+      }
+    }
+  }
+  const destroyStep = 'destroy';
   const plan: Plan = {
     ...base,
     target: f.target,
-    summary: `Removes ${hostName} from the pool for good (it will never come back: reinstalled or scrapped). Its ${vms.length} VM(s) are first declared halted so they can start elsewhere. A host that comes back later must be joined again.`,
-    facts: [...f.facts, `${vms.length} VM(s) recorded as resident.`],
+    summary: `Removes ${hostName} from the pool for good (it will never come back: reinstalled or scrapped). Its ${vms.length} VM(s) are first declared halted so they can start elsewhere${haOn ? ', HA is disabled (xapi refuses to forget a host while it is on)' : ''}; after the host, its ${locals.length} local SR(s) are forgotten, as XenCenter's Destroy does. A host that comes back later must be joined again.`,
+    facts: [
+      ...f.facts,
+      `${vms.length} VM(s) recorded as resident${vms.length ? `: ${vms.map((v) => `${v.record.name_label} (${v.record.power_state})`).join(', ')}` : ''}.`,
+      `HA is ${haOn ? 'enabled' : 'disabled'} on the pool (pool.ha_enabled = ${haOn}).`,
+      ...(localFacts.length ? localFacts : [`${hostName} has no local SR.`]),
+      ...(losing.length ? [`VM(s) that lose a disk with the host (halted; their disk slot on the forgotten SR goes with it): ${[...new Set(losing)].join(', ')}.`] : []),
+    ],
     steps: [
       ...resetSteps(model, vms, hostName),
+      ...(haOn && pool ? [{
+        id: 'disable-ha',
+        title: `Disable HA on pool ${pool.record.name_label}`,
+        why: 'host.destroy is refused while HA is enabled (HA_IS_ENABLED). With HA off, no VM is restarted automatically after a host failure until you enable HA again (xe pool-ha-enable).',
+        destructive: true,
+        confirmObject: { kind: 'pool' as const, name: pool.record.name_label, uuid: pool.record.uuid },
+        action: { kind: 'xapi' as const, method: 'pool.disable_ha', args: [], xe: 'xe pool-ha-disable' },
+        check: 'pool.ha_enabled reads false.',
+      }] : []),
       {
-        id: 'destroy',
+        id: destroyStep,
         title: `Forget ${hostName}`,
-        why: 'host.destroy removes the host, its PBDs and its control domain from the pool database.',
+        why: `host.destroy removes the host, its PBDs and its control domain from the pool database${locals.length ? `; the confirmation also covers forgetting its local SR(s) (${locals.map((l) => l.sr.record.name_label).join(', ')}) after it` : ''}.`,
         destructive: true,
         confirmObject: f.target,
         typeToConfirm: true,
         action: { kind: 'xapi', method: 'host.destroy', args: [host], xe: `xe host-forget uuid=${f.target.uuid} --force` },
         check: 'The host is gone from host.get_all.',
       },
+      ...locals.map(({ sr, vdis }): Step => ({
+        id: `forget-sr-${sr.record.uuid}`,
+        title: `Forget local SR ${sr.record.name_label} of ${hostName}`,
+        why: `Its disk was inside ${hostName}: SR.forget removes the SR and its ${vdis.length} VDI record(s) from the pool database (nothing is written to any disk).`,
+        destructive: true,
+        confirmObject: { kind: 'SR', name: sr.record.name_label, uuid: sr.record.uuid },
+        confirmedBy: destroyStep,
+        action: { kind: 'xapi', method: 'SR.forget', args: [sr.ref], xe: `xe sr-forget uuid=${sr.record.uuid}` },
+        check: 'The SR is gone from SR.get_all.',
+      })),
     ],
   };
+  const badSr = locals.find(({ sr }) => !isUuid(sr.record.uuid));
   if (f.live) plan.refusal = `${hostName} is live (host_metrics.live = true): a live host is not forgotten. If it is to leave the pool, eject it (xe pool-eject) from a healthy pool instead.`;
+  else if (badSr) plan.refusal = `XAPI gave local SR ${badSr.sr.record.name_label} a malformed uuid (${badSr.sr.record.uuid}); refusing to act on it.`;
+  else if (survivors.length) plan.refusal = `A VM that stays in the pool has a disk on a local SR of ${hostName}: ${survivors.join('; ')}. Its disk is reachable from elsewhere, so the SR is not simply a local disk that died with the host: forgetting it would pull the disk from under that VM. Shut the VM down and detach that disk (xe vbd-destroy), or move the disk to another SR, then forget the host.`;
   return plan;
 }

@@ -17,6 +17,10 @@ export interface JournalStep {
   error?: string;
   /** After an unknown outcome: the state of the object the step acted on, as read back from XAPI. */
   readBack?: string[];
+  /** The line the exported runbook runs for this step (its xe or ssh command). */
+  command?: string;
+  /** After a failure: what the step's diagnosis (Step.onFailure) read, e.g. the tail of /var/log/SMlog. */
+  diagnosis?: { what: string; lines: string[] };
 }
 
 export interface JournalEntry {
@@ -30,6 +34,8 @@ export interface JournalEntry {
   steps: JournalStep[];
   /** Procedure-specific facts worth keeping (e.g. which LV an import wrote). */
   extra?: Record<string, unknown>;
+  /** The plan exported as a runbook when it ran (runbookExport.ts), with each step's outcome in the Markdown. */
+  runbook?: { markdown: string; script: string };
 }
 
 export class Journal {

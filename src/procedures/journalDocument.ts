@@ -2,14 +2,20 @@
 // first. Names and messages in it come from XAPI and from hosts' output: each goes through markdownProse,
 // so a name cannot make a heading, a fake run or a link. No vscode import.
 
-import { markdownProse } from '../text/display';
+import { markdownCode, markdownProse } from '../text/display';
 import type { JournalEntry } from './journal';
+import { runbookReference } from './runbookSections';
 
 export function journalDocument(entries: readonly JournalEntry[]): string {
   if (entries.length === 0) return '# Procedure journal\n\nNo procedure has run yet.\n';
   const p = (text: string) => markdownProse(String(text ?? ''));
   return '# Procedure journal\n\n' + [...entries].reverse().map((e) =>
-    `## ${p(e.started)} — ${p(e.procedure)} ${p(e.title)}: ${p(e.target?.name ?? '?')} — **${p(e.status)}**\n\n${p(e.message)}\n\n` +
+    `## ${p(e.started)} — ${p(e.procedure)} ${p(e.title)}: ${p(e.target?.name ?? '?')} — **${p(e.status)}**\n\n` +
+    (/^[HS]\d$/.test(e.procedure) ? `From the ${runbookReference(e.procedure)}.\n\n` : '') +
+    `${p(e.message)}\n\n` +
+    (e.runbook ? 'Runbook kept with this run (Export Plan as Runbook saves it as Markdown and sh).\n\n' : '') +
     (e.steps ?? []).map((s) => `- ${s.status === 'unknown' ? '**outcome unknown**' : p(s.status)}: ${p(s.title)}${s.error ? ` — ${p(s.error)}` : ''}` +
-      (s.readBack ?? []).map((l) => `\n  - ${p(l)}`).join('')).join('\n')).join('\n\n') + '\n';
+      (s.command ? `\n  - ${markdownCode(s.command)}` : '') +
+      (s.readBack ?? []).map((l) => `\n  - ${p(l)}`).join('') +
+      (s.diagnosis ? `\n  - ${p(s.diagnosis.what)}:` + s.diagnosis.lines.map((l) => `\n    - ${p(l)}`).join('') : '')).join('\n')).join('\n\n') + '\n';
 }

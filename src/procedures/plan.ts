@@ -3,6 +3,7 @@
 
 import { runsAsTask } from '../xapi/task';
 import { markdownCode, markdownProse } from '../text/display';
+import { runbookReference } from './runbookSections';
 
 export interface ObjectRef {
   kind: 'pool' | 'host' | 'SR' | 'VDI' | 'VM';
@@ -110,6 +111,11 @@ export interface Step {
    */
   expect?(value: unknown): string | undefined;
   waitMs?: number;
+  /**
+   * When the step fails: a read-only command whose output says why (S4 reads /var/log/SMlog on the
+   * master), run by the runner and put into the failure message and the journal.
+   */
+  onFailure?: { host: HostTarget; command: string; what: string };
 }
 
 export interface Plan {
@@ -160,7 +166,8 @@ export function preview(plan: Plan): string {
   const p = (text: string) => markdownProse(text);
   const c = (text: string) => markdownCode(text);
   const lines: string[] = [];
-  lines.push(`# ${p(plan.procedure)}: ${p(plan.title)}`, '');
+  lines.push(`# ${p(plan.procedure)}: ${p(plan.title)} — ${p(plan.target.name)}`, '');
+  if (/^[HS]\d$/.test(plan.procedure)) lines.push(`From the ${runbookReference(plan.procedure)}.`, '');
   lines.push(`Target: ${plan.target.kind} **${p(plan.target.name)}** (${c(plan.target.uuid)})`, '');
   lines.push(p(plan.summary), '');
   if (plan.facts.length) {
@@ -188,6 +195,7 @@ export function preview(plan: Plan): string {
     else if (s.action.kind === 'relay') lines.push(`   - ${s.action.bytes} bytes from ${c(describeSource(s.action.source))} through XCP Admin into ${c(s.action.target.device)} on ${p(s.action.target.host.name)}`);
     else lines.push(`   - SHA-256 of the first ${s.action.bytes} bytes of ${c(describeSource(s.action.source))} and of ${c(s.action.target.device)} on ${p(s.action.target.host.name)}${s.action.target.activate ? ' (the LV activated there to be read, deactivated after)' : ''}`);
     if (s.check) lines.push(`   - check: ${p(s.check)}${s.waitMs ? ` (waits up to ${Math.round(s.waitMs / 1000)} s)` : ''}`);
+    if (s.onFailure) lines.push(`   - if it fails: ${p(s.onFailure.what)} on ${p(s.onFailure.host.name)}: ${c(s.onFailure.command)}`);
   });
   return lines.join('\n') + '\n';
 }

@@ -13,6 +13,7 @@ import type { Journal, JournalStep } from './journal';
 import type { RelayProgress, RelayResult } from '../storage/relay';
 import { preflight } from './preflight';
 import { sleep } from '../base/sleep';
+import { exportRunbook, type ExportedRunbook, type RunOutcome } from './runbookExport';
 import type { TransportKind } from '../xapi/transport';
 import { TerminalLineWriter, cleanLine, type LineKind } from '../text/terminal';
 import { actionText, LateArg, type HostTarget, type Plan, type Step, type StepAction, type XapiTarget } from './plan';
@@ -227,18 +228,47 @@ async function readBack(step: Step, plan: Plan, err: OutcomeUnknownError, opts: 
   return lines;
 }
 
+/** How many of a diagnosis's last lines go into the run's one-line message (all are in the terminal and the journal). */
+const DIAGNOSIS_IN_MESSAGE = 8;
+
+/** After a failed step: its read-only diagnosis command, its output shown and kept (never fails the run further). */
+async function diagnose(d: NonNullable<Step['onFailure']>, opts: RunOptions): Promise<{ what: string; lines: string[] }> {
+  opts.console.line(`… reading ${d.what} on ${d.host.name}`, 'note');
+  opts.console.line(`[root@${d.host.name}]# ${d.command}`, 'command');
+  let lines: string[];
+  try {
+    const r = await opts.executors.shell(d.host, d.command, undefined, () => undefined);
+    lines = `${r.stdout}${r.stderr}`.split('\n').filter((l) => l.trim() !== '').slice(-TAIL).map(printable);
+  } catch (e) {
+    lines = [`could not be read: ${describeError(e)}`];
+  }
+  for (const l of lines) opts.console.line(l, 'output');
+  return { what: d.what, lines };
+}
+
+/** The plan as a runbook for the journal; undefined when a value cannot go into one (the run says why on its own). */
+function runbookOf(plan: Plan, at: Date, outcome?: RunOutcome): ExportedRunbook | undefined {
+  try {
+    return exportRunbook(plan, at, outcome);
+  } catch {
+    return undefined;
+  }
+}
+
 export async function runPlan(planned: Plan, opts: RunOptions): Promise<RunResult> {
   // Nothing runs unless every call and command of the plan can be sent as planned (preflight.ts).
   const plan = preflight(planned, opts.wire ? [opts.wire] : undefined);
   const started = new Date();
-  const steps: JournalStep[] = plan.steps.map((s) => ({ id: s.id, title: s.title, status: 'not run' as StepStatus }));
+  const exported = runbookOf(plan, started);
+  const steps: JournalStep[] = plan.steps.map((s, i) => ({ id: s.id, title: s.title, status: 'not run' as StepStatus, ...(exported?.steps[i] ? { command: exported.steps[i].command } : {}) }));
   const { console: out } = opts;
   /** What each XAPI step returned, by step id (for later steps' LateArgs). */
   const results = new Map<string, unknown>();
   const finish = async (status: RunStatus, message: string): Promise<RunResult> => {
     out.line('');
     out.line(`${status === 'done' ? '✔' : status === 'unknown' ? '⚠' : '✖'} ${plan.procedure} ${status === 'unknown' ? 'outcome unknown' : status}: ${message}`, status === 'done' ? 'success' : status === 'unknown' ? 'warning' : 'failure');
-    await opts.journal?.append({ procedure: plan.procedure, title: plan.title, target: plan.target, started: started.toISOString(), ended: new Date().toISOString(), status, message, steps, ...(plan.journalExtra ? { extra: plan.journalExtra } : {}) });
+    const runbook = exported && runbookOf(plan, started, { status, message, steps });
+    await opts.journal?.append({ procedure: plan.procedure, title: plan.title, target: plan.target, started: started.toISOString(), ended: new Date().toISOString(), status, message, steps, ...(plan.journalExtra ? { extra: plan.journalExtra } : {}), ...(runbook ? { runbook: { markdown: runbook.markdown, script: runbook.script } } : {}) });
     return { status, steps, message };
   };
   out.line(`# ${plan.procedure}: ${plan.title} — ${plan.target.name} (${plan.target.uuid})`, 'heading');
@@ -346,11 +376,14 @@ export async function runPlan(planned: Plan, opts: RunOptions): Promise<RunResul
       record.status = opts.signal?.aborted ? 'cancelled' : 'failed';
       record.error = describeError(err);
       out.line(`→ ${record.status === 'cancelled' ? 'CANCELLED' : 'FAILED'}: ${record.error}`, 'failure');
-      opts.onStep?.(step, record.status, `${record.output ?? ''}\n${record.error}`, record.error);
+      const diagnosis = record.status === 'failed' && step.onFailure ? await diagnose(step.onFailure, opts) : undefined;
+      if (diagnosis) record.diagnosis = diagnosis;
+      opts.onStep?.(step, record.status, `${record.output ?? ''}\n${record.error}${diagnosis ? `\n${diagnosis.lines.join('\n')}` : ''}`, record.error);
       const leftBehind = step.action.kind === 'relay'
         ? ` ${relayed} of ${step.action.bytes} bytes had gone into ${step.action.target.device}: it holds a partial image.`
         : step.action.kind === 'upload' ? ` ${relayed} of ${step.action.bytes} bytes had been sent to VDI ${step.action.vdi.name}: it holds a partial image.` : '';
-      return finish(record.status, `step ${i + 1} (${step.title}) ${record.status === 'cancelled' ? 'was cancelled' : 'failed'};${leftBehind} ${stateNote()}`);
+      const said = diagnosis ? ` ${diagnosis.what} says: ${diagnosis.lines.slice(-DIAGNOSIS_IN_MESSAGE).join(' / ') || '(nothing)'}.` : '';
+      return finish(record.status, `step ${i + 1} (${step.title}) ${record.status === 'cancelled' ? 'was cancelled' : 'failed'}: ${printable(record.error).replace(/\.$/, '')}.${said}${leftBehind} ${stateNote()}`);
     } finally {
       record.ended = new Date().toISOString();
     }

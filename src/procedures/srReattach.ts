@@ -16,7 +16,8 @@ export function maskSecrets(config: Record<string, string>): Record<string, stri
   return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, SECRET_KEY.test(k) ? '••••' : v]));
 }
 
-const xeMap = (prefix: string, m: Record<string, string>) => Object.entries(maskSecrets(m)).map(([k, v]) => `${prefix}:${k}=${quote(v)}`).join(' ');
+// A key is XAPI data too (a pool user can write `$x` or a bidi mark into device_config): quoted unless plain.
+const xeMap = (prefix: string, m: Record<string, string>) => Object.entries(maskSecrets(m)).map(([k, v]) => `${prefix}:${/^[\w.-]+$/.test(k) ? k : quote(k)}=${quote(v)}`).join(' ');
 
 /** A VM's disk slot on one of the SR's VDIs, as it must be made again. */
 export interface DiskSlot {

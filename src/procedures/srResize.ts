@@ -95,6 +95,17 @@ function hostSteps(host: HostTarget, wwid: string): Step[] {
   ];
 }
 
+/**
+ * The storage manager's log of the last scan of this SR on the master: the lines of the process that
+ * logged `sr_scan` for it (SMlog's `SM: [pid]`), else the log's tail. Read-only.
+ */
+export function smlogOfLastScan(srUuid: string): string {
+  const marker = `sr_scan {'sr_uuid': '${uuidArg(srUuid).text}'`;
+  const pidOf = 's/.* SM: \\[\\([0-9]*\\)\\].*/\\1/p';
+  return sh`pid=$(grep -F -e ${marker} /var/log/SMlog | tail -n 1 | sed -n ${pidOf}); ` +
+    'if [ -n "$pid" ]; then grep -F -e "SM: [$pid]" /var/log/SMlog | tail -n 40; else tail -n 40 /var/log/SMlog; fi';
+}
+
 export function planSrResize(model: PoolModel, srRef: Ref<'SR'>): Plan {
   const sr = model.get('SR', srRef);
   const target: ObjectRef = { kind: 'SR', name: sr?.name_label ?? '?', uuid: sr?.uuid ?? '' };
@@ -149,8 +160,9 @@ export function planSrResize(model: PoolModel, srRef: Ref<'SR'>): Plan {
         why: 'The end state: larger than before. An unchanged size means the grow failed (see /var/log/SMlog on the master: "Failed to grow the PV, non-fatal").',
         destructive: false,
         action: { kind: 'xapi', method: 'SR.get_physical_size', args: [srRef], xe: sh`xe sr-param-get uuid=${uuidArg(sr.uuid)} param-name=physical-size` },
-        expect: (v) => (Number(v) > before ? undefined : `physical_size is still ${Number(v)} bytes: the PV did not grow (see /var/log/SMlog on ${m.name})`),
+        expect: (v) => (Number(v) > before ? undefined : `physical_size is still ${Number(v)} bytes: the PV did not grow`),
         check: `more than ${before} bytes`,
+        onFailure: { host: m, what: `/var/log/SMlog (the scan of ${sr.name_label})`, command: smlogOfLastScan(sr.uuid) },
       },
     ],
   };

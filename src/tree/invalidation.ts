@@ -43,12 +43,13 @@ export function nodesTouchedBy(
         break;
       case 'SR':
         if (c.op === 'mod') add(srNode(c.ref));
-        else add(folder('storage'));
+        else { add(folder('storage')); add(folder('localStorage')); }
         break;
       case 'PBD': {
         const pbd = model.get('PBD', c.ref);
         if (pbd) add(srNode(pbd.SR));
         add(folder('storage'));
+        add(folder('localStorage'));
         break;
       }
       case 'VDI': {

@@ -8,7 +8,8 @@ import type { Entry, PoolModel } from '../model/poolModel';
 import type { Ref } from '../xapi/records';
 import { snapshotsUnder, stoppedVms, vmsOnHost } from './vmPlacement';
 
-export type FolderKind = 'hosts' | 'storage' | 'stoppedVms';
+/** `localStorage` sits under Storage, after the shared SRs: each host's local SRs, led by the host's name. */
+export type FolderKind = 'hosts' | 'storage' | 'localStorage' | 'stoppedVms';
 
 export type TreeNode =
   | { kind: 'pool'; id: string; pool: string }
@@ -75,7 +76,11 @@ export function childNodes(node: TreeNode, source: TreeSource): TreeNode[] {
       if (!model) return [];
       if (node.folder === 'hosts') return model.hosts().map((h) => ({ kind: 'host', id: nodeId.host(pool, h.ref), pool, ref: h.ref }));
       if (node.folder === 'stoppedVms') return stoppedVms(model).map((v) => ({ kind: 'vm', id: nodeId.vm(pool, v.ref), pool, ref: v.ref }));
-      return storageOf(model).map((sr) => ({ kind: 'sr', id: nodeId.sr(pool, sr.ref), pool, ref: sr.ref }));
+      const srRow = (sr: Entry<'SR'>): TreeNode => ({ kind: 'sr', id: nodeId.sr(pool, sr.ref), pool, ref: sr.ref });
+      if (node.folder === 'localStorage') return localStorageOf(model).map(srRow);
+      // Shared SRs first (what the pool's VMs live on); every host's local disk in one group after them.
+      const local = localStorageOf(model).length ? [{ kind: 'folder' as const, id: nodeId.folder(pool, 'localStorage'), pool, folder: 'localStorage' as const }] : [];
+      return [...model.sharedSrs().map(srRow), ...local];
     }
     case 'sr': {
       const model = modelOf(source, pool);
@@ -99,9 +104,12 @@ export function childNodes(node: TreeNode, source: TreeSource): TreeNode[] {
 
 /** Shared SRs first (once per pool), then each host's local SRs in host order. */
 export function storageOf(model: PoolModel): Entry<'SR'>[] {
-  const out = model.sharedSrs();
-  for (const h of model.hosts()) out.push(...model.localSrs(h.ref));
-  return out;
+  return [...model.sharedSrs(), ...localStorageOf(model)];
+}
+
+/** Each host's local SRs, in host order (the Local storage group). */
+export function localStorageOf(model: PoolModel): Entry<'SR'>[] {
+  return model.hosts().flatMap((h) => model.localSrs(h.ref));
 }
 
 /** The VDIs an admin works with: snapshots are left out (they belong to their VM, not to the SR's list). */

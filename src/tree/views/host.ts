@@ -12,6 +12,7 @@ import { formatBytes } from '../format';
 import { vmsOnHost } from '../vmPlacement';
 import { inMaintenance } from '../../model/maintenance';
 import { esc, md, oneLine, type NodeView } from './nodeView';
+import { hostContextValue } from '../contextValues';
 
 export function hostView(model: PoolModel, ref: Ref<'host'>, masterLost: MasterProbe | undefined): NodeView | undefined {
   const host = model.get('host', ref);
@@ -26,13 +27,13 @@ export function hostView(model: PoolModel, ref: Ref<'host'>, masterLost: MasterP
   const version = hostVersionLabel(host.software_version);
   // Only an XCP 1.x host needs to present 6.0.99 to XenCenter (H2); a later one is shown as it is.
   const notPresented = needsXenCenterPresentation(model) && !hostReportsPresentedVersion(host.software_version);
-  const description = [host.address, master ? 'master' : undefined, notPresented ? `${version} (not overridden)` : version, unreachable ? 'NOT ANSWERING' : live ? undefined : 'DEAD', maintenance ? 'maintenance mode' : !host.enabled ? 'disabled' : undefined].filter(Boolean).join(' · ');
+  const description = [host.address, master ? 'master' : undefined, notPresented ? `${version} (not overridden)` : version, unreachable ? 'NOT ANSWERING' : live ? undefined : metrics ? 'DEAD' : 'liveness unknown', maintenance ? 'maintenance mode' : !host.enabled ? 'disabled' : undefined].filter(Boolean).join(' · ');
   const sv = Object.entries(host.software_version).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`);
   return {
     label: displayName(host.name_label),
     description: oneLine(description),
     tooltip: md(
-      `**${esc(host.name_label)}**${master ? ' — pool master' : ''} — ${unreachable ? '**not answering** XAPI; the slaves were asked:' : live ? 'live' : '**dead** (host_metrics.live = false)'}`,
+      `**${esc(host.name_label)}**${master ? ' — pool master' : ''} — ${unreachable ? '**not answering** XAPI; the slaves were asked:' : live ? 'live' : metrics ? '**dead** (host_metrics.live = false)' : 'liveness **unknown** (XAPI has no host_metrics record for it)'}`,
       unreachable ? describeProbe(masterLost).map((l) => `- ${esc(l)}`).join('\n') : undefined,
       `uuid: \`${host.uuid}\``,
       `address: ${esc(host.address)}${host.hostname ? ` — hostname ${esc(host.hostname)}` : ''}`,
@@ -42,7 +43,7 @@ export function hostView(model: PoolModel, ref: Ref<'host'>, masterLost: MasterP
       `software_version: ${esc(sv.join(', '))}`,
       notPresented ? `_XenCenter sees ${esc(version)}, not XenServer ${PRESENTED_VERSION}, and turns off dynamic memory, snapshots and live migration: "Present as XenServer ${PRESENTED_VERSION}" (H2) fixes it._` : undefined,
     ),
-    contextValue: `host.${live ? 'live' : 'dead'}.${master ? 'master' : 'slave'}${live && maintenance ? '.maintenance' : ''}`,
+    contextValue: hostContextValue(live, master, maintenance, !needsXenCenterPresentation(model) ? undefined : notPresented ? 'toPresent' : 'presented'),
     icon: master ? 'star-full' : !live ? 'error' : maintenance ? 'tools' : 'server',
     iconColor: live ? undefined : 'errorForeground',
     collapsible: vms.length > 0,

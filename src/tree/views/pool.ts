@@ -6,6 +6,7 @@ import { apiVersionOf, productOf } from '../../model/release';
 import type { TreeSource } from '../nodes';
 import { markdownProse } from '../../text/display';
 import { esc, md, oneLine, type NodeView } from './nodeView';
+import { count } from '../format';
 
 const FAILURE_SUMMARY: Record<string, string> = {
   dns: 'host name not found',
@@ -47,7 +48,7 @@ export function poolView(pool: string, source: TreeSource): NodeView {
     const name = master?.record.name_label ?? s.masterAddress;
     return {
       label: pool,
-      description: oneLine(`master ${name} not answering · slaves answer · ${hosts.length} hosts`),
+      description: oneLine(`master ${name} not answering · slaves answer · ${count(hosts.length, 'host')}`),
       tooltip: md(
         `**${esc(pool)}**: the master ${esc(name)} (${esc(s.masterAddress)}) does not answer XAPI; what the members said:`,
         describeProbe(s.masterLost).map((l) => `- ${esc(l)}`).join('\n'),
@@ -61,7 +62,7 @@ export function poolView(pool: string, source: TreeSource): NodeView {
   }
   const dead = hosts.filter((h) => !model.isHostLive(h.ref)).length;
   const masterName = master?.record.name_label ?? '?';
-  const description = [`master ${masterName}`, `${hosts.length} hosts`, dead ? `${dead} dead` : undefined].filter(Boolean).join(' · ');
+  const description = [`master ${masterName}`, count(hosts.length, 'host'), dead ? `${dead} dead` : undefined].filter(Boolean).join(' · ');
   const poolRec = model.all('pool')[0]?.record;
   const api = apiVersionOf(model);
   return {

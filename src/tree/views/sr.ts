@@ -5,7 +5,7 @@ import type { PoolModel } from '../../model/poolModel';
 import { displayName } from '../../text/display';
 import type { Ref } from '../../xapi/records';
 import { srContextValue } from '../contextValues';
-import { formatBytes } from '../format';
+import { formatBytes, usedOfSize } from '../format';
 import { visibleVdis } from '../nodes';
 import { storagePath } from '../storageNetwork';
 import { esc, md, oneLine, type NodeView } from './nodeView';
@@ -16,8 +16,9 @@ export function srView(model: PoolModel, ref: Ref<'SR'>): NodeView | undefined {
   const pbds = model.pbdsOf(ref);
   const detached = pbds.filter((p) => !p.record.currently_attached);
   const localHost = sr.shared ? undefined : model.hostOfLocalSr(ref);
-  const used = `${formatBytes(sr.physical_utilisation)} / ${formatBytes(sr.physical_size)}`;
-  const description = [sr.type, used, localHost ? `local to ${localHost.record.name_label}` : 'shared', detached.length ? `${detached.length} PBD unplugged` : undefined]
+  const used = usedOfSize(sr.physical_utilisation, sr.physical_size);
+  // A local SR sits in the Local storage group: its row leads with its host, the SR's own name follows.
+  const description = [localHost ? displayName(sr.name_label) : undefined, sr.type, used, localHost ? 'local' : 'shared', detached.length ? `${detached.length} PBD unplugged` : undefined]
     .filter(Boolean).join(' · ');
   const pbdLines = pbds.map((p) => {
     const dc = Object.entries(p.record.device_config).map(([k, v]) => `${k}=${v}`).join(', ');
@@ -25,12 +26,13 @@ export function srView(model: PoolModel, ref: Ref<'SR'>): NodeView | undefined {
     return `- ${esc(p.host?.record.name_label ?? '?')}: ${p.record.currently_attached ? 'attached' : '**not attached**'}${dc ? ` — ${esc(dc)}` : ''}${path ? `\n  ${esc(path)}` : ''}`;
   });
   return {
-    label: displayName(sr.name_label),
+    label: localHost ? displayName(localHost.record.name_label) : displayName(sr.name_label),
     description: oneLine(description),
     tooltip: md(
       `**${esc(sr.name_label)}** — ${esc(sr.type)}${sr.name_description ? ` — ${esc(sr.name_description)}` : ''}`,
       `uuid: \`${sr.uuid}\``,
-      `size: ${formatBytes(sr.physical_utilisation)} used of ${formatBytes(sr.physical_size)}; ${formatBytes(sr.virtual_allocation)} allocated`,
+      localHost ? `local to ${esc(localHost.record.name_label)}: only that host reaches it` : undefined,
+      sr.physical_size < 0 ? `size: unknown (XAPI reports -1); ${formatBytes(sr.virtual_allocation)} allocated` : `size: ${formatBytes(sr.physical_utilisation)} used of ${formatBytes(sr.physical_size)}; ${formatBytes(sr.virtual_allocation)} allocated`,
       `VDIs: ${visibleVdis(model, ref).length}`,
       `PBDs (${pbds.length}):\n${pbdLines.slice(0, 20).join('\n')}${pbdLines.length > 20 ? `\n- … ${pbdLines.length - 20} more` : ''}`,
     ),

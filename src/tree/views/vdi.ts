@@ -14,7 +14,8 @@ export function vdiView(model: PoolModel, ref: Ref<'VDI'>): NodeView | undefined
   const sr = model.get('SR', vdi.SR);
   const format = model.vdiFormat(ref);
   const vms = model.vmsUsing(ref);
-  const formatLabel = format === 'raw' ? 'raw' : format === 'vhd' ? 'VHD' : 'format?';
+  // A VDI of an ISO library is an ISO image (sm_config says nothing about a format there).
+  const formatLabel = sr?.type === 'iso' || sr?.content_type === 'iso' ? 'ISO' : format === 'raw' ? 'raw' : format === 'vhd' ? 'VHD' : 'format?';
   const vmNames = vms.map((v) => (v.record.is_control_domain ? 'dom0' : v.record.name_label));
   const description = [formatBytes(vdi.virtual_size), formatLabel, vmNames.length ? `→ ${vmNames.join(', ')}` : undefined].filter(Boolean).join(' · ');
   const device = sr ? lvDevicePath(sr, vdi, format) : undefined;

@@ -7,7 +7,7 @@ import { needsXenCenterPresentation } from '../../model/release';
 import { guestToolsVersion, PRESENTED_VERSION } from '../../model/xenCenterVersion';
 import { displayName } from '../../text/display';
 import type { Ref } from '../../xapi/records';
-import { VM_POWER_CONTEXTS } from '../contextValues';
+import { vmContextValue } from '../contextValues';
 import { formatBytes } from '../format';
 import { snapshotsUnder } from '../vmPlacement';
 import { esc, md, oneLine, type NodeView } from './nodeView';
@@ -16,12 +16,6 @@ import { esc, md, oneLine, type NodeView } from './nodeView';
 import nls from '../../../package.nls.json';
 
 const GUEST_TOOLS_COMMAND = nls['xcpAdmin.vm.guestTools.title'];
-
-
-function powerContext(state: string): string {
-  const s = state.toLowerCase();
-  return (VM_POWER_CONTEXTS as readonly string[]).includes(s) ? s : 'other';
-}
 
 /** The power state as the row's icon (XenCenter shows it as a coloured VM icon). */
 function powerIcon(state: string): { icon: string; iconColor?: string } {
@@ -41,7 +35,9 @@ export function vmView(model: PoolModel, ref: Ref<'VM'>): NodeView | undefined {
   const tools = guestToolsVersion(gm?.PV_drivers_version);
   const oldTools = tools !== undefined && tools !== PRESENTED_VERSION && needsXenCenterPresentation(model);
   const busy = Object.values(vm.current_operations).filter((o): o is string => typeof o === 'string');
-  const description = [busy.length ? `${vm.power_state} (${busy.join(', ')}…)` : vm.power_state, kind === 'unknown' ? undefined : kind, tools ? `tools ${tools}${oldTools ? ' (old)' : ''}` : 'no tools'].filter(Boolean).join(' · ');
+  // Recorded as running on a host that is gone: H6 (Declare Halted) is offered on the row.
+  const onDeadHost = model.get('host', vm.resident_on) !== undefined && !model.isHostLive(vm.resident_on);
+  const description = [busy.length ? `${vm.power_state} (${busy.join(', ')}…)` : vm.power_state, onDeadHost ? 'host dead' : undefined, kind === 'unknown' ? undefined : kind, tools ? `tools ${tools}${oldTools ? ' (old)' : ''}` : 'no tools'].filter(Boolean).join(' · ');
   return {
     label: displayName(vm.name_label),
     description: oneLine(description),
@@ -54,7 +50,7 @@ export function vmView(model: PoolModel, ref: Ref<'VM'>): NodeView | undefined {
       `memory: ${formatBytes(vm.memory_dynamic_min)} – ${formatBytes(vm.memory_dynamic_max)} (static ${formatBytes(vm.memory_static_min)} – ${formatBytes(vm.memory_static_max)})`,
       busy.length ? `busy: ${esc(busy.join(', '))}` : undefined,
     ),
-    contextValue: `vm.${kind}.${powerContext(vm.power_state)}`,
+    contextValue: vmContextValue(kind, vm.power_state, onDeadHost),
     ...powerIcon(vm.power_state),
     collapsible: snapshotsUnder(model, ref).length > 0,
   };

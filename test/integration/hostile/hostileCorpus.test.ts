@@ -21,7 +21,10 @@ import { confirms, typeToConfirm } from '../../../src/procedures/confirmation';
 import { Journal } from '../../../src/procedures/journal';
 import { journalDocument } from '../../../src/procedures/journalDocument';
 import { LateArg, preview, type ByteSource, type ObjectRef, type Plan } from '../../../src/procedures/plan';
-import { preflight } from '../../../src/procedures/preflight';
+import { preflight, preflightProblem } from '../../../src/procedures/preflight';
+import { exportRunbook } from '../../../src/procedures/runbookExport';
+import { RUNBOOK_URL } from '../../../src/procedures/runbookSections';
+import { execFileSync } from 'node:child_process';
 import { runPlan, type Executors } from '../../../src/procedures/runner';
 import { sshExecutors } from '../../../src/procedures/sshExecutor';
 import { gridCell } from '../../../src/procedures/srResize';
@@ -124,8 +127,12 @@ async function takeSnapshots(sim: Simulator, poolName: string): Promise<void> {
 // ---- checks ----
 
 /** A Markdown document: no unsafe character, no heading but ours, no bare URL outside code spans. */
+/** Our own link to the runbook's section (after an unescaped `]`, which a name escaped by markdownProse cannot give). */
+const OWN_LINK = new RegExp(`(?<!\\\\)\\]\\(${RUNBOOK_URL.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}#[A-Za-z0-9_%.()-]*\\)`, 'g');
+
 function checkMarkdown(doc: string, ownHeadings: RegExp, where: string): void {
-  for (const line of doc.split('\n')) {
+  for (const raw of doc.split('\n')) {
+    const line = raw.replace(OWN_LINK, ']');
     assert.doesNotMatch(line, UNSAFE, `${where}: an unsafe character in ${JSON.stringify(line.slice(0, 120))}`);
     if (/^#/.test(line)) assert.match(line, ownHeadings, `${where}: a heading the document did not write: ${JSON.stringify(line.slice(0, 120))}`);
     const prose = line.replace(/(`+)[\s\S]*?\1/g, '');
@@ -151,6 +158,48 @@ function unquoted(cmd: string): string {
 
 /** Hostile values a command's unquoted parts must not hold (the distinctive ones: our own commands use $(…) too). */
 const NEVER_UNQUOTED = HOSTILE.filter((v) => /touch|passwd|evil|\x1b|quoted|H3 done|emoji|alert/.test(v)).map((v) => v.slice(0, 60));
+
+/** A script's text outside single quotes, comments (a `#` starting a line outside quotes) left out. */
+function scriptUnquoted(script: string): string {
+  let out = '';
+  let inQuote = false;
+  for (let k = 0; k < script.length; k++) {
+    const c = script[k];
+    if (inQuote) { if (c === "'") inQuote = false; continue; }
+    if (c === '#' && (k === 0 || script[k - 1] === '\n')) {
+      const end = script.indexOf('\n', k);
+      const comment = script.slice(k, end < 0 ? undefined : end);
+      assert.doesNotMatch(comment, UNSAFE, `a control character in a script comment: ${JSON.stringify(comment.slice(0, 120))}`);
+      k = end < 0 ? script.length : end - 1;
+      continue;
+    }
+    if (c === "'") { inQuote = true; continue; }
+    if (c === '\\' && script[k + 1] === "'") { k++; continue; }
+    out += c;
+  }
+  assert.ok(!inQuote, 'an unclosed quote in the script');
+  return out;
+}
+
+/** Export Plan as Runbook on a hostile plan: inert Markdown, a script sh can parse, every name inside quotes. */
+function checkExport(plan: Plan, where: string, stats: { exported: number }): void {
+  let r: ReturnType<typeof exportRunbook>;
+  try {
+    r = exportRunbook(plan);
+  } catch (e) {
+    // A value that cannot go into a command (a malformed uuid) refuses the export, as it refuses the run.
+    assert.ok(preflightProblem(plan) !== undefined || plan.refusal !== undefined || /not a uuid|NUL|cannot/.test((e as Error).message), `${where}: the export threw ${(e as Error).message}`);
+    return;
+  }
+  stats.exported++;
+  checkMarkdown(r.markdown, /^(# [^\n]*|## (What was checked|Steps|Refused)|### \d+\. .*)$/, `${where} exported Markdown`);
+  const free = scriptUnquoted(r.script);
+  assert.doesNotMatch(free, UNSAFE, `${where}: a control character outside quotes in the script`);
+  for (const v of NEVER_UNQUOTED) assert.ok(!free.includes(v), `${where}: ${JSON.stringify(v)} outside single quotes in the exported script`);
+  assert.ok(!free.includes('touch'), `${where}: "touch" outside quotes in the exported script`);
+  for (const e of r.steps) checkCommand(e.command, `${where} exported ${e.id}`);
+  if (stats.exported % 10 === 1) execFileSync('sh', ['-n'], { input: r.script }); // dash parses it
+}
 
 function checkCommand(cmd: string, where: string): void {
   const free = unquoted(cmd);
@@ -241,6 +290,7 @@ function candidates(model: PoolModel, param: string, sample: { hosts: string[]; 
     case 'scanError': return [undefined, `SR_BACKEND_FAILURE_47: ${HOSTILE[10]} VHD-${HOSTILE[1]}`];
     case 'journal': return [[]];
     case 'contents': return ['partial', 'empty'];
+    case 'onlyVms': return [undefined, sample.vms.slice(0, 3), [...sample.vms.slice(0, 1), ...sample.hosts.slice(0, 1)]];
     case 'o': return [{ name: HOSTILE[13], memoryMiB: 512, vcpus: 1, start: true }, { name: '', memoryMiB: 512, vcpus: 1, start: false }];
     // The daily operations (vmPower, vmMigrate, snapshots, vmMemory, maintenanceMode).
     case 'vms': return [sample.vms, sample.vms.slice(0, 1)];
@@ -307,7 +357,7 @@ test('hostile corpus: every plan builder, preview, command, XAPI call, confirmat
   const builders = planBuilders();
   assert.ok(builders.length >= 15, `${builders.length} builders found`);
   const journal = new Journal(dir);
-  const stats = { plans: 0, refused: 0, preflightRefused: { xmlrpc: 0, jsonrpc: 0 }, steps: 0, commands: 0, calls: 0, typed: 0 };
+  const stats = { plans: 0, refused: 0, preflightRefused: { xmlrpc: 0, jsonrpc: 0 }, steps: 0, commands: 0, calls: 0, typed: 0, exported: 0 };
   const sameKind = (o: ObjectRef) => model.all(o.kind).map((e) => ({ name: e.record.name_label, uuid: e.record.uuid }));
   for (const b of builders) {
     const lists = b.params.map((p) => candidates(model, p, sample));
@@ -343,6 +393,8 @@ test('hostile corpus: every plan builder, preview, command, XAPI call, confirmat
         }
         if (plan.procedure === 'S4') assert.match(gridCell(step)?.host ?? '', /^[0-9a-f-]{36}$/, `${where}: the S4 grid keys rows by uuid`);
       }
+      // The plan exported as a runbook: inert Markdown, and a script where every name stays quoted.
+      if (k % 3 === 0) checkExport(plan, where, stats);
       // Both wires: a plan the pre-flight lets start can send every call, and the server reads what was meant.
       for (const wire of ['xmlrpc', 'jsonrpc'] as const) {
         const checked = preflight(plan, [wire]);
@@ -370,8 +422,9 @@ test('hostile corpus: every plan builder, preview, command, XAPI call, confirmat
   for (const line of journalDocument(await journal.entries()).split('\n')) if (line.startsWith('## ')) assert.match(line, /^## \d{4}-\d\d-\d\dT/, 'each run heading starts with its date, never a name');
   for (const v of HOSTILE) checkTerminal(v, `hostile value ${JSON.stringify(v.slice(0, 30))}`);
   assert.ok(!existsSync(MARKER), 'no file was created by a name');
-  t.diagnostic(`${builders.length} builders, ${stats.plans} plans (${stats.refused} refused by the builder; pre-flight refused ${stats.preflightRefused.xmlrpc} over XML-RPC, ${stats.preflightRefused.jsonrpc} over JSON-RPC), ${stats.steps} steps, ${stats.commands} commands, ${stats.calls} XAPI calls read back, ${stats.typed} type-to-confirm gates, ${rows} tree rows`);
+  t.diagnostic(`${builders.length} builders, ${stats.plans} plans (${stats.refused} refused by the builder; pre-flight refused ${stats.preflightRefused.xmlrpc} over XML-RPC, ${stats.preflightRefused.jsonrpc} over JSON-RPC), ${stats.steps} steps, ${stats.commands} commands, ${stats.calls} XAPI calls read back, ${stats.typed} type-to-confirm gates, ${stats.exported} runbooks exported, ${rows} tree rows`);
   assert.ok(stats.plans - stats.refused > 50, 'enough plans got past their guards to be worth the name');
+  assert.ok(stats.exported > 30, `${stats.exported} runbooks exported`);
 });
 
 test('hostile corpus on the simulated dom0s: H2 and H3 run for real on a host and a guest with hostile names, and no name runs', { timeout: 240_000 }, async (t) => {

@@ -8,7 +8,12 @@ import { PoolConnection, type TlsTrust } from '../../../src/model/poolConnection
 import type { PoolModel } from '../../../src/model/poolModel';
 import { runPlan, type Executors } from '../../../src/procedures/runner';
 import { sshExecutors } from '../../../src/procedures/sshExecutor';
-import { gridCell, parseSizes, planSrResize } from '../../../src/procedures/srResize';
+import { gridCell, parseSizes, planSrResize, smlogOfLastScan } from '../../../src/procedures/srResize';
+import { Journal } from '../../../src/procedures/journal';
+import { journalDocument } from '../../../src/procedures/journalDocument';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MemoryHostKeyStore } from '../../../src/ssh';
 import { connectPool, control, poolNamed, startSimulator, until, type Simulator } from '../xapi/simulator';
 
@@ -61,6 +66,35 @@ test('S4: a LUN grown on the array grows the FC SR on all 16 hosts; physical_siz
   const after = Number(await s.conn.call('SR.get_physical_size', [s.fc.ref]));
   assert.equal(after, before + TiB);
   await until('the tree model sees the larger SR', () => s.model.get('SR', s.fc.ref)?.physical_size === before + TiB);
+  // The master's SMlog has the scan, with the size it read and no failure.
+  const master = s.model.master()!.record;
+  const log = await s.executors.shell({ name: master.name_label, uuid: master.uuid, address: master.address }, smlogOfLastScan(s.fc.record.uuid), undefined, () => undefined);
+  assert.match(log.stdout, new RegExp(`SM: \\[\\d+\\] SR ${s.fc.record.uuid} physical_size ${before + TiB}`));
+  assert.doesNotMatch(log.stdout, /Failed to grow the PV/);
+});
+
+test('S4: when physical_size did not grow, the failure and the journal carry the master\'s SMlog of that scan', { timeout: 120_000 }, async (t) => {
+  const s = await setup(t);
+  const before = s.fc.record.physical_size;
+  await control(s.sim, 'lun/grow', { sr: s.fc.record.uuid, size: before + TiB });
+  const plan = planSrResize(s.model, s.fc.ref);
+  // The PV left at its old size (as when LVHDSR's own grow fails): the scan cannot read a larger VG.
+  const noPvresize = { ...plan, steps: plan.steps.filter((st) => gridCell(st)?.column !== 'pvresize') };
+  const dir = mkdtempSync(join(tmpdir(), 'xcp-journal-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const journal = new Journal(dir);
+  const run = await runPlan(noPvresize, { executors: s.executors, console: s.console, confirmer: { confirm: async () => true }, journal });
+  assert.equal(run.status, 'failed');
+  const last = run.steps.at(-1)!;
+  assert.equal(last.status, 'failed');
+  assert.match(run.message, /physical_size is still \d+ bytes/);
+  assert.match(run.message, /\/var\/log\/SMlog .* says: .*Failed to grow the PV, non-fatal/, 'the failure message quotes SMlog');
+  const entry = (await journal.entries()).at(-1)!;
+  const kept = entry.steps.at(-1)!.diagnosis!;
+  assert.ok(kept.lines.some((l) => l.includes(`sr_scan {'sr_uuid': '${s.fc.record.uuid}'`)), 'the journal keeps the scan\'s lines');
+  assert.ok(kept.lines.some((l) => l.includes('Failed to grow the PV, non-fatal')));
+  assert.ok(kept.lines.every((l) => /SM: \[(\d+)\]/.exec(l)?.[1] === /SM: \[(\d+)\]/.exec(kept.lines[0])?.[1]), 'only the lines of that scan');
+  assert.match(journalDocument(await journal.entries()), /Failed to grow the PV, non-fatal/, 'Open Procedure Journal shows it');
 });
 
 test('S4 without the array\'s growth: the first host\'s rescan finds nothing and the plan stops there', { timeout: 60_000 }, async (t) => {

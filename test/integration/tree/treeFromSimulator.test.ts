@@ -59,7 +59,8 @@ test('the tree shows the seed\'s pools and Lab, with product, API and transport;
   const hostNodes = childNodes(hosts, source);
   assert.equal(hostNodes.length, 8);
   const views = hostNodes.map((n) => viewOf(n, source)!);
-  const master = views.filter((v) => v.contextValue === 'host.live.master');
+  // Generic runs XCP 1.5: every host still has to present 6.0.99 to XenCenter (H2), so Present is offered.
+  const master = views.filter((v) => v.contextValue === 'host.live.master.toPresent');
   assert.deepEqual(master.map((v) => v.label), ['vms-gen-05']);
   assert.match(master[0].description!, /^127\.\d+\.\d+\.\d+ · master · XCP /);
   assert.ok(views.every((v) => v.description!.includes('XCP 1.4.90 (not overridden)')), 'XCP 1.5 hosts are flagged until they present 6.0.99');
@@ -71,9 +72,15 @@ test('the tree shows the seed\'s pools and Lab, with product, API and transport;
   assert.ok(fc, 'Piet has an FC SR');
   assert.match(fc.v.description!, /^lvmohba · [\d.]+ \w+ \/ [\d.]+ \w+ · shared/);
   assert.match(fc.v.tooltip!, /SCSIid=/, 'the SR tooltip shows the PBDs\' device_config');
-  const local = srs.filter((s) => s.v.contextValue === 'sr.lvm');
+  // Piet's sixteen local SRs sit in one group after the shared SRs, each row led by its host's name.
+  const group = srs.at(-1)!;
+  assert.equal(group.v.contextValue, 'folder.localStorage', 'the local-storage group comes last');
+  assert.ok(srs.slice(0, -1).every((s) => /· shared$/.test(s.v.description!)), 'the shared SRs come first');
+  assert.equal(group.v.description, '16 SRs on 16 hosts');
+  const local = childNodes(group.n, source).map((n) => viewOf(n, source)!);
   assert.equal(local.length, 16, 'one local SR per host');
-  assert.ok(local.every((s) => /local to vms-piet-/.test(s.v.description!)));
+  assert.deepEqual(local.map((v) => v.label), Array.from({ length: 16 }, (_, i) => `vms-piet-${String(i + 1).padStart(2, '0')}`));
+  assert.ok(local.every((v) => v.contextValue === 'sr.lvm' && /^Local storage · lvm · [\d.]+ \w+ \/ 552 GiB · local$/.test(v.description!)), local.map((v) => v.description).join('\n'));
   const vdis = childNodes(fc.n, source).map((n) => viewOf(n, source)!);
   assert.ok(vdis.length > 0);
   for (const v of vdis) {
@@ -112,7 +119,7 @@ test('an event touches only the rows it changes: a renamed VDI, a host going dow
   assert.ok(ids.includes(nodeId.folder('Piet', 'hosts')) || ids.includes(nodeId.host('Piet', victim.ref)), `the host's row or its folder refreshes (${ids.join(', ')})`);
   assert.ok(!ids.some((id) => id.includes('/vdi/')), 'no VDI row refreshes for a host going down');
   const hostView = viewOf({ kind: 'host', id: nodeId.host('Piet', victim.ref), pool: 'Piet', ref: victim.ref }, source)!;
-  assert.equal(hostView.contextValue, 'host.dead.slave');
+  assert.equal(hostView.contextValue, 'host.dead.slave.toPresent');
   assert.match(hostView.description!, /DEAD/);
   assert.match(viewOf(rootNodes(source)[0], source)!.description!, /1 dead/);
 });
@@ -156,9 +163,9 @@ test('a silent master: the pool row says so and offers H4, the master\'s row is 
   const hostViews = childNodes(hostsFolder, source).map((n) => viewOf(n, source)!);
   assert.equal(hostViews.length, 8);
   const master = hostViews.find((v) => v.label === 'vms-gen-05')!;
-  assert.equal(master.contextValue, 'host.dead.master');
+  assert.equal(master.contextValue, 'host.dead.master.toPresent');
   assert.match(master.description!, /NOT ANSWERING/);
-  assert.equal(hostViews.filter((v) => v.contextValue === 'host.live.slave').length, 7);
+  assert.equal(hostViews.filter((v) => v.contextValue === 'host.live.slave.toPresent').length, 7);
 });
 
 test('S5: an SR\'s tooltip says how each host reaches its storage: the iSCSI target through the storage network, the FC LUN', async (t) => {

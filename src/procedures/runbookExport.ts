@@ -1,0 +1,221 @@
+// A plan exported as a runbook an admin can review or run by hand where XCP Admin cannot reach: a
+// Markdown document (target, facts checked, every step with its why, its xe or shell line, its check and
+// the confirmation it asks, or the refusal) and a POSIX sh script that does what the runner would do,
+// step by step (`set -eu`, each step echoed, confirmations read from the terminal, checks that stop the
+// script). Names come from XAPI: the script quotes every value with src/shell/quote.ts and shows names
+// only cleaned, on one line; the Markdown escapes them. No vscode import.
+
+import { quote } from '../shell/quote';
+import { displayName, markdownCode, markdownProse } from '../text/display';
+import { isUuid } from '../xapi/records';
+import { byteCommands, checksumCommand, relaySourceCommand, relayTargetCommand } from './byteCommands';
+import { typeToConfirm } from './confirmation';
+import type { JournalStep } from './journal';
+import { LateArg, type HostTarget, type Plan, type Step, type StepAction } from './plan';
+import { runbookSection } from './runbookSections';
+
+export interface ExportedStep {
+  id: string;
+  /** The line the script runs for the step (an xe command, or ssh to the host with the step's command). */
+  command: string;
+  /** A command that fails when the step's check does not hold (undefined: the check is by eye, in a comment). */
+  check?: string;
+  /** What the script asks before the step (undefined: nothing). */
+  confirm?: { prompt: string; answer: string };
+}
+
+export interface ExportedRunbook {
+  markdown: string;
+  script: string;
+  steps: ExportedStep[];
+}
+
+/** What a run did, for a runbook exported from the journal: each step's outcome next to it. */
+export interface RunOutcome {
+  status: string;
+  message: string;
+  steps: readonly JournalStep[];
+}
+
+/** A name or sentence for a script comment or prompt: one line, controls shown as escapes. */
+const line = (text: string, max = 400): string => displayName(text, max);
+const ssh = (host: HostTarget, command: string): string => `ssh ${quote(`root@${host.address}`)} ${quote(command)}`;
+const UUID_IN = /\buuid=([0-9a-fA-F-]{36})\b/;
+const shellVar = (i: number) => `result_${i + 1}`;
+
+/** The steps whose result a later step uses (a LateArg.resultOf), by id. */
+function usedResults(plan: Plan): Set<string> {
+  const out = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (v instanceof LateArg) { if (v.stepId !== undefined) out.add(v.stepId); }
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) Object.values(v).forEach(walk);
+  };
+  for (const s of plan.steps) if (s.action.kind === 'xapi') walk(s.action.args);
+  return out;
+}
+
+function lateArgsOf(v: unknown): LateArg[] {
+  if (v instanceof LateArg) return [v];
+  if (Array.isArray(v)) return v.flatMap(lateArgsOf);
+  if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.values(v).flatMap(lateArgsOf);
+  return [];
+}
+
+/** The step's runnable line: xe (on the host the call goes to), or ssh to the host with the command. */
+function commandOf(step: Step, plan: Plan): string {
+  const a = step.action;
+  switch (a.kind) {
+    case 'xapi': {
+      let xe = a.xe;
+      // A value an earlier step returns: the xe line names it as <…>; the script has it in a variable.
+      const late = lateArgsOf(a.args).filter((l) => l.stepId !== undefined);
+      if (late.length === 1) {
+        const i = plan.steps.findIndex((s) => s.id === late[0].stepId);
+        xe = xe.replace(/<[^<>]*>/g, `"$${shellVar(i)}"`);
+      }
+      return a.on ? ssh(a.on.host, xe) : xe;
+    }
+    case 'shell':
+      return ssh(a.host, a.command);
+    case 'relay': {
+      const from = a.source.kind === 'ssh' ? ssh(a.source.host, relaySourceCommand(a.source)) : `cat ${quote(a.source.path)}`;
+      return `${from} | ${ssh(a.target.host, relayTargetCommand(a.target))}`;
+    }
+    case 'upload': {
+      const from = a.source.kind === 'ssh' ? ssh(a.source.host, relaySourceCommand(a.source)) : `cat ${quote(a.source.path)}`;
+      if (!isUuid(a.vdi.uuid)) throw new Error(`"${a.vdi.uuid.slice(0, 80)}" is not a uuid`);
+      return `${from} | xe vdi-import uuid=${a.vdi.uuid.toLowerCase()} filename=/dev/stdin format=raw`;
+    }
+    case 'checksum': {
+      byteCommands(a); // the same validation as the runner's
+      const source = a.source.kind === 'ssh' ? ssh(a.source.host, checksumCommand(a.source.path, a.bytes)) : checksumCommand(a.source.path, a.bytes);
+      return `source_sum=$(${source} | cut -c1-64); target_sum=$(${ssh(a.target.host, checksumCommand(a.target.device, a.bytes, a.target.activate))} | cut -c1-64); ` +
+        `printf 'source %s\\ntarget %s\\n' "$source_sum" "$target_sum"; [ -n "$source_sum" ] && [ "$source_sum" = "$target_sum" ] || fail 'checksums differ: the target does not hold the source'"'"'s bytes'`;
+    }
+  }
+}
+
+/** A command that fails when the step's check does not hold, where the check can be read by a command. */
+function checkOf(step: Step, result: string | undefined): string | undefined {
+  const a = step.action;
+  if (a.kind !== 'xapi') return undefined; // shell and byte steps check themselves: a failure exits non-zero
+  const uuid = UUID_IN.exec(a.xe)?.[1]?.toLowerCase();
+  const why = quote(`check failed: ${line(step.check ?? step.title)}`);
+  switch (a.method) {
+    case 'VM.power_state_reset':
+      return uuid && `[ "$(xe vm-param-get uuid=${uuid} param-name=power-state)" = halted ] || fail ${why}`;
+    case 'host.destroy':
+      return uuid && `[ -z "$(xe host-list uuid=${uuid} --minimal)" ] || fail ${why}`;
+    case 'SR.forget':
+      return uuid && `[ -z "$(xe sr-list uuid=${uuid} --minimal)" ] || fail ${why}`;
+    case 'pool.disable_ha':
+      return `[ "$(xe pool-list params=ha-enabled --minimal)" = false ] || fail ${why}`;
+  }
+  const more = /^more than (\d+) bytes$/.exec(step.check ?? '');
+  if (more && result) return `[ "$${result}" -gt ${more[1]} ] || fail ${why}`;
+  return undefined;
+}
+
+function confirmOf(step: Step, plan: Plan, index: number): ExportedStep['confirm'] {
+  if (!step.destructive) return undefined;
+  const o = step.confirmObject ?? plan.target;
+  if (step.confirmedBy !== undefined) return undefined;
+  if (step.typeToConfirm) {
+    const ask = typeToConfirm(o, []);
+    return { prompt: `${index + 1}. ${line(step.title)}: this cannot be undone. Type ${ask.what}`, answer: ask.answer ?? '' };
+  }
+  return { prompt: `${index + 1}. ${line(step.title)}? ${o.kind} ${line(o.name)} (${line(o.uuid)}). Type yes`, answer: 'yes' };
+}
+
+function confirmSentence(step: Step, plan: Plan): string {
+  if (!step.destructive) return 'none (nothing is destroyed)';
+  const o = step.confirmObject ?? plan.target;
+  if (step.confirmedBy !== undefined) return `none of its own: the confirmation of step ${plan.steps.findIndex((s) => s.id === step.confirmedBy) + 1} covers it`;
+  if (step.typeToConfirm) return `asks you to type ${typeToConfirm(o, []).what} (${o.kind} ${o.uuid})`;
+  return `asks, naming ${o.kind} ${o.name} (${o.uuid})`;
+}
+
+function whereText(a: StepAction): string {
+  switch (a.kind) {
+    case 'xapi': return `XAPI ${a.method}${a.on ? ` on ${a.on.host.name} (${a.on.host.address}, ${a.on.session} session)` : ''}, as xe`;
+    case 'shell': return `shell on ${a.host.name} (${a.host.address}), over SSH`;
+    case 'relay': return `${a.bytes} bytes streamed by dd into ${a.target.device} on ${a.target.host.name}`;
+    case 'upload': return `${a.bytes} bytes into VDI ${a.vdi.name} (${a.vdi.uuid})`;
+    case 'checksum': return `SHA-256 of the first ${a.bytes} bytes at both ends`;
+  }
+}
+
+export function exportRunbook(plan: Plan, at: Date = new Date(), outcome?: RunOutcome): ExportedRunbook {
+  const results = usedResults(plan);
+  const steps: ExportedStep[] = [];
+  const built = plan.refusal ? [] : plan.steps.map((step, i) => {
+    const result = step.action.kind === 'xapi' && (results.has(step.id) || /^more than \d+ bytes$/.test(step.check ?? '')) ? shellVar(i) : undefined;
+    const e: ExportedStep = { id: step.id, command: commandOf(step, plan), check: checkOf(step, result), confirm: confirmOf(step, plan, i) };
+    steps.push(e);
+    return { step, e, result };
+  });
+  const section = runbookSection(plan.procedure);
+  const p = (t: string) => markdownProse(t);
+
+  // ---- Markdown ----
+  const md: string[] = [];
+  md.push(`# ${p(plan.title)} — ${p(plan.target.name)}`, '');
+  md.push(`Procedure ${p(plan.procedure)}${section ? ` of the runbook, [${section.title}](${section.url})` : ''}. Exported by XCP Admin on ${at.toISOString()}.`, '');
+  md.push(`Target: ${plan.target.kind} **${p(plan.target.name)}** (${markdownCode(plan.target.uuid)})`, '');
+  if (plan.summary) md.push(p(plan.summary), '');
+  if (outcome) md.push(`Run: **${p(outcome.status)}** — ${p(outcome.message)}`, '');
+  if (plan.facts.length) {
+    md.push('## What was checked', '');
+    for (const f of plan.facts) md.push(`- ${p(f)}`);
+    md.push('');
+  }
+  if (plan.refusal) {
+    md.push('## Refused', '', p(plan.refusal), '', 'Nothing runs: the script stops at once with this reason.', '');
+  } else {
+    md.push('## Steps', '');
+    built.forEach(({ step, e }, i) => {
+      md.push(`### ${i + 1}. ${p(step.title)}`, '');
+      md.push(`- why: ${p(step.why)}`);
+      md.push(`- how: ${p(whereText(step.action))}`);
+      md.push(`- confirmation: ${p(confirmSentence(step, plan))}`);
+      if (step.check) md.push(`- check: ${p(step.check)}${e.check ? ' (the script checks it and stops when it does not hold)' : ''}`);
+      if (step.onFailure) md.push(`- if it fails: ${p(step.onFailure.what)} is read on ${p(step.onFailure.host.name)}`);
+      const done = outcome?.steps.find((s) => s.id === step.id);
+      if (done) md.push(`- outcome: **${p(done.status)}**${done.error ? ` — ${p(done.error)}` : ''}`);
+      // Code spans, one line each (a newline inside a quoted name shows as \n): the .sh file has the exact text.
+      md.push(`- runs: ${markdownCode(e.command)}`);
+      if (e.check) md.push(`- then checks: ${markdownCode(e.check)}`);
+      md.push('');
+    });
+  }
+
+  // ---- sh ----
+  const sh: string[] = [];
+  sh.push('#!/bin/sh');
+  sh.push(`# ${line(plan.title)} — ${plan.target.kind} ${line(plan.target.name)} (${line(plan.target.uuid)})`);
+  sh.push(`# Procedure ${line(plan.procedure)}${section ? ` of the runbook: ${section.title}, ${section.url}` : ''}`);
+  sh.push(`# Exported by XCP Admin on ${at.toISOString()}: the steps XCP Admin would run, in order. Review it first.`);
+  sh.push('# xe commands run on the pool master (or give xe -s/-u/-pw); shell steps go over SSH as root to each host.');
+  sh.push('set -eu');
+  sh.push(`fail() { printf '%s\\n' "$*" >&2; exit 1; }`);
+  sh.push(`confirm() { printf '%s: ' "$1" >&2; read -r answer || answer=; [ -n "$answer" ] && [ "$answer" = "$2" ] || fail "not confirmed: stopped"; }`);
+  if (plan.refusal) {
+    sh.push(`fail ${quote(`refused: ${line(plan.refusal, 4000)}`)}`);
+  } else {
+    built.forEach(({ step, e, result }, i) => {
+      sh.push('');
+      sh.push(`printf '%s\\n' ${quote(`== ${i + 1}/${built.length} ${line(step.title)}`)}`);
+      sh.push(`# why: ${line(step.why, 2000)}`);
+      if (e.confirm) sh.push(`confirm ${quote(e.confirm.prompt)} ${quote(e.confirm.answer)}`);
+      if (result) {
+        sh.push(`${result}=$(${e.command})`);
+        sh.push(`printf '%s\\n' "$${result}"`);
+      } else sh.push(e.command);
+      if (e.check) sh.push(e.check);
+      else if (step.check) sh.push(`# check: ${line(step.check, 2000)}`);
+    });
+    sh.push('', `printf '%s\\n' ${quote(`done: all ${built.length} steps of ${line(plan.title)}`)}`);
+  }
+  return { markdown: md.join('\n') + '\n', script: sh.join('\n') + '\n', steps };
+}
