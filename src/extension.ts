@@ -31,6 +31,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     log.info(`first tree render: ${registry.names().length} pools drawn connected or failed ${Math.round(performance.now() - activatedAt)} ms after activation`),
   );
   const view = vscode.window.createTreeView('xcpAdmin.pools', { treeDataProvider: tree, showCollapseAll: true });
+  tree.setVisible(view.visible);
 
   const loadPools = async (): Promise<void> => {
     const { entries, problems } = readPoolEntries();
@@ -53,6 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     { dispose: () => registry.dispose() },
     tree,
     view,
+    view.onDidChangeVisibility((e) => tree.setVisible(e.visible)),
     ...registerPoolCommands({ registry, passwords, tls }),
     ...registerProcedureCommands(procedures),
     ...registerMasterCommands(procedures),

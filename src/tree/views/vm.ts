@@ -8,6 +8,7 @@ import { guestToolsVersion, PRESENTED_VERSION } from '../../model/xenCenterVersi
 import { displayName } from '../../text/display';
 import type { Ref } from '../../xapi/records';
 import { esc, md, oneLine, type NodeView } from './nodeView';
+import { row, type RowReads } from './reads';
 
 export function vmView(model: PoolModel, ref: Ref<'VM'>): NodeView | undefined {
   const vm = model.get('VM', ref);
@@ -33,3 +34,17 @@ export function vmView(model: PoolModel, ref: Ref<'VM'>): NodeView | undefined {
     collapsible: false,
   };
 }
+
+/** A VM row reads its VM record, its guest metrics (OS, tools, IP) and the master's API version (old tools flag). */
+export const vmReads: RowReads = {
+  view: [
+    { cls: 'VM', fields: ['name_label', 'power_state', 'uuid', 'guest_metrics'], rows: (c) => [row.vm(c.pool, c.change.ref)] },
+    { cls: 'VM_guest_metrics', fields: ['os_version', 'PV_drivers_version', 'networks'], rows: (c) => c.model.vmsWithGuestMetrics(c.change.ref).map((v) => row.vm(c.pool, v)) },
+    {
+      cls: 'host',
+      fields: ['API_version_major', 'API_version_minor'],
+      rows: (c) => (c.model.isMaster(c.change.ref as never) ? c.model.all('VM').map((v) => row.vm(c.pool, v.ref)) : []),
+    },
+    { cls: 'pool', fields: ['master'], rows: (c) => c.model.all('VM').map((v) => row.vm(c.pool, v.ref)) },
+  ],
+};
