@@ -45,8 +45,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     if (problems.length) void vscode.window.showWarningMessage(problems.length > 1
       ? vscode.l10n.t('XCP Admin: {0} (and {1} more, see the XCP Admin output)', problems[0], problems.length - 1)
       : vscode.l10n.t('XCP Admin: {0}', problems[0]));
-    demoPasswords = importDemoPasswords(entries, passwords, (line) => log.warn(line)).catch((err) => log.warn(`demo passwords: ${String(err)}`));
+    const since = () => Math.round(performance.now() - activatedAt);
+    demoPasswords = importDemoPasswords(entries, passwords, (line) => log.warn(line)).then(
+      () => log.info(`demo passwords in SecretStorage (${since()} ms after activation)`),
+      (err) => log.warn(`demo passwords: ${String(err)}`),
+    );
     await importDemoCertificates(tls, (line) => log.warn(line)); // a pin must be in place before the first TLS contact
+    log.info(`demo certificates pinned (${since()} ms after activation)`);
     log.info(`connecting ${entries.length} pools (${Math.round(performance.now() - activatedAt)} ms after activation)`);
     registry.setEntries(entries);
   };
