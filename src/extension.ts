@@ -2,7 +2,7 @@
 
 import * as vscode from 'vscode';
 import { PoolRegistry } from './model/poolRegistry';
-import { importDemoCertificates, importDemoPasswords } from './editor/demoSimulator';
+import { demoPasswords, importDemoCertificates } from './editor/demoSimulator';
 import { registerPoolCommands } from './editor/poolCommands';
 import { registerShellCommands } from './editor/shellCommands';
 import { registerMasterCommands } from './editor/masterCommands';
@@ -21,14 +21,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const log = vscode.window.createOutputChannel(vscode.l10n.t('XCP Admin'), { log: true });
   const passwords = new PasswordStore(context.secrets);
   const tls = new TlsTrustStore(context.globalState);
-  // The demo passwords (npm start, e2e) go into SecretStorage while the pools already show as connecting:
-  // a connection asks for its password only once that is done.
-  let demoPasswords: Promise<void> = Promise.resolve();
+  // The demo passwords (npm start, e2e; loopback pools only) go into SecretStorage as a typed password
+  // would, while the pools already connect with them: a SecretStorage round trip is the slowest thing
+  // in the first second of an editor that is still starting.
+  let demo = new Map<string, string>();
   const registry = new PoolRegistry({
-    password: async (pool) => {
-      await demoPasswords;
-      return passwords.get(pool);
-    },
+    password: async (pool) => demo.get(pool) ?? passwords.get(pool),
     tls,
     masterMoved: (pool, address) => log.info(`${pool}: the pool master is now ${address} (learned from HOST_IS_SLAVE)`),
   });
@@ -46,12 +44,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       ? vscode.l10n.t('XCP Admin: {0} (and {1} more, see the XCP Admin output)', problems[0], problems.length - 1)
       : vscode.l10n.t('XCP Admin: {0}', problems[0]));
     const since = () => Math.round(performance.now() - activatedAt);
-    demoPasswords = importDemoPasswords(entries, passwords, (line) => log.warn(line)).then(
-      () => log.info(`demo passwords in SecretStorage (${since()} ms after activation)`),
+    const fromSettings = (demo = demoPasswords(entries, (line) => log.warn(line)));
+    void Promise.all([...fromSettings].map(([pool, password]) => passwords.set(pool, password))).then(
+      () => {
+        if (demo === fromSettings) demo = new Map(); // stored: from now on SecretStorage answers (Edit Pool included)
+        log.info(`demo passwords in SecretStorage (${since()} ms after activation)`);
+      },
       (err) => log.warn(`demo passwords: ${String(err)}`),
     );
-    await importDemoCertificates(tls, (line) => log.warn(line)); // a pin must be in place before the first TLS contact
-    log.info(`demo certificates pinned (${since()} ms after activation)`);
+    // The pins must be in place before the first TLS contact: a Memento holds an update at once (the
+    // promise is its write to disk), so the connections may start while it is written.
+    void importDemoCertificates(tls, (line) => log.warn(line)).then(
+      () => log.info(`demo certificates pinned (${since()} ms after activation)`),
+      (err) => log.warn(`demo certificates: ${String(err)}`),
+    );
     log.info(`connecting ${entries.length} pools (${Math.round(performance.now() - activatedAt)} ms after activation)`);
     registry.setEntries(entries);
   };

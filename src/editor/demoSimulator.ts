@@ -21,9 +21,10 @@ export function isLoopbackUrl(url: string): boolean {
   }
 }
 
-export async function importDemoPasswords(entries: readonly PoolEntry[], passwords: PasswordStore, log: (line: string) => void): Promise<void> {
+/** The demo passwords the setting gives for pools on loopback (the others are ignored with a warning). */
+export function demoPasswords(entries: readonly PoolEntry[], log: (line: string) => void): Map<string, string> {
   const demo = vscode.workspace.getConfiguration('xcpAdmin.demo').get<Record<string, unknown>>('simulatorPasswords', {});
-  const stores: Promise<void>[] = [];
+  const out = new Map<string, string>();
   for (const [pool, password] of Object.entries(demo ?? {})) {
     const entry = entries.find((e) => e.name === pool);
     if (typeof password !== 'string' || !entry) continue;
@@ -31,9 +32,14 @@ export async function importDemoPasswords(entries: readonly PoolEntry[], passwor
       log(`xcpAdmin.demo.simulatorPasswords: ignored for pool "${pool}": its address ${entry.url} is not on loopback (real pools keep their passwords in SecretStorage only; use "Edit Pool").`);
       continue;
     }
-    stores.push(passwords.set(pool, password)); // each store is a round trip to the editor: in parallel
+    out.set(pool, password);
   }
-  await Promise.all(stores);
+  return out;
+}
+
+export async function importDemoPasswords(entries: readonly PoolEntry[], passwords: PasswordStore, log: (line: string) => void): Promise<void> {
+  // each store is a round trip to the editor: in parallel
+  await Promise.all([...demoPasswords(entries, log)].map(([pool, password]) => passwords.set(pool, password)));
 }
 
 /** A `host:port` on loopback (an IPv6 host in brackets). */
