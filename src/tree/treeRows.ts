@@ -35,7 +35,8 @@ export class TreeRows {
       const entry = this.shown.get(node.id);
       if (entry) {
         const now = new Set(out.map((n) => n.id));
-        for (const id of entry.children ?? []) if (!now.has(id)) this.forget(id);
+        // A child gone from this list is forgotten, unless it is shown under another row now (a VM that moved).
+        for (const id of entry.children ?? []) if (!now.has(id) && this.shown.get(id)?.parent?.id === node.id) this.forget(id);
         entry.children = [...now];
       }
     }
