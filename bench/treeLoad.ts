@@ -187,15 +187,29 @@ async function main(): Promise<void> {
         }
       },
     };
+    // A keep-alive socket left idle longer than the simulator keeps it (30 s: the plain client's rounds
+    // can last that long on a loaded machine) may be reset as it is reused; such a round is run again.
+    let retries = 0;
+    const once = async (name: string, fn: () => Promise<unknown>): Promise<number> => {
+      try {
+        return await timed(fn);
+      } catch (err) {
+        if ((err as { kind?: string }).kind !== 'reset') throw err;
+        retries++;
+        console.error(`tree-load: ${name}: ${(err as Error).message}; run again`);
+        return timed(fn);
+      }
+    };
     // Warm-up: fills the simulator's answer caches and lets V8 optimize every path once.
-    for (const fn of Object.values(variants)) await fn();
+    for (const [name, fn] of Object.entries(variants)) await once(name, fn);
     const times: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
     for (let r = 0; r < ROUNDS; r++) {
       for (const [name, fn] of Object.entries(variants)) {
         (globalThis as { gc?: () => void }).gc?.();
-        times[name].push(await timed(fn));
+        times[name].push(await once(name, fn));
       }
     }
+    if (retries) console.log(`  ${retries} round(s) run again after a reset keep-alive socket`);
     const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
     const fmt = (x: number) => x.toFixed(0);
     console.log(`tree-load: pool Piet scaled to ${SCALE.hosts} hosts, ${sizes.vdis} VDIs, ${SCALE.vms} VMs; answers ${(sizes.xml / 1e6).toFixed(1)} MB XML, ${(sizes.json / 1e6).toFixed(1)} MB JSON; median of ${ROUNDS} rounds (ms):`);
@@ -203,6 +217,12 @@ async function main(): Promise<void> {
     const ratio = m['plain-xmlrpc'] / m['ours-xmlrpc'];
     const xmlFloor = m['ours-xmlrpc'] / m['floor-xml'];
     const jsonFloor = m['ours-jsonrpc'] / m['floor-json'];
+    // On a shared machine a round can take several times another: the fastest round of each variant
+    // (the least disturbed) gives a second, steadier ratio.
+    const best = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, Math.min(...v)]));
+    const xmlFloorBest = best['ours-xmlrpc'] / best['floor-xml'];
+    const jsonFloorBest = best['ours-jsonrpc'] / best['floor-json'];
+    console.log(`  fastest rounds: ours-xmlrpc / floor-xml = ${xmlFloorBest.toFixed(2)}x, ours-jsonrpc / floor-json = ${jsonFloorBest.toFixed(2)}x, plain / ours = ${(best['plain-xmlrpc'] / best['ours-xmlrpc']).toFixed(1)}x`);
     console.log(`  plain-xmlrpc / ours-xmlrpc = ${ratio.toFixed(1)}x (target ≥ 3)`);
     console.log(`  ours-xmlrpc / floor-xml    = ${xmlFloor.toFixed(2)}x (target ≤ 1.5)`);
     console.log(`  ours-jsonrpc / floor-json  = ${jsonFloor.toFixed(2)}x (target ≤ 1.2)`);
@@ -210,7 +230,7 @@ async function main(): Promise<void> {
     console.log(
       `tree-load: xmlrpc=${fmt(m['ours-xmlrpc'])} jsonrpc=${fmt(m['ours-jsonrpc'])} plain-xmlrpc=${fmt(m['plain-xmlrpc'])} ` +
         `floor-xml=${fmt(m['floor-xml'])} floor-json=${fmt(m['floor-json'])} ratio=${ratio.toFixed(1)} target=3 ` +
-        `xml/floor=${xmlFloor.toFixed(2)} json/floor=${jsonFloor.toFixed(2)} floor-targets=1.5/1.2 ` +
+        `xml/floor=${xmlFloor.toFixed(2)} json/floor=${jsonFloor.toFixed(2)} (fastest rounds ${xmlFloorBest.toFixed(2)}/${jsonFloorBest.toFixed(2)}) floor-targets=1.5/1.2 ` +
         `heap=${heap.mbPer10k.toFixed(1)}MB/10k-VDIs soak=${heap.soak.map((x) => x.toFixed(0)).join('→')}MB (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
     );
     await xml.dispose();
