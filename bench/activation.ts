@@ -3,8 +3,9 @@
 //   ui-visible   click on the activity-bar entry → every pool row shows its master (seen in the browser)
 //   ext-render   activation → every pool row drawn connected (the extension's own log line)
 //   peer         the same five pools connected and loaded by the same client in a bare node process
-//                (PoolRegistry, no editor, simulator in its own process as in the UI rounds): the share
-//                of the time that is XAPI and not VS Code
+//                (PoolRegistry, no editor, simulator in its own process and over TLS with the fleet's
+//                certificate pinned, as in the UI rounds): the share of the time that is XAPI and not
+//                VS Code
 // and the size of the bundle that activation loads. Prints one line:
 //   activation: ui-visible=… ext-render=… peer=… ratio=<ext-render/peer> bundle=…KiB
 
@@ -58,12 +59,14 @@ async function uiRound(): Promise<{ visible: number; render: number }> {
 }
 
 async function peerRound(): Promise<number> {
-  const sim = await startSimulatorProcess(); // a separate process, as in the UI rounds
+  const sim = await startSimulatorProcess(['--tls']); // a separate process over https, as in the UI rounds
   try {
     const pools = sim.info.pools;
+    const fingerprint = (sim.info.tls as { fingerprint256?: string } | undefined)?.fingerprint256;
+    if (!fingerprint) throw new Error('the simulator announced no certificate');
     const registry = new PoolRegistry({
       password: async (pool) => pools.find((p) => p.name === pool)?.password,
-      tls: { pinned: () => undefined, confirm: async () => false, pin: async () => undefined },
+      tls: { pinned: () => fingerprint, confirm: async () => false, pin: async () => undefined },
     });
     const t0 = performance.now();
     registry.setEntries(pools.map((p) => ({ name: p.name, url: p.url, username: p.username })));

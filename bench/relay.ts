@@ -1,11 +1,17 @@
 // relay: 1 GiB from a file on one simulated dom0 (BL0) into a raw LV on another (Piet), measured side
 // by side in the same run:
 //   ours        the extension's relay (ssh2 streams through this process, SHA-256 of the stream)
-//   ours+view   the same, with progress going through the dd webview's throttle and reducer
+//   ours+feed   the same, with each progress report taken the way the dd panel's feed takes it in the
+//               editor (storageCommands' streamed() → ProgressPanel.post): a progress message per chunk,
+//               the panel's reducer on every message, its throttle (100 ms), and each message it lets
+//               through serialized as postMessage serializes it (JSON), plus the 1 s clock tick. Not
+//               measured: the runner's own handling of the step's progress, VS Code's IPC to the webview
+//               and the webview's rendering (another process). The bench keeps a copy of that path
+//               (ProgressPanel needs vscode); keep it in step with src/webviews/progressPanel.ts.
 //   openssh     `ssh a 'dd if=…' | ssh b 'dd of=…'` with the OpenSSH client, as the runbook's broker did
 // The simulator runs in its own process (its SSH servers are the same for every variant); host keys are
-// pinned for OpenSSH with ssh-keyscan, checked against the fleet's fingerprints. Targets: ours ≥ 0.8×
-// OpenSSH; progress reporting costs under 2%.
+// pinned for OpenSSH with ssh-keyscan, checked against the fleet's fingerprints. Targets: ours ≥ 1.1×
+// OpenSSH; the feed costs under 1%.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +21,7 @@ import { createInterface } from 'node:readline';
 import { sshExecutors } from '../src/procedures/sshExecutor';
 import { MemoryHostKeyStore, type SshConnectOptions } from '../src/ssh';
 import { Throttle } from '../src/webviews/throttle';
-import { initialDd, reduceDd, type DdState } from '../src/webviews/protocol';
+import { initialDd, reduceDd, type DdState, type DdToView } from '../src/webviews/protocol';
 import { XapiSession } from '../src/xapi/session';
 import type { FleetDescription } from '../simulator/fleet';
 
@@ -87,21 +93,48 @@ async function main(): Promise<void> {
     const device = `/dev/VG_XenStorage-${sr.uuid}/LV-${vdiUuid}`;
     const action = { kind: 'relay' as const, source: { kind: 'ssh' as const, host: srcTarget, path: '/root/big.img' }, target: { host: { name: dst.name, uuid: dst.uuid, address: dst.address }, device }, bytes: BYTES };
 
-    const ours = async (withView: boolean): Promise<number> => {
+    // The time spent in the feed itself, measured inside the progress callback: steadier than the
+    // difference of two noisy wall-clock figures.
+    const feed = { ns: 0, chunks: 0, runMs: 0 };
+    const ours = async (withFeed: boolean): Promise<number> => {
       const ex = sshExecutors(async (h) => options(h.address));
+      // The panel's side of the feed (ProgressPanel.post and send), with postMessage's serialization.
       let state: DdState = initialDd();
       let posted = 0;
-      const throttle = new Throttle<{ bytes: number; elapsedMs: number }>(100, (m) => {
+      let serialized = 0;
+      const send = (m: DdToView) => {
         posted++;
-        state = reduceDd(state, { kind: 'progress', ...m });
-      });
+        serialized += JSON.stringify(m).length;
+      };
+      const throttle = new Throttle<DdToView>(100, send);
+      const post = (m: DdToView) => {
+        state = reduceDd(state, m);
+        if (m.kind === 'progress') throttle.push(m);
+        else {
+          throttle.flush();
+          send(m);
+        }
+      };
       const t0 = process.hrtime.bigint();
-      const r = await ex.relay(action, undefined, withView ? (p) => throttle.push({ bytes: p.bytes, elapsedMs: p.elapsedMs }) : () => undefined);
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      let clock: ReturnType<typeof setInterval> | undefined;
+      if (withFeed) {
+        post({ kind: 'start', ends: { source: `${src.name}:/root/big.img`, target: `${dst.name}:${device}`, total: BYTES } });
+        const started = Date.now();
+        clock = setInterval(() => post({ kind: 'tick', elapsedMs: Date.now() - started }), 1000);
+      }
+      const r = await ex.relay(action, undefined, withFeed ? (p) => {
+        const f0 = process.hrtime.bigint();
+        post({ kind: 'progress', bytes: p.bytes, elapsedMs: p.elapsedMs });
+        feed.ns += Number(process.hrtime.bigint() - f0);
+        feed.chunks++;
+      } : () => undefined);
+      if (clock) clearInterval(clock);
       throttle.flush();
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       ex.close();
       if (r.bytes !== BYTES) throw new Error(`ours moved ${r.bytes} bytes`);
-      if (withView && (state.bytes !== BYTES || posted > ms / 100 + 2)) throw new Error(`the view saw ${state.bytes} bytes in ${posted} updates`);
+      if (withFeed) feed.runMs += ms;
+      if (withFeed && (state.bytes !== BYTES || posted > ms / 100 + ms / 1000 + 3 || serialized === 0)) throw new Error(`the panel saw ${state.bytes} bytes in ${posted} messages`);
       return ms;
     };
     const sshArgs = `-i ${key} -o BatchMode=yes -o UserKnownHostsFile=${knownHosts} -o GlobalKnownHostsFile=/dev/null -p ${port}`;
@@ -114,20 +147,24 @@ async function main(): Promise<void> {
       return ms;
     };
 
-    const times: Record<string, number[]> = { ours: [], 'ours+view': [], openssh: [] };
+    const times: Record<string, number[]> = { ours: [], 'ours+feed': [], openssh: [] };
     await ours(false); // warm-up: page cache, JIT
+    await ours(true);
+    Object.assign(feed, { ns: 0, chunks: 0, runMs: 0 });
     for (let i = 0; i < ROUNDS; i++) {
       times.openssh.push(await openssh());
       times.ours.push(await ours(false));
-      times['ours+view'].push(await ours(true));
+      times['ours+feed'].push(await ours(true));
     }
     const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
     const rate = (ms: number) => (BYTES / 1048576 / (ms / 1000)).toFixed(0);
     console.log(`relay: ${(BYTES / GiB).toFixed(2)} GiB ${src.name} → ${dst.name}, median of ${ROUNDS} rounds:`);
     for (const [k, v] of Object.entries(times)) console.log(`  ${k.padEnd(10)} ${rate(m[k]).padStart(5)} MiB/s   rounds (ms): ${v.map((x) => x.toFixed(0)).join(' ')}`);
     const ratio = m.openssh / m.ours;
-    const cost = ((m['ours+view'] - m.ours) / m.ours) * 100;
-    console.log(`relay: ours=${rate(m.ours)}MiB/s ours+view=${rate(m['ours+view'])}MiB/s openssh=${rate(m.openssh)}MiB/s progress-cost=${cost.toFixed(1)}% (target <2) ratio=${ratio.toFixed(2)} target=0.8`);
+    const cost = ((m['ours+feed'] - m.ours) / m.ours) * 100;
+    const feedCpu = (feed.ns / 1e6 / feed.runMs) * 100;
+    console.log(`  the feed's own time: ${(feed.ns / 1e6).toFixed(0)} ms in ${feed.chunks} progress reports over ${feed.runMs.toFixed(0)} ms of ours+feed runs = ${feedCpu.toFixed(2)}%`);
+    console.log(`relay: ours=${rate(m.ours)}MiB/s ours+feed=${rate(m['ours+feed'])}MiB/s openssh=${rate(m.openssh)}MiB/s feed-cost=${cost.toFixed(1)}% feed-time=${feedCpu.toFixed(2)}% (target <1; panel feed: reducer, throttle, JSON) ratio=${ratio.toFixed(2)} target=1.1`);
   } finally {
     child.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });

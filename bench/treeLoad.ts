@@ -5,11 +5,15 @@
 //   plain-xmlrpc  the xmlrpc package's own client (methodCall of each get_all_records), no model
 //   floor-xml     raw HTTP POST of the same requests + a minimal tokenizer pass over the answers
 //   floor-json    raw HTTP POST of the same requests + JSON.parse
-// All variants fetch the classes in parallel, in the same process as the simulator (its answers are
-// cached after the first, so the server's share is the same small constant for everyone). The scaled
-// pool (Piet) runs the simulator's `xcp-ng-8` release for the whole run (`releases: { Piet: … }`): an
-// XCP 1.5 pool has no JSON-RPC, and every variant must read the same pool from the same server.
-// Targets: ours-xmlrpc ≥ 3× faster than plain-xmlrpc; each of ours within 2× of its floor.
+// All variants fetch the classes in parallel from the simulator running in its own process (so its
+// serving time is not billed to the client's process; its answers are cached after the first, so the
+// server's share is the same for everyone). The scaled pool (Piet) runs the simulator's `xcp-ng-8`
+// release (`--release Piet=xcp-ng-8`): an XCP 1.5 pool has no JSON-RPC, and every variant must read the
+// same pool from the same server.
+// Then the model's heap: the big pool's PoolModel retained (MB per 10,000 VDIs), and the same model after
+// a soak of 100,000 events (renames, memory figures, VDIs added and deleted, in answers of 100 events).
+// Targets: ours-xmlrpc ≥ 3× faster than plain-xmlrpc; ours-xmlrpc within 1.5× and ours-jsonrpc within
+// 1.2× of their floors; the heap flat over the soak.
 
 import * as http from 'node:http';
 import xmlrpc from 'xmlrpc';
@@ -18,9 +22,11 @@ import { PoolModel } from '../src/model/poolModel';
 import { loadAllRecords } from '../src/xapi/eventWatcher';
 import { MODEL_CLASSES } from '../src/xapi/records';
 import { XapiSession } from '../src/xapi/session';
-import { poolNamed, startSimulator, type SimPool } from '../test/integration/xapi/simulator';
+import type { XapiEvent } from '../src/xapi/eventWatcher';
+import type { Ref } from '../src/xapi/records';
+import { startSimulatorProcess } from '../test/e2e/workbench';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SCALE = { hosts: 64, vdis: 20_000, vms: 5_000 };
 
 function median(xs: number[]): number {
@@ -70,24 +76,88 @@ export function tokenizeXml(s: string): number {
   }
 }
 
+function heapMb(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with --expose-gc (npm run bench does)');
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+}
+
+/**
+ * The big pool's model on the heap: the heap with the model (and so its records) retained minus the heap before, per
+ * 10,000 VDIs; then 100,000 events applied to it (answers of 100: a VDI or VM renamed, a host's memory
+ * figures, a VDI added and one deleted) with the heap read every 20,000.
+ */
+async function modelHeap(session: XapiSession): Promise<{ mb: number; mbPer10k: number; soak: number[] }> {
+  const base = heapMb();
+  const model = new PoolModel(await loadAllRecords(session)); // the records live in the model only
+  const withModel = heapMb();
+  const mb = withModel - base;
+  const vdis = model.all('VDI');
+  const vms = model.all('VM');
+  const metrics = model.all('host_metrics');
+  const sr = vdis[0].record.SR;
+  const added: string[] = [];
+  const soak = [withModel];
+  let id = 0;
+  for (let n = 0; n < 100_000; n += 100) {
+    const batch: XapiEvent[] = [];
+    for (let i = n; i < n + 100; i++) {
+      const ev = (e: Omit<XapiEvent, 'id'>) => batch.push({ id: String(i), ...e });
+      switch (i % 5) {
+        case 0: {
+          const v = vdis[i % vdis.length];
+          ev({ cls: 'VDI', operation: 'mod', ref: v.ref, snapshot: { ...model.get('VDI', v.ref)!, name_label: `soak ${i}` } });
+          break;
+        }
+        case 1: {
+          const vm = vms[i % vms.length];
+          ev({ cls: 'VM', operation: 'mod', ref: vm.ref, snapshot: { ...model.get('VM', vm.ref)!, name_label: `soak ${i}` } });
+          break;
+        }
+        case 2: {
+          const m = metrics[i % metrics.length];
+          ev({ cls: 'host_metrics', operation: 'mod', ref: m.ref, snapshot: { ...model.get('host_metrics', m.ref)!, memory_free: i * 4096 } });
+          break;
+        }
+        case 3: {
+          const fresh = `OpaqueRef:soak-${i}`;
+          ev({ cls: 'VDI', operation: 'add', ref: fresh as Ref, snapshot: { ...vdis[0].record, SR: sr, name_label: `soak new ${i}` } });
+          added.push(fresh);
+          break;
+        }
+        default:
+          if (added.length > 50) ev({ cls: 'VDI', operation: 'del', ref: added.shift() as Ref });
+          else ev({ cls: 'VDI', operation: 'mod', ref: vdis[0].ref, snapshot: { ...model.get('VDI', vdis[0].ref)!, name_label: `soak ${i}` } });
+      }
+    }
+    model.applyEvents(batch);
+    if ((n + 100) % 20_000 === 0) soak.push(heapMb());
+  }
+  if (model.count('VDI') !== vdis.length + added.length) throw new Error('the soak lost track of its VDIs');
+  return { mb, mbPer10k: (mb / vdis.length) * 10_000, soak };
+}
+
 function plainCall(client: xmlrpc.Client, method: string, params: unknown[]): Promise<unknown> {
   return new Promise((resolve, reject) => client.methodCall(method, params, (err, value) => (err ? reject(err) : resolve(value))));
 }
 
 async function main(): Promise<void> {
   const t0 = Date.now();
-  const sim = await startSimulator({ scale: SCALE, seed: 1, releases: { Piet: 'xcp-ng-8' } });
+  const sim = await startSimulatorProcess(['--hosts', String(SCALE.hosts), '--vdis', String(SCALE.vdis), '--vms', String(SCALE.vms), '--release', 'Piet=xcp-ng-8', '--no-dom0'], 120_000);
   try {
-    const pool: SimPool = poolNamed(sim, 'Piet');
+    const pool = sim.info.pools.find((p) => p.name === 'Piet')!;
+    if (!pool.password) throw new Error('the simulator gave no password for Piet');
+    const password = pool.password;
     const url = new URL(pool.url);
     if (url.protocol !== 'http:') throw new Error('the benchmark wants the plain-HTTP simulator');
-    const password = async () => pool.password;
-    const xml = new XapiSession({ url, username: pool.username, password, transport: 'xmlrpc' });
-    const json = new XapiSession({ url, username: pool.username, password, transport: 'jsonrpc' });
+    const xml = new XapiSession({ url, username: pool.username, password: async () => password, transport: 'xmlrpc' });
+    const json = new XapiSession({ url, username: pool.username, password: async () => password, transport: 'jsonrpc' });
     const xmlRef = await xml.login();
     const jsonRef = await json.login();
     const plain = xmlrpc.createClient({ host: url.hostname, port: Number(url.port), path: '/' });
-    const plainLogin = (await plainCall(plain, 'session.login_with_password', [pool.username, pool.password])) as { Value: string };
+    const plainLogin = (await plainCall(plain, 'session.login_with_password', [pool.username, password])) as { Value: string };
     const plainRef = plainLogin.Value;
     const xmlBodies = MODEL_CLASSES.map((c) => serializeMethodCall(`${c}.get_all_records`, [xmlRef]));
     const jsonBodies = MODEL_CLASSES.map((c, id) => JSON.stringify({ jsonrpc: '2.0', method: `${c}.get_all_records`, params: [jsonRef], id }));
@@ -117,15 +187,29 @@ async function main(): Promise<void> {
         }
       },
     };
+    // A keep-alive socket left idle longer than the simulator keeps it (30 s: the plain client's rounds
+    // can last that long on a loaded machine) may be reset as it is reused; such a round is run again.
+    let retries = 0;
+    const once = async (name: string, fn: () => Promise<unknown>): Promise<number> => {
+      try {
+        return await timed(fn);
+      } catch (err) {
+        if ((err as { kind?: string }).kind !== 'reset') throw err;
+        retries++;
+        console.error(`tree-load: ${name}: ${(err as Error).message}; run again`);
+        return timed(fn);
+      }
+    };
     // Warm-up: fills the simulator's answer caches and lets V8 optimize every path once.
-    for (const fn of Object.values(variants)) await fn();
+    for (const [name, fn] of Object.entries(variants)) await once(name, fn);
     const times: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
     for (let r = 0; r < ROUNDS; r++) {
       for (const [name, fn] of Object.entries(variants)) {
         (globalThis as { gc?: () => void }).gc?.();
-        times[name].push(await timed(fn));
+        times[name].push(await once(name, fn));
       }
     }
+    if (retries) console.log(`  ${retries} round(s) run again after a reset keep-alive socket`);
     const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
     const fmt = (x: number) => x.toFixed(0);
     console.log(`tree-load: pool Piet scaled to ${SCALE.hosts} hosts, ${sizes.vdis} VDIs, ${SCALE.vms} VMs; answers ${(sizes.xml / 1e6).toFixed(1)} MB XML, ${(sizes.json / 1e6).toFixed(1)} MB JSON; median of ${ROUNDS} rounds (ms):`);
@@ -133,13 +217,21 @@ async function main(): Promise<void> {
     const ratio = m['plain-xmlrpc'] / m['ours-xmlrpc'];
     const xmlFloor = m['ours-xmlrpc'] / m['floor-xml'];
     const jsonFloor = m['ours-jsonrpc'] / m['floor-json'];
+    // On a shared machine a round can take several times another: the fastest round of each variant
+    // (the least disturbed) gives a second, steadier ratio.
+    const best = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, Math.min(...v)]));
+    const xmlFloorBest = best['ours-xmlrpc'] / best['floor-xml'];
+    const jsonFloorBest = best['ours-jsonrpc'] / best['floor-json'];
+    console.log(`  fastest rounds: ours-xmlrpc / floor-xml = ${xmlFloorBest.toFixed(2)}x, ours-jsonrpc / floor-json = ${jsonFloorBest.toFixed(2)}x, plain / ours = ${(best['plain-xmlrpc'] / best['ours-xmlrpc']).toFixed(1)}x`);
     console.log(`  plain-xmlrpc / ours-xmlrpc = ${ratio.toFixed(1)}x (target ≥ 3)`);
-    console.log(`  ours-xmlrpc / floor-xml    = ${xmlFloor.toFixed(2)}x (target ≤ 2)`);
-    console.log(`  ours-jsonrpc / floor-json  = ${jsonFloor.toFixed(2)}x (target ≤ 2)`);
+    console.log(`  ours-xmlrpc / floor-xml    = ${xmlFloor.toFixed(2)}x (target ≤ 1.5)`);
+    console.log(`  ours-jsonrpc / floor-json  = ${jsonFloor.toFixed(2)}x (target ≤ 1.2)`);
+    const heap = await modelHeap(xml);
     console.log(
       `tree-load: xmlrpc=${fmt(m['ours-xmlrpc'])} jsonrpc=${fmt(m['ours-jsonrpc'])} plain-xmlrpc=${fmt(m['plain-xmlrpc'])} ` +
         `floor-xml=${fmt(m['floor-xml'])} floor-json=${fmt(m['floor-json'])} ratio=${ratio.toFixed(1)} target=3 ` +
-        `xml/floor=${xmlFloor.toFixed(2)} json/floor=${jsonFloor.toFixed(2)} floor-target=2 (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
+        `xml/floor=${xmlFloor.toFixed(2)} json/floor=${jsonFloor.toFixed(2)} (fastest rounds ${xmlFloorBest.toFixed(2)}/${jsonFloorBest.toFixed(2)}) floor-targets=1.5/1.2 ` +
+        `heap=${heap.mbPer10k.toFixed(1)}MB/10k-VDIs soak=${heap.soak.map((x) => x.toFixed(0)).join('→')}MB (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
     );
     await xml.dispose();
     await json.dispose();

@@ -1,8 +1,19 @@
-// Bundles the extension into one file (dist/extension.js) so that activation loads a single module.
-// ssh2's optional native parts (cpu-features, the .node crypto binding) stay out: pure JS takes over.
+// Bundles the extension into dist/extension.js, which activation loads, and ssh2 with its crypto into
+// dist/ssh2.js, which the first SSH connection loads (src/ssh/connection.ts requires it there): ssh2 is
+// 60% of the code and the tree's first frame needs none of it. ssh2's optional native parts
+// (cpu-features, the .node crypto binding) stay out: pure JS takes over.
 import * as esbuild from 'esbuild';
+import { createRequire } from 'node:module';
 
 const production = process.argv.includes('--production');
+const natives = ['cpu-features', './crypto/build/Release/sshcrypto.node'];
+/** `require('ssh2')` in the extension's code becomes `require('./ssh2.js')`, the file next to the bundle. */
+const ssh2Apart = {
+  name: 'ssh2-apart',
+  setup(build) {
+    build.onResolve({ filter: /^ssh2$/ }, () => ({ path: './ssh2.js', external: true }));
+  },
+};
 await esbuild.build({
   entryPoints: ['src/extension.ts'],
   bundle: true,
@@ -10,7 +21,20 @@ await esbuild.build({
   target: 'node18',
   format: 'cjs',
   outfile: 'dist/extension.js',
-  external: ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
+  external: ['vscode', ...natives],
+  plugins: [ssh2Apart],
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+});
+await esbuild.build({
+  entryPoints: [createRequire(import.meta.url).resolve('ssh2')],
+  bundle: true,
+  platform: 'node',
+  target: 'node18',
+  format: 'cjs',
+  outfile: 'dist/ssh2.js',
+  external: natives,
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',

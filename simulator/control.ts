@@ -133,6 +133,16 @@ export function handleControl(sim: SimState, hooks: ControlHooks, method: string
         hooks.hostUp(address);
         return { status: 200, body: { host: host.record.name_label, address } };
       }
+      case 'host/memory': {
+        // What xapi does every minute per host: new memory figures in host_metrics, liveness unchanged.
+        const { pool, host } = findHost(sim, needString(body, 'host'));
+        const free = Number(body.memory_free);
+        if (!Number.isSafeInteger(free) || free < 0) bad('"memory_free" must be a byte count');
+        const metrics = pool.getOf('host_metrics', host.record.metrics as string);
+        if (!metrics) bad(`host ${host.record.name_label} has no host_metrics`, 404);
+        pool.update(metrics, { memory_free: free, last_updated: new Date() });
+        return { status: 200, body: { host: host.record.name_label, memory_free: free } };
+      }
       case 'lun/grow': {
         // The storage array grows the LUN behind a shared LVM SR; the hosts see it once they rescan.
         const uuid = needString(body, 'sr');

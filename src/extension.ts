@@ -2,7 +2,7 @@
 
 import * as vscode from 'vscode';
 import { PoolRegistry } from './model/poolRegistry';
-import { importDemoCertificates, importDemoPasswords } from './editor/demoSimulator';
+import { demoPasswords, importDemoCertificates } from './editor/demoSimulator';
 import { registerDeclareVmsHalted } from './editor/host/declareVmsHalted';
 import { registerForgetHost } from './editor/host/forget';
 import { registerMakeMaster } from './editor/host/makeMaster';
@@ -55,13 +55,19 @@ import { registerShowRecord } from './editor/any/showRecord';
 import { registerStatusBar } from './editor/statusBar';
 import { DemoPools, registerDemoFleet } from './editor/demo/demoFleet';
 
+const demoKey = (name: string, url: string): string => `${name}\n${url}`;
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const activatedAt = performance.now();
   const log = vscode.window.createOutputChannel(vscode.l10n.t('XCP Admin'), { log: true });
   const passwords = new PasswordStore(context.secrets);
   const tls = new TlsTrustStore(context.globalState);
+  // The demo passwords (npm start, e2e; loopback pools only) go into SecretStorage as a typed password
+  // would, while the pools already connect with them: a SecretStorage round trip is the slowest thing
+  // in the first second of an editor that is still starting.
+  let demo = new Map<string, string>();
   const registry = new PoolRegistry({
-    password: (name, url) => passwords.get({ name, url }),
+    password: async (name, url) => demo.get(demoKey(name, url)) ?? passwords.get({ name, url }),
     tls,
     masterMoved: (pool, address) => log.info(`${pool}: the pool master is now ${address} (learned from HOST_IS_SLAVE)`),
   });
@@ -71,6 +77,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     log.info(`first tree render: ${registry.names().length} pools drawn connected or failed ${Math.round(performance.now() - activatedAt)} ms after activation`),
   );
   const view = vscode.window.createTreeView('xcpAdmin.pools', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
+  tree.setVisible(view.visible);
 
   let legacyPasswordsMigrated = false;
   const loadPools = async (): Promise<void> => {
@@ -85,10 +92,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const names = [...new Set([...entries, ...userPools].map((e) => e.name))];
       for (const line of await passwords.migrateLegacy(names, (name) => userPools.find((e) => e.name === name)?.url)) log.info(line);
     }
-    await Promise.all([
-      importDemoPasswords(entries, passwords, (line) => log.warn(line)),
-      importDemoCertificates(tls, (line) => log.warn(line)),
-    ]);
+    const since = () => Math.round(performance.now() - activatedAt);
+    const urlOf = (pool: string) => entries.find((e) => e.name === pool)!.url;
+    const read = demoPasswords(entries, (line) => log.warn(line));
+    // Keyed by name and address, as SecretStorage keys them: a password goes only to the URL it came with.
+    const fromSettings = (demo = new Map([...read].map(([pool, password]) => [demoKey(pool, urlOf(pool)), password])));
+    void Promise.all([...read].map(([pool, password]) => passwords.set({ name: pool, url: urlOf(pool) }, password))).then(
+      () => {
+        if (demo === fromSettings) demo = new Map(); // stored: from now on SecretStorage answers (Edit Pool included)
+        log.info(`demo passwords in SecretStorage (${since()} ms after activation)`);
+      },
+      (err) => log.warn(`demo passwords: ${String(err)}`),
+    );
+    // The pins must be in place before the first TLS contact: a Memento holds an update at once (the
+    // promise is its write to disk), so the connections may start while it is written.
+    void importDemoCertificates(tls, (line) => log.warn(line)).then(
+      () => log.info(`demo certificates pinned (${since()} ms after activation)`),
+      (err) => log.warn(`demo certificates: ${String(err)}`),
+    );
     log.info(`connecting ${entries.length} pools (${Math.round(performance.now() - activatedAt)} ms after activation)`);
     registry.setEntries([...entries, ...demoPools.entries()]);
   };
@@ -102,6 +123,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     { dispose: () => registry.dispose() },
     tree,
     view,
+    view.onDidChangeVisibility((e) => tree.setVisible(e.visible)),
     ...registerAddPool(pools),
     ...registerEditPool(pools),
     ...registerRemovePool(pools),
@@ -154,7 +176,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     registry.onDidChange((e) => {
       if (e.kind === 'state' && e.state.kind === 'failed') log.warn(`${e.pool}: ${e.state.message}`);
       if (e.kind === 'state' && e.state.kind === 'connected' && e.state.masterLost) log.warn(`${e.pool}: the master ${e.state.masterAddress} does not answer; slaves do (H4 applies)`);
-      else if (e.kind === 'state' && e.state.kind === 'connected') log.info(`${e.pool}: connected to ${e.state.masterAddress} over ${e.state.transport}`);
+      else if (e.kind === 'state' && e.state.kind === 'connected') log.info(`${e.pool}: connected to ${e.state.masterAddress} over ${e.state.transport} (${Math.round(performance.now() - activatedAt)} ms after activation)`);
     }),
   );
   await loadPools();

@@ -21,9 +21,10 @@ export function isLoopbackUrl(url: string): boolean {
   }
 }
 
-export async function importDemoPasswords(entries: readonly PoolEntry[], passwords: PasswordStore, log: (line: string) => void): Promise<void> {
+/** The demo passwords the setting gives for pools on loopback (the others are ignored with a warning). */
+export function demoPasswords(entries: readonly PoolEntry[], log: (line: string) => void): Map<string, string> {
   const demo = vscode.workspace.getConfiguration('xcpAdmin.demo').get<Record<string, unknown>>('simulatorPasswords', {});
-  const stores: Promise<void>[] = [];
+  const out = new Map<string, string>();
   for (const [pool, password] of Object.entries(demo ?? {})) {
     const entry = entries.find((e) => e.name === pool);
     if (typeof password !== 'string' || !entry) continue;
@@ -31,9 +32,14 @@ export async function importDemoPasswords(entries: readonly PoolEntry[], passwor
       log(`xcpAdmin.demo.simulatorPasswords: ignored for pool "${pool}": its address ${entry.url} is not on loopback (real pools keep their passwords in SecretStorage only; use "Edit Pool").`);
       continue;
     }
-    stores.push(passwords.set(entry, password)); // each store is a round trip to the editor: in parallel
+    out.set(pool, password);
   }
-  await Promise.all(stores);
+  return out;
+}
+
+export async function importDemoPasswords(entries: readonly PoolEntry[], passwords: PasswordStore, log: (line: string) => void): Promise<void> {
+  // each store is a round trip to the editor: in parallel
+  await Promise.all([...demoPasswords(entries, log)].map(([pool, password]) => passwords.set({ name: pool, url: entries.find((e) => e.name === pool)!.url }, password)));
 }
 
 /** A `host:port` on loopback (an IPv6 host in brackets). */
@@ -44,6 +50,7 @@ function isLoopbackHostPort(hostPort: string): boolean {
 
 export async function importDemoCertificates(tls: TlsTrustStore, log: (line: string) => void): Promise<void> {
   const demo = vscode.workspace.getConfiguration('xcpAdmin.demo').get<Record<string, unknown>>('simulatorCertificates', {});
+  const changed: [string, string][] = [];
   for (const [hostPort, fingerprint] of Object.entries(demo ?? {})) {
     if (typeof fingerprint !== 'string' || !/^([0-9A-Fa-f]{2}:?){32}$/.test(fingerprint.trim())) continue;
     if (!isLoopbackHostPort(hostPort)) {
@@ -51,6 +58,8 @@ export async function importDemoCertificates(tls: TlsTrustStore, log: (line: str
       continue;
     }
     // The simulator makes a new certificate at each start: the setting's fingerprint is the current one.
-    if (tls.pinned(hostPort) !== normalizeFingerprint(fingerprint)) await tls.pin(hostPort, fingerprint.trim());
+    if (tls.pinned(hostPort) !== normalizeFingerprint(fingerprint)) changed.push([hostPort, fingerprint.trim()]);
   }
+  // One write for the whole fleet: a write per host (34 for the simulator) held the first frame for seconds.
+  await tls.pinAll(changed);
 }

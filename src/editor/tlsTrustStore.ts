@@ -41,7 +41,15 @@ export class TlsTrustStore implements TlsTrust {
   }
 
   async pin(hostPort: string, fingerprint256: string): Promise<void> {
-    await this.state.update(KEY, { ...this.pins(), [hostPort]: normalizeFingerprint(fingerprint256) });
+    await this.pinAll([[hostPort, fingerprint256]]);
+  }
+
+  /** Pins several at once: one write of the global state (each write is a round trip to the editor). */
+  async pinAll(pins: readonly (readonly [hostPort: string, fingerprint256: string])[]): Promise<void> {
+    if (pins.length === 0) return;
+    const next = { ...this.pins() };
+    for (const [hostPort, fingerprint256] of pins) next[hostPort] = normalizeFingerprint(fingerprint256);
+    await this.state.update(KEY, next);
   }
 
   /** Forgets the pins of these host:port pairs (all when none given); returns how many went. */

@@ -17,6 +17,10 @@ export interface ModelChange {
   cls: XapiClass;
   ref: Ref;
   op: 'add' | 'mod' | 'del';
+  /** For `mod`: the fields whose value differs from the previous record (empty when nothing did). */
+  fields?: readonly string[];
+  /** For `mod` and `del`: the record before the change, so a listener can tell where the object was. */
+  previous?: RecordOf[XapiClass];
 }
 export type { Disposable };
 
@@ -50,6 +54,28 @@ class Index {
 }
 const EMPTY: ReadonlySet<string> = new Set();
 
+/** The fields of `after` whose value differs from `before` (maps and sets compared by content). */
+export function changedFields(before: object, after: object): string[] {
+  const out: string[] = [];
+  const a = before as Record<string, unknown>;
+  const b = after as Record<string, unknown>;
+  for (const k of Object.keys(b)) if (!sameValue(a[k], b[k])) out.push(k);
+  for (const k of Object.keys(a)) if (!(k in b)) out.push(k);
+  return out;
+}
+
+function sameValue(x: unknown, y: unknown): boolean {
+  if (x === y) return true;
+  if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+  if (x instanceof Date || y instanceof Date) return x instanceof Date && y instanceof Date && x.getTime() === y.getTime();
+  if (Array.isArray(x) !== Array.isArray(y)) return false;
+  const kx = Object.keys(x);
+  const ky = Object.keys(y);
+  if (kx.length !== ky.length) return false;
+  for (const k of kx) if (!sameValue((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k])) return false;
+  return true;
+}
+
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 /** Natural order of names: vms-gen-2 < vms-gen-10; ties broken by ref so the order is stable. */
 function byName<K extends XapiClass>(a: Entry<K>, b: Entry<K>): number {
@@ -66,7 +92,8 @@ export class PoolModel {
   private readonly pbdsBySr = new Index('PBD', (r) => (r as RecordOf['PBD']).SR);
   private readonly pbdsByHost = new Index('PBD', (r) => (r as RecordOf['PBD']).host);
   private readonly vmsByHost = new Index('VM', (r) => (r as RecordOf['VM']).resident_on);
-  private readonly indexes: readonly Index[] = [this.vdisBySr, this.vbdsByVdi, this.pbdsBySr, this.pbdsByHost, this.vmsByHost];
+  private readonly vmsByGuestMetrics = new Index('VM', (r) => (r as RecordOf['VM']).guest_metrics);
+  private readonly indexes: readonly Index[] = [this.vdisBySr, this.vbdsByVdi, this.pbdsBySr, this.pbdsByHost, this.vmsByHost, this.vmsByGuestMetrics];
   private loadedOnce = false;
 
   constructor(records?: PoolRecords) {
@@ -96,8 +123,11 @@ export class PoolModel {
       const incoming = (records[cls] ?? new Map()) as Map<string, AnyRecord>;
       const old = this.tables.get(cls)!;
       if (report) {
-        for (const ref of old.keys()) if (!incoming.has(ref)) changes.push({ cls, ref: ref as Ref, op: 'del' });
-        for (const ref of incoming.keys()) changes.push({ cls, ref: ref as Ref, op: old.has(ref) ? 'mod' : 'add' });
+        for (const [ref, previous] of old) if (!incoming.has(ref)) changes.push({ cls, ref: ref as Ref, op: 'del', previous });
+        for (const [ref, rec] of incoming) {
+          const previous = old.get(ref);
+          changes.push(previous ? { cls, ref: ref as Ref, op: 'mod', fields: changedFields(previous, rec), previous } : { cls, ref: ref as Ref, op: 'add' });
+        }
       }
       const table = new Map(incoming);
       this.tables.set(cls, table);
@@ -108,7 +138,10 @@ export class PoolModel {
     return changes;
   }
 
-  /** Applies one event.from answer; fires one batch. Several events on one ref collapse into one change. */
+  /**
+   * Applies one event.from answer; fires one batch. Several events on one ref collapse into one change,
+   * whose `previous` is the record before the answer and whose `fields` compare it with the record after.
+   */
   applyEvents(events: readonly XapiEvent[]): ModelChange[] {
     const pending = new Map<string, ModelChange>();
     for (const ev of events) {
@@ -130,13 +163,17 @@ export class PoolModel {
       }
       const key = `${ev.cls}/${ev.ref}`;
       const prev = pending.get(key);
-      if (!prev) pending.set(key, { cls: ev.cls, ref: ev.ref, op });
+      if (!prev) pending.set(key, { cls: ev.cls, ref: ev.ref, op, previous: old });
       else if (prev.op === 'add' && op === 'del') pending.delete(key); // came and went within one answer
       else if (prev.op === 'add') continue; // add then mod: still an add for the listener
       else if (prev.op === 'del' && op !== 'del') prev.op = 'mod'; // del then add: the listener saw it before
       else prev.op = op;
     }
     const changes = [...pending.values()];
+    for (const c of changes) {
+      if (c.op === 'add') delete c.previous;
+      else if (c.op === 'mod') c.fields = changedFields(c.previous!, this.tables.get(c.cls)!.get(c.ref)!);
+    }
     this.fire(changes);
     return changes;
   }
@@ -254,6 +291,21 @@ export class PoolModel {
     return this.entries('VM', this.vmsByHost.get(host))
       .filter((e) => !e.record.is_control_domain)
       .sort(byName);
+  }
+
+  /** The VMs whose guest_metrics is `gm` (one, unless XAPI shares it), without a scan of every VM. */
+  vmsWithGuestMetrics(gm: Ref<'VM_guest_metrics'> | string): Ref<'VM'>[] {
+    return [...this.vmsByGuestMetrics.get(gm)] as Ref<'VM'>[];
+  }
+
+  /** The PBDs on a host (refs), unsorted. */
+  pbdsOfHost(host: Ref<'host'> | string): Ref<'PBD'>[] {
+    return [...this.pbdsByHost.get(host)] as Ref<'PBD'>[];
+  }
+
+  /** The VDIs of an SR (refs), unsorted: for a caller that needs them all but not in order. */
+  vdiRefsOf(sr: Ref<'SR'> | string): Ref<'VDI'>[] {
+    return [...this.vdisBySr.get(sr)] as Ref<'VDI'>[];
   }
 
   vdiFormat(vdi: Ref<'VDI'>): 'raw' | 'vhd' | 'unknown' {

@@ -3,7 +3,7 @@
 // keepalive; one close() for the whole chain. No vscode import.
 
 import { readFile } from 'node:fs/promises';
-import { Client, type AnyAuthMethod, type AuthenticationType, type ConnectConfig } from 'ssh2';
+import type { AnyAuthMethod, AuthenticationType, Client, ConnectConfig } from 'ssh2';
 import { checkHostKey, HostKeyError, hostKeyAlgorithms, hostPortKey, knownHostKeys, type HostKeyPolicyOptions } from './hostKeys';
 
 export interface SshAuth {
@@ -147,9 +147,19 @@ function makeAuthHandler(config: ConnectConfig, password: () => Promise<string |
   };
 }
 
+/**
+ * ssh2 is loaded at the first SSH connection, not when the extension starts: its modules and crypto
+ * set-up are most of what activation would otherwise load, and the tree's first frame needs none of it.
+ */
+function newClient(): Client {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ssh2 = require('ssh2') as typeof import('ssh2');
+  return new ssh2.Client();
+}
+
 function connectClient(config: ConnectConfig, where: string, tried: string[], hostKeyFailure: (err: unknown) => Error | undefined): Promise<Client> {
   return new Promise((resolve, reject) => {
-    const client = new Client();
+    const client = newClient();
     const fail = (err: unknown) => {
       client.on('error', () => undefined); // a reset after the failure (OpenSSH closing) is no news
       client.removeAllListeners('ready');

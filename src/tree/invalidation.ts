@@ -1,112 +1,57 @@
-// Which rows a batch of model changes touches, so the provider refreshes those and no others (no
-// polling, no whole-tree refresh): a row's own fields refresh that row, a change of membership its
-// parent. No vscode import.
+// Which rows a batch of model changes touches, so the tree recomputes those and no others (no polling,
+// no whole-folder refresh): each row kind declares the classes and fields its view and its list of
+// children read (views/<kind>.ts, gathered in views/index.ts: ROW_READS); a change reaches a row only
+// when the model says one of those fields changed (or the record came or went). No vscode import.
 
 import type { ModelChange, PoolModel } from '../model/poolModel';
-import type { Ref } from '../xapi/records';
-import { nodeId, poolNode, type FolderKind, type TreeNode } from './nodes';
-import { hostShowing, isGuest } from './vmPlacement';
+import type { XapiClass } from '../xapi/records';
+import type { TreeNode } from './nodes';
+import { ROW_READS } from './views';
+import { changes as changesOf, type Reads } from './views/reads';
+
+/** The rows one batch touches: `repaint` rows show something else now; `reshape` rows have other children. */
+export interface Touched {
+  repaint: TreeNode[];
+  reshape: TreeNode[];
+}
+
+interface Entry {
+  reads: Reads;
+  into: 'repaint' | 'reshape';
+}
+
+/** Every declaration, by the class it reads: one lookup per change. */
+const BY_CLASS: ReadonlyMap<XapiClass, readonly Entry[]> = (() => {
+  const map = new Map<XapiClass, Entry[]>();
+  const put = (reads: Reads, into: Entry['into']) => {
+    let list = map.get(reads.cls);
+    if (!list) map.set(reads.cls, (list = []));
+    list.push({ reads, into });
+  };
+  for (const kind of Object.values(ROW_READS)) {
+    for (const r of kind.view) put(r, 'repaint');
+    for (const r of kind.children ?? []) put(r, 'reshape');
+  }
+  return map;
+})();
 
 /**
- * The nodes to refresh for one batch of changes of one pool: the smallest set that shows every change.
- * A row's own fields → that row; membership (VDI added/removed, host added) → the parent.
+ * The rows to repaint and to ask for children again for one batch of changes of one pool (one
+ * event.from answer or one resync). A `mod` that changed no field a row reads reaches no row.
  */
-export function nodesTouchedBy(
-  pool: string,
-  changes: readonly ModelChange[],
-  model: PoolModel,
-  /** The parent a node was shown under, if it was shown: a deleted VDI's record is gone, its row is not. */
-  shownParent: (id: string) => TreeNode | undefined = () => undefined,
-): TreeNode[] {
-  const out = new Map<string, TreeNode>();
-  const add = (n: TreeNode) => out.set(n.id, n);
-  const hostNode = (ref: string): TreeNode => ({ kind: 'host', id: nodeId.host(pool, ref), pool, ref: ref as Ref<'host'> });
-  const srNode = (ref: string): TreeNode => ({ kind: 'sr', id: nodeId.sr(pool, ref), pool, ref: ref as Ref<'SR'> });
-  const vdiNode = (ref: string): TreeNode => ({ kind: 'vdi', id: nodeId.vdi(pool, ref), pool, ref: ref as Ref<'VDI'> });
-  const vmNode = (ref: string): TreeNode => ({ kind: 'vm', id: nodeId.vm(pool, ref), pool, ref: ref as Ref<'VM'> });
-  const folder = (f: FolderKind): TreeNode => ({ kind: 'folder', id: nodeId.folder(pool, f), pool, folder: f });
-  const hostsChanged = () => { add(poolNode(pool)); add(folder('hosts')); };
-  for (const c of changes) {
-    switch (c.cls) {
-      case 'pool':
-        add(poolNode(pool));
-        // the master moved: the old and new master rows change
-        for (const h of model.hosts()) add(hostNode(h.ref));
-        break;
-      case 'host':
-        if (c.op === 'mod') add(hostNode(c.ref));
-        else hostsChanged();
-        break;
-      case 'host_metrics':
-        // Liveness shows on the host row, its folder and the pool row: refreshing the folder redraws the row.
-        hostsChanged();
-        break;
-      case 'SR':
-        if (c.op === 'mod') add(srNode(c.ref));
-        else { add(folder('storage')); add(folder('localStorage')); }
-        break;
-      case 'PBD': {
-        const pbd = model.get('PBD', c.ref);
-        if (pbd) add(srNode(pbd.SR));
-        add(folder('storage'));
-        add(folder('localStorage'));
-        break;
-      }
-      case 'VDI': {
-        const vdi = model.get('VDI', c.ref);
-        if (c.op === 'mod') add(vdiNode(c.ref));
-        else if (vdi) add(srNode(vdi.SR));
-        else {
-          const parent = shownParent(nodeId.vdi(pool, c.ref)); // deleted: only a row that was shown needs to go
-          if (parent) add(parent);
-        }
-        break;
-      }
-      case 'VBD': {
-        // A removed VBD also changes its VDI's VBDs field, which arrives as that VDI's own event.
-        const vbd = model.get('VBD', c.ref);
-        if (vbd) add(vdiNode(vbd.VDI));
-        break;
-      }
-      case 'VM_guest_metrics': {
-        const vm = model.all('VM').find((v) => v.record.guest_metrics === c.ref);
-        if (vm) add(vmNode(vm.ref));
-        break;
-      }
-      case 'VM': {
-        const vm = model.get('VM', c.ref);
-        const parent = shownParent(nodeId.vm(pool, c.ref)) ?? shownParent(nodeId.snapshot(pool, c.ref));
-        if (parent) add(parent); // it left the row it was shown under (halted, migrated, gone)
-        if (!vm) break;
-        // A snapshot shows under its VM; a guest that runs nowhere in the pool's halted/suspended group.
-        if (vm.is_a_snapshot) { add(vmNode(vm.snapshot_of)); break; }
-        if (isGuest(vm) && !hostShowing(model, vm)) add(folder('stoppedVms'));
-        add(vmNode(c.ref));
-        if (vm.resident_on) add(hostNode(vm.resident_on));
-        for (const vbd of vm.VBDs) {
-          const v = model.get('VBD', vbd);
-          if (v) add(vdiNode(v.VDI));
-        }
-        break;
-      }
-      default:
-        break;
+export function rowsTouchedBy(pool: string, changes: readonly ModelChange[], model: PoolModel): Touched {
+  const repaint = new Map<string, TreeNode>();
+  const reshape = new Map<string, TreeNode>();
+  for (const change of changes) {
+    if (change.op === 'mod' && change.fields?.length === 0) continue; // the same record again
+    const entries = BY_CLASS.get(change.cls);
+    if (!entries) continue;
+    const ctx = { pool, model, change };
+    for (const { reads, into } of entries) {
+      if (!changesOf(change, reads.fields)) continue;
+      const out = into === 'repaint' ? repaint : reshape;
+      for (const n of reads.rows(ctx)) out.set(n.id, n);
     }
   }
-  // A parent refresh redraws its children: drop the children of refreshed parents.
-  const storageRefreshed = out.has(nodeId.folder(pool, 'storage'));
-  const hostsRefreshed = out.has(nodeId.folder(pool, 'hosts'));
-  return [...out.values()].filter((n) => {
-    if (n.kind === 'sr' && storageRefreshed) return false;
-    if (n.kind === 'host' && hostsRefreshed) return false;
-    if (n.kind === 'vm') {
-      const vm = model.get('VM', n.ref);
-      if (hostsRefreshed || (vm?.resident_on && out.has(nodeId.host(pool, vm.resident_on)))) return false;
-    }
-    if (n.kind === 'vdi') {
-      const vdi = model.get('VDI', n.ref);
-      if (storageRefreshed || (vdi && out.has(nodeId.sr(pool, vdi.SR)))) return false;
-    }
-    return true;
-  });
+  return { repaint: [...repaint.values()], reshape: [...reshape.values()] };
 }

@@ -1,26 +1,23 @@
 // The XCP Admin tree as a VS Code TreeDataProvider. Which rows there are comes from nodes.ts, what each
-// says from views/, which an event touches from invalidation.ts; this file only keeps node objects
-// stable (VS Code refreshes a row by object identity) and forwards the registry's events as refreshes
-// of the rows they touch. No polling anywhere.
+// says from views/, which an event touches from invalidation.ts, and the rows shown with their views
+// from treeRows.ts (node objects stay stable: VS Code refreshes a row by object identity); this file
+// forwards the registry's events, one refresh per event.from answer, and the view's visibility. No polling.
 
 import * as vscode from 'vscode';
 import type { PoolRegistry, RegistryEvent } from '../model/poolRegistry';
-import { nodesTouchedBy } from './invalidation';
-import { keepsNode, nameMatches, type TreeFilter } from './filter';
-import { childNodes, poolNode, rootNodes, type TreeNode, type TreeSource } from './nodes';
-import { viewOf } from './views';
+import type { TreeFilter } from './filter';
+import type { TreeNode, TreeSource } from './nodes';
+import { TreeRows } from './treeRows';
 
 export class PoolTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  /** The node object VS Code holds for each id, and the parent it was shown under. */
-  private readonly shown = new Map<string, { node: TreeNode; parent: TreeNode | undefined }>();
+  private readonly rows: TreeRows;
   private readonly source: TreeSource;
   private readonly subscription: { dispose(): void };
   /** Pools whose row has been drawn in a settled state (connected or failed), until all have. */
   private readonly settledRows = new Set<string>();
   private firstSettledListener: (() => void) | undefined;
-  private filter: TreeFilter | undefined;
 
   constructor(private readonly registry: PoolRegistry) {
     this.source = {
@@ -28,7 +25,14 @@ export class PoolTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
       state: (pool) => registry.state(pool),
       url: (pool) => registry.entry(pool)?.url,
     };
+    this.rows = new TreeRows(this.source);
     this.subscription = registry.onDidChange((e) => this.onRegistryEvent(e));
+  }
+
+  /** The tree view was shown or hidden: a hidden tree is refreshed once, when it is shown again. */
+  setVisible(visible: boolean): void {
+    const owed = this.rows.setVisible(visible);
+    if (owed.length) this.changed.fire(owed);
   }
 
   /** Calls `listener` once, the first time every configured pool's row has been drawn connected or failed. */
@@ -38,7 +42,7 @@ export class PoolTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
     if (node.kind === 'pool' && this.firstSettledListener) this.noteSettled(node.pool);
-    const view = viewOf(node, this.source);
+    const view = this.rows.view(node);
     if (!view) {
       // The object went away between the refresh and this call; its parent's refresh is on its way.
       const item = new vscode.TreeItem(vscode.l10n.t('(removed)'), vscode.TreeItemCollapsibleState.None);
@@ -62,26 +66,17 @@ export class PoolTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   }
 
   getChildren(node?: TreeNode): TreeNode[] {
-    const children = node ? childNodes(node, this.source) : rootNodes(this.source);
-    const matchedAbove = this.matchedAbove(node);
-    return children.filter((c) => keepsNode(this.filter, c, matchedAbove, this.source)).map((c) => this.intern(c, node));
+    return this.rows.children(node);
   }
 
   /** Shows only the rows the filter keeps (filter.ts); undefined shows everything. */
   setFilter(filter: TreeFilter | undefined): void {
-    this.filter = filter;
-    this.shown.clear();
+    this.rows.setFilter(filter);
     this.changed.fire(undefined);
   }
 
-  /** Whether this row or one above it has a name the filter's text matches (then all below it stays). */
-  private matchedAbove(node: TreeNode | undefined): boolean {
-    for (let n = node; n; n = this.shown.get(n.id)?.parent) if (nameMatches(this.filter, n, this.source)) return true;
-    return false;
-  }
-
   getParent(node: TreeNode): TreeNode | undefined {
-    return this.shown.get(node.id)?.parent;
+    return this.rows.parent(node);
   }
 
   dispose(): void {
@@ -89,35 +84,23 @@ export class PoolTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     this.changed.dispose();
   }
 
-  /** Returns the object VS Code already holds for this id (so a refresh of it reaches the row). */
-  private intern(node: TreeNode, parent: TreeNode | undefined): TreeNode {
-    const known = this.shown.get(node.id);
-    if (known) {
-      known.parent = parent;
-      return known.node;
-    }
-    this.shown.set(node.id, { node, parent });
-    return node;
-  }
-
   private onRegistryEvent(e: RegistryEvent): void {
     switch (e.kind) {
       case 'pools':
-        this.shown.clear();
+        this.rows.reset();
         this.changed.fire(undefined);
         break;
-      case 'state':
+      case 'state': {
         // The pool's subtree changes shape (notice ↔ folders): refresh the pool row and forget its rows.
-        this.forgetPool(e.pool);
-        this.changed.fire(this.known(poolNode(e.pool)));
+        const rows = this.rows.poolStateChanged(e.pool);
+        if (rows.length) this.changed.fire(rows);
         break;
+      }
       case 'model': {
         const state = this.registry.state(e.pool);
         if (state?.kind !== 'connected') return;
-        const touched = nodesTouchedBy(e.pool, e.changes, state.model, (id) => this.shown.get(id)?.parent)
-          .filter((n) => this.shown.has(n.id)) // rows never shown need no refresh
-          .map((n) => this.known(n));
-        if (touched.length) this.changed.fire(touched);
+        const rows = this.rows.modelChanged(e.pool, e.changes, state.model); // one answer, one refresh
+        if (rows.length) this.changed.fire(rows);
         break;
       }
     }
@@ -132,15 +115,6 @@ export class PoolTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
       this.firstSettledListener = undefined;
       listener?.();
     }
-  }
-
-  private known(node: TreeNode): TreeNode {
-    return this.shown.get(node.id)?.node ?? node;
-  }
-
-  private forgetPool(pool: string): void {
-    const prefix = poolNode(pool).id + '/';
-    for (const id of [...this.shown.keys()]) if (id.startsWith(prefix)) this.shown.delete(id);
   }
 }
 

@@ -50,7 +50,7 @@ test('the .vsix holds the bundle, media and docs, and nothing else', { timeout: 
 
   // vsce stores README.md as readme.md, CHANGELOG.md as changelog.md and LICENSE as LICENSE.txt.
   const lower = files.map((f) => f.toLowerCase());
-  for (const f of ['dist/extension.js', 'dist/demofleet.js', 'package.json', 'package.nls.json', 'l10n/bundle.l10n.json', 'readme.md', 'changelog.md']) {
+  for (const f of ['dist/extension.js', 'dist/demofleet.js', 'dist/ssh2.js', 'package.json', 'package.nls.json', 'l10n/bundle.l10n.json', 'readme.md', 'changelog.md']) {
     assert.ok(lower.includes(f), `the .vsix holds ${f}`);
   }
   assert.ok(files.some((f) => /^LICENSE(\.md|\.txt)?$/i.test(f)), 'the .vsix holds the LICENSE');
@@ -63,15 +63,22 @@ test('the .vsix holds the bundle, media and docs, and nothing else', { timeout: 
   assert.deepEqual(forbidden, [], 'nothing from the sources, tests, simulator, benchmarks; no source maps');
 });
 
-test('the bundle requires only node built-ins, vscode and the native parts it may do without', () => {
-  const bundle = readFileSync(join(repoRoot, 'dist', 'extension.js'), 'utf8');
+test('the bundles require only node built-ins, vscode, each other and the native parts they may do without', () => {
   const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
   // ssh2 loads these inside try/catch and falls back to pure JS.
   const optional = new Set(['cpu-features', './crypto/build/Release/sshcrypto.node']);
-  const required = new Set<string>();
-  for (const m of bundle.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)) required.add(m[1]);
-  const outside = [...required].filter((m) => m !== 'vscode' && !builtins.has(m) && !optional.has(m));
-  assert.deepEqual(outside, [], 'a module outside the bundle would be missing when installed from the .vsix');
+  for (const [file, own] of [['extension.js', ['vscode', './ssh2.js']], ['ssh2.js', []]] as const) {
+    const bundle = readFileSync(join(repoRoot, 'dist', file), 'utf8');
+    const required = new Set<string>();
+    for (const m of bundle.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)) required.add(m[1]);
+    const outside = [...required].filter((m) => !(own as readonly string[]).includes(m) && !builtins.has(m) && !optional.has(m));
+    assert.deepEqual(outside, [], `${file}: a module outside the bundles would be missing when installed from the .vsix`);
+  }
+  // ssh2 is loaded at the first SSH connection, not with the extension.
+  const main = readFileSync(join(repoRoot, 'dist', 'extension.js'), 'utf8');
+  assert.ok(!/node_modules\/ssh2\//.test(main), 'ssh2 is not in dist/extension.js');
+  const ssh2 = require(join(repoRoot, 'dist', 'ssh2.js')) as { Client?: unknown };
+  assert.equal(typeof ssh2.Client, 'function', 'dist/ssh2.js exports ssh2\'s Client');
 });
 
 test('the demo fleet is its own bundle: the simulator is in dist/demoFleet.js and not in the bundle that activation loads', () => {

@@ -8,6 +8,7 @@ import { count } from '../format';
 import { localStorageOf, storageOf, type FolderKind } from '../nodes';
 import { stoppedVms } from '../vmPlacement';
 import type { NodeView } from './nodeView';
+import { row, type RowReads } from './reads';
 
 export function folderView(folder: FolderKind, model: PoolModel): NodeView {
   if (folder === 'hosts') {
@@ -29,3 +30,24 @@ export function folderView(folder: FolderKind, model: PoolModel): NodeView {
   const shared = model.sharedSrs().length;
   return { label: 'Storage', description: `${count(srs.length, 'SR')}${srs.length > shared ? ` · ${shared} shared` : ''}`, contextValue: 'folder.storage', icon: 'database', collapsible: true };
 }
+
+/** The folders count hosts (and dead ones) and SRs; their children are the hosts and the SRs (local ones by PBD). */
+/** What places a VM in the halted/suspended group (vmPlacement.ts) or takes it out. */
+const PLACEMENT_FIELDS = ['power_state', 'resident_on', 'is_a_template', 'is_a_snapshot', 'is_control_domain'];
+
+export const folderReads: RowReads = {
+  view: [
+    { cls: 'host', fields: ['metrics'], rows: (c) => [row.folder(c.pool, 'hosts')] },
+    { cls: 'host_metrics', fields: ['live'], rows: (c) => [row.folder(c.pool, 'hosts')] },
+    { cls: 'SR', fields: ['shared'], rows: (c) => [row.folder(c.pool, 'storage'), row.folder(c.pool, 'localStorage')] },
+    { cls: 'PBD', fields: ['host', 'SR'], rows: (c) => [row.folder(c.pool, 'storage'), row.folder(c.pool, 'localStorage')] },
+    { cls: 'VM', fields: PLACEMENT_FIELDS, rows: (c) => [row.folder(c.pool, 'stoppedVms')] },
+  ],
+  children: [
+    { cls: 'host', fields: [], rows: (c) => [row.folder(c.pool, 'hosts'), row.folder(c.pool, 'localStorage')] },
+    { cls: 'SR', fields: ['shared'], rows: (c) => [row.folder(c.pool, 'storage'), row.folder(c.pool, 'localStorage')] },
+    { cls: 'PBD', fields: ['host', 'SR'], rows: (c) => [row.folder(c.pool, 'storage'), row.folder(c.pool, 'localStorage')] },
+    // the group lists its VMs by name
+    { cls: 'VM', fields: [...PLACEMENT_FIELDS, 'name_label'], rows: (c) => [row.folder(c.pool, 'stoppedVms')] },
+  ],
+};

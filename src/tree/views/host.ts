@@ -13,6 +13,7 @@ import { vmsOnHost } from '../vmPlacement';
 import { inMaintenance } from '../../model/maintenance';
 import { esc, md, oneLine, type NodeView } from './nodeView';
 import { hostContextValue } from '../contextValues';
+import { refsOf, row, type RowReads } from './reads';
 
 export function hostView(model: PoolModel, ref: Ref<'host'>, masterLost: MasterProbe | undefined): NodeView | undefined {
   const host = model.get('host', ref);
@@ -49,3 +50,34 @@ export function hostView(model: PoolModel, ref: Ref<'host'>, masterLost: MasterP
     collapsible: vms.length > 0,
   };
 }
+
+/**
+ * A host row reads its host record, its host_metrics (liveness, memory), whether it is the master (and the
+ * master's API version, for the 6.0.99 flag) and its resident VMs (count and first names in the tooltip).
+ */
+/** What puts a VM under a host's row (vmPlacement.ts: running or paused there, a guest). */
+const VM_PLACEMENT = ['resident_on', 'power_state', 'is_a_template', 'is_a_snapshot', 'is_control_domain'];
+
+export const hostReads: RowReads = {
+  view: [
+    {
+      cls: 'host',
+      fields: ['name_label', 'address', 'hostname', 'enabled', 'other_config', 'uuid', 'software_version', 'metrics', 'API_version_major', 'API_version_minor'],
+      // the master's API version decides every host's 6.0.99 flag
+      rows: (c) => (c.model.isMaster(c.change.ref as never) && c.change.fields?.some((f) => f.startsWith('API_version'))
+        ? c.model.all('host').map((h) => row.host(c.pool, h.ref))
+        : [row.host(c.pool, c.change.ref)]),
+    },
+    {
+      cls: 'host_metrics',
+      fields: ['live', 'memory_free', 'memory_total'],
+      rows: (c) => c.model.all('host').filter((h) => h.record.metrics === c.change.ref).map((h) => row.host(c.pool, h.ref)),
+    },
+    // the master moved: the release (and so every host's 6.0.99 flag) is read from the new one
+    { cls: 'pool', fields: ['master'], rows: (c) => c.model.all('host').map((h) => row.host(c.pool, h.ref)) },
+    { cls: 'VM', fields: ['name_label', ...VM_PLACEMENT], rows: (c) => refsOf(c, 'resident_on').map((h) => row.host(c.pool, h)) },
+  ],
+  children: [
+    { cls: 'VM', fields: VM_PLACEMENT, rows: (c) => refsOf(c, 'resident_on').map((h) => row.host(c.pool, h)) },
+  ],
+};

@@ -7,6 +7,7 @@ import type { TreeSource } from '../nodes';
 import { markdownProse } from '../../text/display';
 import { esc, md, oneLine, type NodeView } from './nodeView';
 import { count } from '../format';
+import { changes, row, type RowReads } from './reads';
 
 const FAILURE_SUMMARY: Record<string, string> = {
   dns: 'host name not found',
@@ -82,3 +83,17 @@ export function poolView(pool: string, source: TreeSource): NodeView {
     collapsible: true,
   };
 }
+
+/** The pool row reads the pool record, the master's name and release, and how many hosts are dead. */
+export const poolReads: RowReads = {
+  view: [
+    { cls: 'pool', fields: ['name_label', 'uuid', 'master', 'ha_enabled'], rows: (c) => [row.pool(c.pool)] },
+    {
+      cls: 'host',
+      fields: ['name_label', 'software_version', 'API_version_major', 'API_version_minor', 'metrics'],
+      // any host's coming, going or metrics (the host count, the dead count); the master's name and release
+      rows: (c) => (c.change.op !== 'mod' || changes(c.change, ['metrics']) || c.model.isMaster(c.change.ref as never) ? [row.pool(c.pool)] : []),
+    },
+    { cls: 'host_metrics', fields: ['live'], rows: (c) => [row.pool(c.pool)] },
+  ],
+};

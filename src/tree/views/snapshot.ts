@@ -5,6 +5,7 @@ import type { PoolModel } from '../../model/poolModel';
 import { displayName } from '../../text/display';
 import type { Ref } from '../../xapi/records';
 import { esc, md, oneLine, type NodeView } from './nodeView';
+import { row, type RowReads } from './reads';
 
 /** A snapshot's time as admins read it in XenCenter's list: UTC, to the minute. */
 export function snapshotTime(d: Date): string {
@@ -31,3 +32,15 @@ export function snapshotView(model: PoolModel, ref: Ref<'VM'>): NodeView | undef
     collapsible: false,
   };
 }
+
+/** A snapshot row reads its own record, and the name of the VM it was taken of (in its tooltip). */
+export const snapshotReads: RowReads = {
+  view: [
+    {
+      cls: 'VM',
+      fields: ['name_label', 'name_description', 'snapshot_time', 'snapshot_info', 'power_state', 'snapshot_of', 'uuid', 'is_a_snapshot'],
+      rows: (c) => [row.snapshot(c.pool, c.change.ref)],
+    },
+    { cls: 'VM', fields: ['name_label'], rows: (c) => (c.model.get('VM', c.change.ref as never)?.snapshots ?? []).map((s) => row.snapshot(c.pool, s)) },
+  ],
+};

@@ -9,6 +9,7 @@ import { formatBytes, usedOfSize } from '../format';
 import { visibleVdis } from '../nodes';
 import { storagePath } from '../storageNetwork';
 import { esc, md, oneLine, type NodeView } from './nodeView';
+import { recordOf, refsOf, row, type ChangeContext, type RowReads } from './reads';
 
 export function srView(model: PoolModel, ref: Ref<'SR'>): NodeView | undefined {
   const sr = model.get('SR', ref);
@@ -42,3 +43,26 @@ export function srView(model: PoolModel, ref: Ref<'SR'>): NodeView | undefined {
     collapsible: true,
   };
 }
+
+/** The SR rows that list a PBD of `host` (its hosts' names and networks show in their tooltips). */
+function srRowsOfHost(c: ChangeContext, host: string) {
+  return c.model.pbdsOfHost(host).map((p) => c.model.get('PBD', p)?.SR).filter((s): s is NonNullable<typeof s> => !!s).map((s) => row.sr(c.pool, s));
+}
+
+/**
+ * An SR row reads its SR record, its PBDs (plugged, device_config, which host), those hosts' names and
+ * storage interfaces (S5), and how many visible VDIs it holds; its children are those VDIs.
+ */
+export const srReads: RowReads = {
+  view: [
+    { cls: 'SR', fields: ['name_label', 'name_description', 'type', 'physical_utilisation', 'physical_size', 'virtual_allocation', 'shared', 'uuid'], rows: (c) => [row.sr(c.pool, c.change.ref)] },
+    { cls: 'PBD', fields: ['currently_attached', 'device_config', 'host', 'SR'], rows: (c) => refsOf(c, 'SR').map((s) => row.sr(c.pool, s)) },
+    { cls: 'host', fields: ['name_label'], rows: (c) => srRowsOfHost(c, c.change.ref) },
+    { cls: 'PIF', fields: ['IP', 'netmask', 'device', 'network', 'host'], rows: (c) => refsOf(c, 'host').flatMap((h) => srRowsOfHost(c, h)) },
+    { cls: 'network', fields: ['name_label'], rows: (c) => c.model.all('SR').map((s) => row.sr(c.pool, s.ref)) },
+    { cls: 'VDI', fields: ['SR', 'is_a_snapshot'], rows: (c) => refsOf(c, 'SR').map((s) => row.sr(c.pool, s)) },
+  ],
+  children: [
+    { cls: 'VDI', fields: ['SR', 'is_a_snapshot'], rows: (c) => (recordOf(c) ? refsOf(c, 'SR').map((s) => row.sr(c.pool, s)) : []) },
+  ],
+};

@@ -7,6 +7,7 @@ import { displayName } from '../../text/display';
 import type { Ref } from '../../xapi/records';
 import { formatBytes } from '../format';
 import { esc, md, oneLine, type NodeView } from './nodeView';
+import { recordOf, refsOf, row, type RowReads } from './reads';
 
 export function vdiView(model: PoolModel, ref: Ref<'VDI'>): NodeView | undefined {
   const vdi = model.get('VDI', ref);
@@ -36,3 +37,17 @@ export function vdiView(model: PoolModel, ref: Ref<'VDI'>): NodeView | undefined
     collapsible: false,
   };
 }
+
+/** A VDI row reads its VDI record, its SR's name and type (device path), and the VMs that use it (by VBD). */
+export const vdiReads: RowReads = {
+  view: [
+    { cls: 'VDI', fields: ['name_label', 'name_description', 'uuid', 'virtual_size', 'physical_utilisation', 'sm_config', 'SR'], rows: (c) => [row.vdi(c.pool, c.change.ref)] },
+    { cls: 'SR', fields: ['name_label', 'type', 'uuid'], rows: (c) => c.model.vdiRefsOf(c.change.ref).map((v) => row.vdi(c.pool, v)) },
+    { cls: 'VBD', fields: ['VM', 'VDI'], rows: (c) => refsOf(c, 'VDI').map((v) => row.vdi(c.pool, v)) },
+    {
+      cls: 'VM',
+      fields: ['name_label', 'is_control_domain'],
+      rows: (c) => ((recordOf(c)?.VBDs as string[] | undefined) ?? []).map((b) => c.model.get('VBD', b)?.VDI).filter((v): v is NonNullable<typeof v> => !!v).map((v) => row.vdi(c.pool, v)),
+    },
+  ],
+};

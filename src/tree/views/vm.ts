@@ -11,6 +11,7 @@ import { vmContextValue } from '../contextValues';
 import { formatBytes } from '../format';
 import { snapshotsUnder } from '../vmPlacement';
 import { esc, md, oneLine, type NodeView } from './nodeView';
+import { refsOf, row, type RowReads } from './reads';
 // The command's title as the VM's menu shows it (the manifest's English text), so the tooltip never
 // names a command that does not exist.
 import nls from '../../../package.nls.json';
@@ -55,3 +56,30 @@ export function vmView(model: PoolModel, ref: Ref<'VM'>): NodeView | undefined {
     collapsible: snapshotsUnder(model, ref).length > 0,
   };
 }
+
+/** A VM row reads its VM record, its guest metrics (OS, tools, IP) and the master's API version (old tools flag). */
+export const vmReads: RowReads = {
+  view: [
+    {
+      cls: 'VM',
+      fields: ['name_label', 'power_state', 'uuid', 'guest_metrics', 'current_operations', 'resident_on', 'snapshots',
+        'memory_dynamic_min', 'memory_dynamic_max', 'memory_static_min', 'memory_static_max'],
+      rows: (c) => [row.vm(c.pool, c.change.ref)],
+    },
+    // "host dead" (and H6 in the menu) on the VMs recorded on a host whose liveness changed
+    { cls: 'host_metrics', fields: ['live'], rows: (c) => c.model.all('host').filter((h) => h.record.metrics === c.change.ref).flatMap((h) => c.model.residentVms(h.ref).map((v) => row.vm(c.pool, v.ref))) },
+    { cls: 'host', fields: ['metrics'], rows: (c) => c.model.residentVms(c.change.ref as never).map((v) => row.vm(c.pool, v.ref)) },
+    { cls: 'VM_guest_metrics', fields: ['os_version', 'PV_drivers_version', 'networks'], rows: (c) => c.model.vmsWithGuestMetrics(c.change.ref).map((v) => row.vm(c.pool, v)) },
+    {
+      cls: 'host',
+      fields: ['API_version_major', 'API_version_minor'],
+      rows: (c) => (c.model.isMaster(c.change.ref as never) ? c.model.all('VM').map((v) => row.vm(c.pool, v.ref)) : []),
+    },
+    { cls: 'pool', fields: ['master'], rows: (c) => c.model.all('VM').map((v) => row.vm(c.pool, v.ref)) },
+  ],
+  // its snapshots, newest first
+  children: [
+    { cls: 'VM', fields: ['snapshots'], rows: (c) => [row.vm(c.pool, c.change.ref)] },
+    { cls: 'VM', fields: ['snapshot_time', 'is_a_snapshot', 'snapshot_of'], rows: (c) => refsOf(c, 'snapshot_of').map((v) => row.vm(c.pool, v)) },
+  ],
+};

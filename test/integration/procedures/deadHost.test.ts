@@ -2,7 +2,7 @@
 // with a real XAPI session, read back through XAPI; guards refuse a live host; the journal keeps it all.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PoolConnection, type TlsTrust } from '../../../src/model/poolConnection';
@@ -16,6 +16,8 @@ import { XapiError } from '../../../src/xapi/errors';
 import { XapiSession } from '../../../src/xapi/session';
 import type { Ref } from '../../../src/xapi/records';
 import { control, poolNamed, startSimulator, until, type Simulator } from '../xapi/simulator';
+
+const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')) as { contributes: { menus: Record<string, { command: string; when: string }[]> } };
 
 const noTls: TlsTrust = { pinned: () => undefined, confirm: async () => false, pin: async () => undefined };
 
@@ -174,7 +176,10 @@ test('H6 from VM rows: the rows under a dead host offer it, and a multi-selectio
   const s = await setup(t);
   const onVictim = s.model.residentVms(s.victim.ref);
   assert.ok(onVictim.length >= 2, 'the victim runs at least two VMs');
-  const menuOffers = (ref: Ref<'VM'>) => /^vm\.[a-z]+\.onDeadHost$/.test(vmView(s.model, ref)!.contextValue); // package.json's `when` for Declare Halted
+  // package.json's own `when` for Declare Halted, read from the manifest
+  const when = manifest.contributes.menus['view/item/context'].find((m) => m.command === 'xcpAdmin.vm.declareHalted')!.when;
+  const offered = new RegExp(/viewItem =~ \/(.*)\//.exec(when)![1]);
+  const menuOffers = (ref: Ref<'VM'>) => offered.test(vmView(s.model, ref)!.contextValue);
   assert.ok(!menuOffers(onVictim[0].ref), 'not offered while the host is live');
   await killHost(s.sim, s.model, s.victim);
   assert.ok(onVictim.every((v) => menuOffers(v.ref)), 'offered on every VM row under the dead host');

@@ -40,12 +40,17 @@ test('Filter by name keeps the matching hosts, VMs, SRs and VDIs and the rows ab
   assert.equal(byName.filter((r) => r.node.kind === 'vm').length, under05.length, 'every VM under a matching host stays');
   assert.ok(byName.length < all.length / 2, `${byName.length} of ${all.length} rows shown`);
 
-  // The tree lists a host's resident VMs, so they run; a filter on Halted leaves none, one on Running all.
+  // Running VMs show under their hosts, halted and suspended ones in the pool's group: each filter keeps its own.
   const vmRows = (f: TreeFilter) => shownTree(f, source).filter((r) => r.node.kind === 'vm');
+  const stateOf = (r: { node: TreeNode }) => (conn.state.kind === 'connected' ? conn.state.model.get('VM', (r.node as { ref: string }).ref as never)?.power_state : undefined);
+  const allVms = all.filter((r) => r.node.kind === 'vm');
   const running = vmRows({ powerStates: ['Running'] });
   assert.ok(running.length > 0);
-  assert.equal(running.length, all.filter((r) => r.node.kind === 'vm').length);
-  assert.equal(vmRows({ powerStates: ['Halted', 'Suspended'] }).length, 0, 'no VM in another state is shown');
+  assert.equal(running.length, allVms.filter((r) => stateOf(r) === 'Running').length, 'every running VM stays');
+  assert.ok(running.every((r) => stateOf(r) === 'Running'), 'and only running ones');
+  const stopped = vmRows({ powerStates: ['Halted', 'Suspended'] });
+  assert.ok(stopped.length > 0 && stopped.length < allVms.length);
+  assert.ok(stopped.every((r) => stateOf(r) === 'Halted' || stateOf(r) === 'Suspended'), 'no VM in another state is shown');
   const halted = shownTree({ powerStates: ['Halted'] }, source);
   assert.equal(halted.filter((r) => r.node.kind === 'host').length, all.filter((r) => r.node.kind === 'host').length, 'the hosts all stay');
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { PoolRegistry, type RegistryEvent } from '../../../src/model/poolRegistry';
 import type { TlsTrust } from '../../../src/model/poolConnection';
-import { nodesTouchedBy } from '../../../src/tree/invalidation';
+import { rowsTouchedBy } from '../../../src/tree/invalidation';
 import { childNodes, nodeId, rootNodes, type TreeNode, type TreeSource } from '../../../src/tree/nodes';
 import { viewOf } from '../../../src/tree/views';
 import { control, startSimulator, until, type Simulator } from '../xapi/simulator';
@@ -105,9 +105,10 @@ test('an event touches only the rows it changes: a renamed VDI, a host going dow
   await control(sim, 'rename', { uuid: vdi.record.uuid, name_label: 'renamed "with quotes"\nand a newline' });
   await until('the rename reaches the model', () => events.some((e) => e.kind === 'model' && e.pool === 'Piet'));
   const batch = events.flatMap((e) => (e.kind === 'model' && e.pool === 'Piet' ? e.changes : []));
-  const touched = nodesTouchedBy('Piet', batch, model);
-  assert.deepEqual(touched.map((n) => n.id), [nodeId.vdi('Piet', vdi.ref)], 'only the VDI row refreshes');
-  const view = viewOf(touched[0], source)!;
+  const touched = rowsTouchedBy('Piet', batch, model);
+  assert.deepEqual(touched.repaint.map((n) => n.id), [nodeId.vdi('Piet', vdi.ref)], 'only the VDI row refreshes');
+  assert.deepEqual(touched.reshape, [], 'no list of rows changes');
+  const view = viewOf(touched.repaint[0], source)!;
   assert.equal(view.label, 'renamed "with quotes"\\nand a newline', 'the label is one line, the newline shown');
 
   const victim = model.hosts().find((h) => !model.isMaster(h.ref))!;
@@ -115,7 +116,7 @@ test('an event touches only the rows it changes: a renamed VDI, a host going dow
   await control(sim, 'host/down', { host: victim.record.uuid });
   await until('the host is seen dead', () => !model.isHostLive(victim.ref), 15_000);
   const changes = events.flatMap((e) => (e.kind === 'model' && e.pool === 'Piet' ? e.changes : []));
-  const ids = nodesTouchedBy('Piet', changes, model).map((n) => n.id);
+  const ids = rowsTouchedBy('Piet', changes, model).repaint.map((n) => n.id);
   assert.ok(ids.includes(nodeId.folder('Piet', 'hosts')) || ids.includes(nodeId.host('Piet', victim.ref)), `the host's row or its folder refreshes (${ids.join(', ')})`);
   assert.ok(!ids.some((id) => id.includes('/vdi/')), 'no VDI row refreshes for a host going down');
   const hostView = viewOf({ kind: 'host', id: nodeId.host('Piet', victim.ref), pool: 'Piet', ref: victim.ref }, source)!;

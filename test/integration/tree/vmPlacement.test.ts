@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ModelChange } from '../../../src/model/poolModel';
-import { nodesTouchedBy } from '../../../src/tree/invalidation';
+import { rowsTouchedBy } from '../../../src/tree/invalidation';
 import { childNodes, nodeId, poolNode, type TreeNode, type TreeSource } from '../../../src/tree/nodes';
 import { viewOf } from '../../../src/tree/views';
 import { callAsTask } from '../../../src/xapi/task';
@@ -76,14 +76,15 @@ test('every guest appears exactly once: under its host while it runs, else in th
 test('a VM that shuts down moves from its host to the group, a migrated one to its new host; the invalidation refreshes the rows it left and joins', async (t) => {
   const s = await setup(t);
   const vm = s.vmRef('ganglia-01');
-  const shown = new Map<string, TreeNode>(vmRows(s.source).map((r) => [r.node.id, r.parent]));
   const from = s.model.get('VM', vm)!.resident_on;
   s.changes.length = 0;
   await callAsTask(s.session, 'VM.clean_shutdown', [vm]);
   await until('the model sees it halted', () => s.model.get('VM', vm)?.power_state === 'Halted');
-  const touched = nodesTouchedBy('Generic', s.changes, s.model, (id) => shown.get(id)).map((n) => n.id);
-  assert.ok(touched.includes(nodeId.host('Generic', from)) || touched.includes(nodeId.folder('Generic', 'hosts')), 'the host it left is refreshed');
-  assert.ok(touched.includes(nodeId.folder('Generic', 'stoppedVms')), 'the group it joins is refreshed');
+  const { repaint, reshape } = rowsTouchedBy('Generic', s.changes, s.model);
+  const touched = [...repaint, ...reshape].map((n) => n.id);
+  assert.ok(reshape.some((n) => n.id === nodeId.host('Generic', from)), 'the host it left lists its VMs again');
+  assert.ok(reshape.some((n) => n.id === nodeId.folder('Generic', 'stoppedVms')), 'the group it joins lists its VMs again');
+  assert.ok(touched.includes(nodeId.vm('Generic', vm)), 'its own row shows it halted');
   assert.equal(vmRows(s.source).find((r) => r.node.id === nodeId.vm('Generic', vm))?.parent.id, nodeId.folder('Generic', 'stoppedVms'));
 
   const mover = s.vmRef('mail-01');
@@ -101,5 +102,6 @@ test('a host in maintenance mode says so in its row and gets its own context val
   await until('the model sees it', () => s.model.get('host', host.ref)?.other_config.MAINTENANCE_MODE === 'true');
   const view = viewOf({ kind: 'host', id: nodeId.host('Generic', host.ref), pool: 'Generic', ref: host.ref }, s.source)!;
   assert.match(view.description!, /maintenance mode/);
-  assert.equal(view.contextValue, 'host.live.slave.maintenance');
+  // XCP 1.5: the host also still has to present 6.0.99 (H2), which the context value carries after the mode.
+  assert.match(view.contextValue, /^host\.live\.slave\.maintenance(\.toPresent|\.presented)?$/);
 });

@@ -40,6 +40,8 @@ function smallPool(): PoolRecords {
   return r;
 }
 
+/** A change as a listener keys it: class, ref, operation (the previous record and the fields aside). */
+const plain = (changes: ModelChange[]) => changes.map(({ cls, ref, op }) => ({ cls, ref, op }));
 const names = (entries: { record: { name_label: string } }[]) => entries.map((e) => e.record.name_label);
 const ref = <K extends XapiClass>(s: string) => s as Ref<K>;
 
@@ -88,7 +90,7 @@ test('an add, a mod and a del in one event.from answer fire one batch, and relat
     ev('VBD', 'del', 'OpaqueRef:b2'),
   ]);
   assert.equal(batches.length, 1, 'one batch per answer');
-  assert.deepStrictEqual(batches[0], [
+  assert.deepStrictEqual(plain(batches[0]), [
     { cls: 'VDI', ref: 'OpaqueRef:new', op: 'add' },
     { cls: 'VDI', ref: 'OpaqueRef:d2', op: 'mod' },
     { cls: 'VBD', ref: 'OpaqueRef:b2', op: 'del' },
@@ -116,12 +118,30 @@ test('several events on one object collapse: add+mod = add, add+del = nothing, d
     ev('VDI', 'del', 'OpaqueRef:b'),
     ev('VDI', 'del', 'OpaqueRef:never-seen'),
   ]);
-  assert.deepStrictEqual(changes, [{ cls: 'VDI', ref: 'OpaqueRef:a', op: 'add' }]);
+  assert.deepStrictEqual(plain(changes), [{ cls: 'VDI', ref: 'OpaqueRef:a', op: 'add' }]);
   assert.equal(m.get('VDI', 'OpaqueRef:a')?.name_label, 'a2');
   assert.equal(m.get('VDI', 'OpaqueRef:b'), undefined);
   assert.equal(batches.length, 1);
   assert.deepStrictEqual(m.applyEvents([ev('VDI', 'del', 'OpaqueRef:zzz')]), []);
   assert.equal(batches.length, 1, 'no empty batches');
+});
+
+test('a mod says which fields changed and keeps the record before it; a resync reports only what differs', () => {
+  const m = new PoolModel(smallPool());
+  const before = m.get('host_metrics', 'OpaqueRef:m2')!;
+  const [memory] = m.applyEvents([ev('host_metrics', 'mod', 'OpaqueRef:m2', { live: true, memory_free: 1024, last_updated: before.last_updated })]);
+  assert.deepStrictEqual(memory.fields, ['memory_free'], 'a memory update is a memory update, not a liveness change');
+  assert.equal(memory.previous, before);
+  const [twice] = m.applyEvents([
+    ev('VDI', 'mod', 'OpaqueRef:d2', { name_label: 'renamed', SR: 'OpaqueRef:fc', sm_config: { vdi_type: 'vhd' } }),
+    ev('VDI', 'mod', 'OpaqueRef:d2', { name_label: 'renamed', SR: 'OpaqueRef:fc', sm_config: { vdi_type: 'vhd' }, virtual_size: 5 }),
+  ]);
+  assert.deepStrictEqual([...twice.fields!].sort(), ['name_label', 'virtual_size'], 'two events of one answer: the fields of both, against the record before the answer');
+  assert.equal((twice.previous as { name_label: string }).name_label, 'disk 2');
+  const [same] = m.applyEvents([ev('VDI', 'mod', 'OpaqueRef:d2', { name_label: 'renamed', SR: 'OpaqueRef:fc', sm_config: { vdi_type: 'vhd' }, virtual_size: 5 })]);
+  assert.deepStrictEqual(same.fields, [], 'the same record again: no field changed (maps compared by content)');
+  const [gone] = m.applyEvents([ev('VDI', 'del', 'OpaqueRef:dx')]);
+  assert.equal((gone.previous as { SR: string }).SR, 'OpaqueRef:local-h2', 'a del keeps where the object was');
 });
 
 test('a resync (load after EVENTS_LOST) reports what vanished, appeared and stayed', () => {
@@ -133,7 +153,7 @@ test('a resync (load after EVENTS_LOST) reports what vanished, appeared and stay
   m.onDidChange((c) => batches.push(c));
   m.load(next);
   const vdiChanges = batches[0].filter((c) => c.cls === 'VDI');
-  assert.deepStrictEqual(vdiChanges.filter((c) => c.op !== 'mod'), [
+  assert.deepStrictEqual(plain(vdiChanges.filter((c) => c.op !== 'mod')), [
     { cls: 'VDI', ref: 'OpaqueRef:dx', op: 'del' },
     { cls: 'VDI', ref: 'OpaqueRef:fresh', op: 'add' },
   ]);

@@ -1,7 +1,7 @@
 // The webviews' state (shared reducers) and the throttle that keeps a fast relay from flooding a view.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { currentRate, etaSeconds, initialDd, MAX_SAMPLES, reduceDd, reduceResize, initialResize, stalledSeconds, validDdFromView, validResizeFromView } from '../../../src/webviews/protocol';
+import { currentRate, etaSeconds, initialDd, MAX_SAMPLES, SAMPLE_MS, reduceDd, reduceResize, initialResize, stalledSeconds, validDdFromView, validResizeFromView } from '../../../src/webviews/protocol';
 import { Throttle } from '../../../src/webviews/throttle';
 
 test('the dd state: progress, rate over the last seconds, ETA, verdict; samples stay bounded', () => {
@@ -75,4 +75,12 @@ test('messages from the views: only {kind: "ready"} and {kind: "cancel"} pass; a
     ];
     for (const m of malformed) assert.equal(valid(m), undefined, `${JSON.stringify(m)} passed`);
   }
+});
+
+test('chunks closer than a sample apart move the byte count, not the samples', () => {
+  let s = reduceDd(initialDd(), { kind: 'start', ends: { source: 'a:/x', target: 'b:/dev/y', total: 1 << 30 } });
+  for (let i = 0; i < 100; i++) s = reduceDd(s, { kind: 'progress', bytes: (i + 1) * 32768, elapsedMs: i * (SAMPLE_MS / 10) });
+  assert.equal(s.bytes, 100 * 32768, 'every chunk counts');
+  assert.equal(s.samples.length, 10, 'one sample per SAMPLE_MS');
+  assert.equal(s.elapsedMs, 99 * (SAMPLE_MS / 10));
 });

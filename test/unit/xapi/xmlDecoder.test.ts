@@ -196,3 +196,22 @@ test('parameters with markup, several "]]>", CR and unicode reach the server unc
   assert.equal(method, 'VDI.set_name_label');
   assert.deepStrictEqual(params, [...nasty, { k: nasty[0] }, [nasty[1]]]);
 });
+
+test('xapi\'s compact dates read by their digits give the dates the ISO form gives', () => {
+  for (const [compact, iso] of [
+    ['19700101T00:00:00Z', '1970-01-01T00:00:00Z'],
+    ['20200229T23:59:59Z', '2020-02-29T23:59:59Z'],
+    ['20261202T13:04:37Z', '2026-12-02T13:04:37Z'],
+    ['00500101T00:00:00Z', '0050-01-01T00:00:00Z'], // not 1950
+    ['20200431T08:28:32Z', '2020-04-31T08:28:32Z'], // whatever the general path makes of it
+  ]) assert.equal(parseXapiDate(compact).getTime(), parseXapiDate(iso).getTime(), compact);
+  assert.throws(() => parseXapiDate('2020010xT00:00:00Z'), XmlMalformedError);
+  assert.throws(() => parseXapiDate('20201301T00:00:00Z'), XmlMalformedError);
+});
+
+test('structs whose member names come back (maps alternating between key sets) decode each with its own names', () => {
+  const map = (o: Record<string, string>) => `<value><struct>${Object.entries(o).map(([k, v]) => `<member><name>${k}</name><value>${v}</value></member>`).join('')}</struct></value>`;
+  const rec = (a: Record<string, string>, b: Record<string, string>) => `<value><struct><member><name>sm_config</name>${map(a)}</member><member><name>other_config</name>${map(b)}</member></struct></value>`;
+  const xml = `<?xml version="1.0"?><methodResponse><params><param><value><array><data>${[0, 1, 2, 3].map((k) => rec(k % 2 ? { x: `${k}` } : { y: `${k}`, z: 'z' }, { y: `${k}`, z: 'o' })).join('')}</data></array></value></param></params></methodResponse>`;
+  assert.deepEqual(decodeMethodResponse(xml), [0, 1, 2, 3].map((k) => ({ sm_config: k % 2 ? { x: `${k}` } : { y: `${k}`, z: 'z' }, other_config: { y: `${k}`, z: 'o' } })));
+});
