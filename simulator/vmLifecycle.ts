@@ -127,31 +127,34 @@ export async function migrate(sim: SimState, pool: PoolState, vm: XObject, dest:
 // ---- the calls -------------------------------------------------------------------------------------
 
 export function registerVmLifecycle(define: Define): void {
-  define('VM.start', {
-    arity: 4,
-    write: true,
-    run: (ctx, pool, [, ref, paused]) => {
-      const vm = objOf(pool, 'VM', ref);
-      return withVmOperation(pool, vm, 'start', () => {
-        bootOn(pool, vm, chooseHost(ctx.sim, pool, vm), paused === true);
-        return '';
-      });
-    },
-  });
-
-  define('VM.start_on', {
-    arity: 5,
-    write: true,
-    run: (ctx, pool, [, ref, hostRef, paused]) => {
-      const vm = objOf(pool, 'VM', ref);
-      const host = objOf(pool, 'host', hostRef);
-      return withVmOperation(pool, vm, 'start_on', () => {
-        check(bootError(ctx.sim, pool, vm, host));
-        bootOn(pool, vm, host, paused === true);
-        return '';
-      });
-    },
-  });
+  // Start and resume boot the VM alike (on a host the pool picks, or on the one named); only the
+  // operation XAPI checks and records differs.
+  for (const op of ['start', 'resume'] as const) {
+    define(`VM.${op}`, {
+      arity: 4,
+      write: true,
+      run: (ctx, pool, [, ref, paused]) => {
+        const vm = objOf(pool, 'VM', ref);
+        return withVmOperation(pool, vm, op, () => {
+          bootOn(pool, vm, chooseHost(ctx.sim, pool, vm), paused === true);
+          return '';
+        });
+      },
+    });
+    define(`VM.${op}_on`, {
+      arity: 5,
+      write: true,
+      run: (ctx, pool, [, ref, hostRef, paused]) => {
+        const vm = objOf(pool, 'VM', ref);
+        const host = objOf(pool, 'host', hostRef);
+        return withVmOperation(pool, vm, `${op}_on`, () => {
+          check(bootError(ctx.sim, pool, vm, host));
+          bootOn(pool, vm, host, paused === true);
+          return '';
+        });
+      },
+    });
+  }
 
   define('VM.assert_can_boot_here', {
     arity: 3,
@@ -207,32 +210,6 @@ export function registerVmLifecycle(define: Define): void {
         setVbdsAttached(pool, vm, false);
         placeVm(pool, vm, undefined, { power_state: 'Suspended', domid: -1, memory_target: 0, suspend_VDI: image.ref });
         refreshAllowedOperations(pool, vm);
-        return '';
-      });
-    },
-  });
-
-  define('VM.resume', {
-    arity: 4,
-    write: true,
-    run: (ctx, pool, [, ref, paused]) => {
-      const vm = objOf(pool, 'VM', ref);
-      return withVmOperation(pool, vm, 'resume', () => {
-        bootOn(pool, vm, chooseHost(ctx.sim, pool, vm), paused === true);
-        return '';
-      });
-    },
-  });
-
-  define('VM.resume_on', {
-    arity: 5,
-    write: true,
-    run: (ctx, pool, [, ref, hostRef, paused]) => {
-      const vm = objOf(pool, 'VM', ref);
-      const host = objOf(pool, 'host', hostRef);
-      return withVmOperation(pool, vm, 'resume_on', () => {
-        check(bootError(ctx.sim, pool, vm, host));
-        bootOn(pool, vm, host, paused === true);
         return '';
       });
     },

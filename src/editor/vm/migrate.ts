@@ -4,25 +4,18 @@
 
 import * as vscode from 'vscode';
 import { planMigrate } from '../../procedures/vmMigrate';
-import { checkHostsFor } from '../../procedures/vmPower';
 import { displayName } from '../../text/display';
 import type { TreeNode } from '../../tree/nodes';
 import type { ProcedureCommandDeps } from '../runProcedure';
 import { runAtOnce } from '../runWithProgress';
-import { connectedTarget } from '../target';
+import { hostChecksFor } from './hostChecks';
 
 export function registerVmMigrate(deps: ProcedureCommandDeps): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('xcpAdmin.vm.migrate', async (node?: TreeNode) => {
-      const t = connectedTarget(deps.registry, node, 'vm');
-      const connection = t && deps.registry.connection(t.pool);
-      if (!t || !connection) return;
-      const vm = t.model.get('VM', t.node.ref);
-      if (!vm) return;
-      const checks = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking where {0} can go…', displayName(vm.name_label, 80)) },
-        () => checkHostsFor(t.model, t.node.ref, (m, a) => connection.call(m, a)),
-      );
+      const asked = await hostChecksFor(deps, node, (name) => vscode.l10n.t('Checking where {0} can go…', displayName(name, 80)));
+      if (!asked) return;
+      const { t, vm, checks } = asked;
       const items = checks
         .filter((c) => c.host.ref !== vm.resident_on)
         .map((c) => {

@@ -3,11 +3,10 @@
 // XAPI's reason, so the admin sees why a host is not offered.
 
 import * as vscode from 'vscode';
-import { checkHostsFor } from '../../procedures/vmPower';
 import { displayName } from '../../text/display';
 import type { TreeNode } from '../../tree/nodes';
 import type { ProcedureCommandDeps } from '../runProcedure';
-import { connectedTarget } from '../target';
+import { hostChecksFor } from './hostChecks';
 import { runPowerAction } from './power';
 
 export function registerVmStart(deps: ProcedureCommandDeps): vscode.Disposable[] {
@@ -15,15 +14,9 @@ export function registerVmStart(deps: ProcedureCommandDeps): vscode.Disposable[]
     vscode.commands.registerCommand('xcpAdmin.vm.start', (node?: TreeNode, nodes?: TreeNode[]) => runPowerAction(deps, node, nodes, 'start')),
     vscode.commands.registerCommand('xcpAdmin.vm.resume', (node?: TreeNode, nodes?: TreeNode[]) => runPowerAction(deps, node, nodes, 'resume')),
     vscode.commands.registerCommand('xcpAdmin.vm.startOn', async (node?: TreeNode) => {
-      const t = connectedTarget(deps.registry, node, 'vm');
-      const connection = t && deps.registry.connection(t.pool);
-      if (!t || !connection) return;
-      const vm = t.model.get('VM', t.node.ref);
-      if (!vm) return;
-      const checks = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Asking XAPI which hosts can run {0}…', displayName(vm.name_label, 80)) },
-        () => checkHostsFor(t.model, t.node.ref, (m, a) => connection.call(m, a)),
-      );
+      const asked = await hostChecksFor(deps, node, (name) => vscode.l10n.t('Asking XAPI which hosts can run {0}…', displayName(name, 80)));
+      if (!asked) return;
+      const { vm, checks } = asked;
       const items = checks.map((c) => ({
         label: displayName(c.host.record.name_label),
         description: displayName(c.host.record.address),

@@ -102,7 +102,7 @@ test('a PBD unplugged and plugged again repaints its SR row only', async (t) => 
   }
 });
 
-test('a VM shut down leaves its host\'s list: the host row is computed again, its other VMs are not', async (t) => {
+test('a VM shut down leaves its host\'s list for the halted group: those two rows and the VM are computed again, its host\'s other VMs are not', async (t) => {
   const f = await fixture();
   t.after(() => close(f));
   const host = f.model.hosts().find((h) => f.model.residentVms(h.ref).length >= 2)!;
@@ -110,8 +110,8 @@ test('a VM shut down leaves its host\'s list: the host row is computed again, it
   const siblings = f.model.residentVms(host.ref).length - 1;
   const rows = await f.next(() => f.xapi.call('VM.clean_shutdown', [vm.ref]), () => f.model.get('VM', vm.ref)?.power_state === 'Halted');
   assert.ok(rows.some((n) => n.id === nodeId.host('Piet', host.ref)), 'the host row is refreshed (its list changed)');
-  assert.ok(!rows.some((n) => n.kind === 'folder' || n.kind === 'pool'), 'no folder, no pool row');
-  assert.equal(f.driver.takeComputed(), 1, `the host row only; its ${siblings} other VMs keep their views`);
+  assert.deepEqual(rows.map((n) => n.id).sort(), [nodeId.host('Piet', host.ref), nodeId.folder('Piet', 'stoppedVms')].sort(), 'its host and the group it joins; no other folder, no pool row');
+  assert.equal(f.driver.takeComputed(), 3, `the host row, the group's row and the VM's own (now halted); its host's ${siblings} other VMs keep their views`);
   const children = f.driver.rows.children(rows.find((n) => n.id === nodeId.host('Piet', host.ref))!);
   assert.equal(children.length, siblings);
   assert.ok(!children.some((c) => c.id === nodeId.vm('Piet', vm.ref)), 'the halted VM left its host');
