@@ -34,7 +34,7 @@ test('Add Pool on an https pool from an empty profile: trust the certificate, th
     assert.equal(settings['xcpAdmin.demo.simulatorCertificates'], undefined, 'no certificate is pinned');
 
     await e2e.openXcpAdminView();
-    const welcome = e2e.pane().getByRole('button', { name: 'Add Pool' });
+    const welcome = e2e.pane().getByRole('button', { name: 'Add Pool', exact: true });
     await welcome.waitFor({ timeout: T });
     await welcome.click();
     await answerInput(e2e, /Add a pool \(1\/4\)/, bl0.url);
