@@ -44,6 +44,19 @@ export interface RunHooks {
   onProgress?: RunOptions['onProgress'];
 }
 
+/** A plan refused before its first step, journaled with its exported runbook (the why of the refusal). */
+export async function journalRefusal(deps: Pick<ProcedureCommandDeps, 'journal'>, plan: Plan, why: string): Promise<void> {
+  const now = new Date();
+  let runbook: { markdown: string; script: string } | undefined;
+  try {
+    const r = exportRunbook(plan, now, { status: 'refused', message: why, steps: [] });
+    runbook = { markdown: r.markdown, script: r.script };
+  } catch {
+    runbook = undefined; // a value no runbook can hold: the refusal is journaled without one
+  }
+  await deps.journal.append({ procedure: plan.procedure, title: plan.title, target: plan.target, started: now.toISOString(), ended: now.toISOString(), status: 'refused', message: why, steps: [], ...(runbook ? { runbook } : {}) });
+}
+
 /** Preview → "Run" → per-step confirmations → terminal → journal. Undefined when refused or not started. */
 export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: string, planned: Plan, hooks: RunHooks = {}): Promise<RunResult | undefined> {
   // The pre-flight before the preview too, so a plan that could not finish is shown refused, never offered.
@@ -55,15 +68,7 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
   void vscode.commands.executeCommand('setContext', 'xcpAdmin.planPreviewed', true);
   if (plan.refusal) {
     void vscode.window.showErrorMessage(vscode.l10n.t('{0} refused for {1}: {2}', plan.procedure, displayName(plan.target.name), displayName(plan.refusal, 1000)));
-    const now = new Date();
-    let runbook: { markdown: string; script: string } | undefined;
-    try {
-      const r = exportRunbook(plan, now, { status: 'refused', message: plan.refusal, steps: [] });
-      runbook = { markdown: r.markdown, script: r.script };
-    } catch {
-      runbook = undefined; // a value no runbook can hold: the refusal is journaled without one
-    }
-    await deps.journal.append({ procedure: plan.procedure, title: plan.title, target: plan.target, started: now.toISOString(), ended: now.toISOString(), status: 'refused', message: plan.refusal, steps: [], ...(runbook ? { runbook } : {}) });
+    await journalRefusal(deps, plan, plan.refusal);
     return undefined;
   }
   const destructive = plan.steps.filter((s) => s.destructive).length;

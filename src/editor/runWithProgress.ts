@@ -11,7 +11,7 @@ import type { Plan, Step } from '../procedures/plan';
 import { preflight } from '../procedures/preflight';
 import { runPlan, type Executors, type RunResult } from '../procedures/runner';
 import { displayName } from '../text/display';
-import { runWithConfirmation, type ProcedureCommandDeps, type RunHooks } from './runProcedure';
+import { journalRefusal, runWithConfirmation, type ProcedureCommandDeps, type RunHooks } from './runProcedure';
 
 /** A notification that follows a plan's steps and their tasks' progress; its Cancel aborts `abort`. */
 class ProgressNotification {
@@ -74,7 +74,7 @@ export async function runAtOnce(deps: ProcedureCommandDeps, pool: string, planne
   if (plan.refusal || !connection) {
     const why = plan.refusal ?? vscode.l10n.t('Pool {0} is not connected.', pool);
     void vscode.window.showErrorMessage(vscode.l10n.t('{0} refused for {1}: {2}', displayName(plan.title), displayName(plan.target.name), displayName(why, 1000)));
-    await deps.journal.append({ procedure: plan.procedure, title: plan.title, target: plan.target, started: new Date().toISOString(), ended: new Date().toISOString(), status: 'refused', message: why, steps: [] });
+    await journalRefusal(deps, plan, why);
     return undefined;
   }
   if (plan.steps.some((s) => s.destructive)) throw new Error(`${plan.title} has destructive steps: it goes through runWithConfirmation`);
