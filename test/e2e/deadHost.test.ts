@@ -33,17 +33,7 @@ test('a dead host\'s VMs are declared halted from its context menu', { timeout: 
     t.diagnostic(`screenshot: ${await e2e.screenshot('dead-host-plan')}`);
     await dialog.getByRole('button', { name: 'Run' }).click();
     // One confirmation per VM, each naming its VM (in the plan's order).
-    const left = new Set(victimVms.map((v) => vms[v].name_label));
-    while (left.size > 0) {
-      const named = await e2e.until(async () => {
-        if (!(await dialog.isVisible())) return undefined;
-        const text = await dialog.innerText();
-        return [...left].find((n) => text.includes(`Declare ${n} halted?`));
-      }, `a confirmation naming one of ${[...left].join(', ')}`, T);
-      left.delete(named!);
-      await dialog.getByRole('button', { name: 'Yes, do it' }).click();
-      await dialog.waitFor({ state: 'hidden', timeout: T }).catch(() => undefined);
-    }
+    await e2e.confirmEach(victimVms.map((v) => vms[v].name_label), (n) => `Declare ${n} halted?`, T);
     await e2e.until(async () => /H6 done/.test(await e2e.terminalText()), 'the run ends done in the terminal', T);
     t.diagnostic(`screenshot: ${await e2e.screenshot('dead-host-done')}`);
     for (const vm of victimVms) assert.equal(await x.call('VM.get_power_state', vm), 'Halted', `${vms[vm].name_label} is halted in XAPI`);

@@ -302,6 +302,26 @@ export class E2E {
     }, `the tooltip ${text}`, timeout) as Promise<string>;
   }
 
+  /**
+   * Answers "Yes, do it" to one modal confirmation per name, in whatever order they come; each dialog
+   * must name one of the names not yet confirmed (`question(name)`), so a confirmation that names the
+   * wrong object, or one too many, fails the wait.
+   */
+  async confirmEach(names: readonly string[], question: (name: string) => string, timeout = 30_000): Promise<void> {
+    const dialog = this.page.locator('.monaco-dialog-box');
+    const left = new Set(names);
+    while (left.size > 0) {
+      const named = await this.until(async () => {
+        if (!(await dialog.isVisible())) return undefined;
+        const text = await dialog.innerText();
+        return [...left].find((n) => text.includes(question(n)));
+      }, `a confirmation naming one of ${[...left].join(', ')}`, timeout);
+      left.delete(named!);
+      await dialog.getByRole('button', { name: 'Yes, do it' }).click();
+      await dialog.waitFor({ state: 'hidden', timeout }).catch(() => undefined);
+    }
+  }
+
   /** Saves a screenshot as test/e2e/artifacts/<name>.png and returns its path. */
   async screenshot(name: string): Promise<string> {
     mkdirSync(artifactsDir, { recursive: true });

@@ -71,17 +71,7 @@ test('Problems view: a dead host and a multipath alert, evidence in the tooltip,
     await dialog.waitFor({ timeout: T });
     assert.match(await dialog.innerText(), new RegExp(`H6: .* ${victim.name_label}`));
     await dialog.getByRole('button', { name: 'Run' }).click();
-    const left = new Set(victim.resident_VMs.filter((v) => !vms[v].is_control_domain).map((v) => vms[v].name_label));
-    while (left.size > 0) {
-      const named = await e2e.until(async () => {
-        if (!(await dialog.isVisible())) return undefined;
-        const text = await dialog.innerText();
-        return [...left].find((n) => text.includes(`Declare ${n} halted?`));
-      }, `a confirmation naming one of ${[...left].join(', ')}`, T);
-      left.delete(named!);
-      await dialog.getByRole('button', { name: 'Yes, do it' }).click();
-      await dialog.waitFor({ state: 'hidden', timeout: T }).catch(() => undefined);
-    }
+    await e2e.confirmEach(victim.resident_VMs.filter((v) => !vms[v].is_control_domain).map((v) => vms[v].name_label), (n) => `Declare ${n} halted?`, T);
     await e2e.until(async () => /H6 done/.test(await e2e.terminalText()), 'H6 done in the terminal', T);
     await e2e.until(async () => (await e2e.rows().filter({ hasText: `Host ${victim.name_label} is dead and runs no VMs` }).count()) > 0, 'the finding now says forget it', T);
     t.diagnostic(`screenshot: ${await e2e.screenshot('problems-after-fix')}`);
