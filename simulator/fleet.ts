@@ -360,6 +360,16 @@ function buildPool(spec: PoolSpec, poolIndex: number, net: number, rng: () => nu
     other_config: { disks: '<provision><disk device="0" size="8589934592" sr="" bootable="true" type="system"/></provision>', 'install-methods': 'cdrom', default_template: 'true' },
   });
 
+  /** The first host from `from` on (wrapping) whose memory holds `mem` more, or undefined. */
+  const hostWithRoom = (list: readonly XObject[], from: number, mem: number, used: ReadonlyMap<string, number>): XObject | undefined => {
+    for (let k = 0; k < list.length; k++) {
+      const h = list[(from + k) % list.length];
+      const total = pool.getOf('host_metrics', h.record.metrics as string)!.record.memory_total as number;
+      if ((used.get(h.ref) ?? 0) + (h.record.memory_overhead as number) + mem <= total) return h;
+    }
+    return undefined;
+  };
+
   // VMs spread over the hosts (most running), each with a disk or two.
   const serviceCounters = new Map<string, number>();
   const vmDisks: { vm: XObject; host: XObject | undefined; running: boolean }[] = [];
@@ -369,9 +379,14 @@ function buildPool(spec: PoolSpec, poolIndex: number, net: number, rng: () => nu
     const nr = (serviceCounters.get(svc) ?? 0) + 1;
     serviceCounters.set(svc, nr);
     const windows = rng() < 0.1;
-    const running = rng() < 0.85;
-    const host = running ? hosts[Math.floor(rng() * hosts.length)] : undefined;
+    const wantsToRun = rng() < 0.85;
+    const drawn = wantsToRun ? Math.floor(rng() * hosts.length) : -1;
     const mem = pick(rng, [1, 2, 2, 4, 4, 8]) * GiB;
+    // A running VM needs room on its host, as xapi refuses to overcommit: the drawn host, else the next
+    // one with room; with none left (a pool scaled to thousands of VMs) it is halted. The draws above stay
+    // the same, so a fleet that fits is the fleet it always was.
+    const host = wantsToRun ? hostWithRoom(hosts, drawn, mem, hostMemUsed) : undefined;
+    const running = host !== undefined;
     const vcpus = pick(rng, [1, 2, 2, 4]);
     let gm = NULL_REF;
     if (running || rng() < 0.5) {

@@ -53,12 +53,15 @@ import { registerFilter } from './editor/view/filter';
 import { registerRefresh } from './editor/view/refresh';
 import { registerShowRecord } from './editor/any/showRecord';
 import { registerStatusBar } from './editor/statusBar';
+import { useTranslator } from './text/l10n';
 import { DemoPools, registerDemoFleet } from './editor/demo/demoFleet';
 
 const demoKey = (name: string, url: string): string => `${name}\n${url}`;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const activatedAt = performance.now();
+  // Editor-free code (plans, runner, tree rows, errors) speaks through src/text/l10n.ts: hand it the editor's translator first.
+  context.subscriptions.push({ dispose: useTranslator(vscode.l10n) });
   const log = vscode.window.createOutputChannel(vscode.l10n.t('XCP Admin'), { log: true });
   const passwords = new PasswordStore(context.secrets);
   const tls = new TlsTrustStore(context.globalState);

@@ -127,14 +127,14 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
           if (step.typeToConfirm) {
             const now = deps.registry.state(pool);
             const sameKind = now?.kind === 'connected' ? now.model.all(o.kind).map((e) => ({ name: e.record.name_label, uuid: e.record.uuid })) : [];
-            const ask = typeToConfirm(o, sameKind, vscode.l10n);
+            const ask = typeToConfirm(o, sameKind);
             if (ask.answer === undefined) {
-              void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', displayName(step.title, 400), confirmPrompt(ask, vscode.l10n)));
+              void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', displayName(step.title, 400), confirmPrompt(ask)));
               return false;
             }
             const typed = await vscode.window.showInputBox({
               title: vscode.l10n.t('{0}: this cannot be undone', displayName(step.title, 400)),
-              prompt: vscode.l10n.t('{0} {1}', displayName(step.why, 1000), confirmPrompt(ask, vscode.l10n)),
+              prompt: vscode.l10n.t('{0} {1}', displayName(step.why, 1000), confirmPrompt(ask)),
               ignoreFocusOut: true,
               validateInput: (v) => (v === '' || confirms(ask, v) ? undefined : vscode.l10n.t('That is not {0}.', ask.what)),
             });

@@ -8,7 +8,7 @@
 // default, src/text/l10n.ts). No vscode import.
 
 import { displayName, hasUnsafeCharacters } from '../text/display';
-import { english, type Translator } from '../text/l10n';
+import { l10n } from '../text/l10n';
 import type { ObjectRef } from './plan';
 
 export const NAME_MAX = 64;
@@ -24,7 +24,7 @@ export interface TypeToConfirm {
 }
 
 /** Why the name cannot be the answer, or undefined when it can. `others` are the names of the other objects of its kind. */
-function nameProblem(name: string, kind: string, others: readonly string[], l10n: Translator): string | undefined {
+function nameProblem(name: string, kind: string, others: readonly string[]): string | undefined {
   if (name === '') return l10n.t('its name is empty');
   if (name.trim() === '') return l10n.t('its name is blank');
   if (hasUnsafeCharacters(name)) return l10n.t('its name holds control, bidi or invisible characters');
@@ -37,9 +37,9 @@ function nameProblem(name: string, kind: string, others: readonly string[], l10n
  * What to ask for when confirming `object`. `sameKind` are the names (with uuids) of every object of
  * its kind in the pool, itself included or not.
  */
-export function typeToConfirm(object: ObjectRef, sameKind: readonly { name: string; uuid: string }[], l10n: Translator = english): TypeToConfirm {
+export function typeToConfirm(object: ObjectRef, sameKind: readonly { name: string; uuid: string }[]): TypeToConfirm {
   const others = sameKind.filter((o) => o.uuid !== object.uuid).map((o) => o.name);
-  const problem = nameProblem(object.name, object.kind, others, l10n);
+  const problem = nameProblem(object.name, object.kind, others);
   if (!problem) return { answer: object.name, what: l10n.t('the {0}\'s name, {1}', object.kind, displayName(object.name)) };
   const uuid = object.uuid.trim();
   if (uuid.length < UUID_PREFIX || !/^[0-9a-fA-F]{8}/.test(uuid)) return { answer: undefined, what: l10n.t('the {0}\'s uuid', object.kind), why: l10n.t('{0}, and it has no usable uuid: it cannot be confirmed from here', problem) };
@@ -53,7 +53,7 @@ export function confirms(ask: TypeToConfirm, typed: string | undefined): boolean
 }
 
 /** The prompt line: what to type, and why the uuid when it is the uuid. */
-export function confirmPrompt(ask: TypeToConfirm, l10n: Translator = english): string {
+export function confirmPrompt(ask: TypeToConfirm): string {
   if (ask.answer === undefined) return l10n.t('This cannot be confirmed: {0}.', ask.why ?? '');
   return ask.why ? l10n.t('Type {0} to confirm: {1}, so the name cannot confirm it.', ask.what, ask.why) : l10n.t('Type {0}, to confirm.', ask.what);
 }

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { confirmPrompt, confirms, typeToConfirm } from '../../../src/procedures/confirmation';
 import type { ObjectRef } from '../../../src/procedures/plan';
+import { useTranslator } from '../../../src/text/l10n';
 
 const UUID = '3f2a9c1e-7b4d-4e0a-9c8f-1a2b3c4d5e6f';
 const host = (name: string, uuid = UUID): ObjectRef => ({ kind: 'host', name, uuid });
@@ -56,9 +57,15 @@ test('with neither a usable name nor a uuid nothing confirms', () => {
   assert.match(confirmPrompt(ask), /cannot be confirmed/);
 });
 
-test('the prompt speaks the editor\'s language: every word comes through the translator it is given', () => {
+test('the prompt speaks the editor\'s language: every word comes through the translator the editor handed over', () => {
   const shouting = { t: (m: string, ...a: (string | number | boolean)[]) => m.toUpperCase().replace(/\{(\d+)\}/g, (_, i: string) => String(a[Number(i)])) };
-  const ask = typeToConfirm({ kind: 'host', name: '', uuid: '0123abcd-0000-4000-8000-000000000000' }, [], shouting);
-  assert.equal(confirmPrompt(ask, shouting), "TYPE THE FIRST 8 CHARACTERS OF THE host'S UUID (0123abcd-0000-4000-8000-000000000000) TO CONFIRM: ITS NAME IS EMPTY, SO THE NAME CANNOT CONFIRM IT.");
-  assert.ok(confirms(ask, '0123ABCD'), 'what must be typed does not depend on the language');
+  const restore = useTranslator(shouting);
+  try {
+    const ask = typeToConfirm({ kind: 'host', name: '', uuid: '0123abcd-0000-4000-8000-000000000000' }, []);
+    assert.equal(confirmPrompt(ask), "TYPE THE FIRST 8 CHARACTERS OF THE host'S UUID (0123abcd-0000-4000-8000-000000000000) TO CONFIRM: ITS NAME IS EMPTY, SO THE NAME CANNOT CONFIRM IT.");
+    assert.ok(confirms(ask, '0123ABCD'), 'what must be typed does not depend on the language');
+  } finally {
+    restore();
+  }
+  assert.match(confirmPrompt(typeToConfirm({ kind: 'host', name: '', uuid: '0123abcd-0000-4000-8000-000000000000' }, [])), /^Type the first 8/, 'English again once the translator is taken back');
 });
