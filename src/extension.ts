@@ -69,8 +69,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // would, while the pools already connect with them: a SecretStorage round trip is the slowest thing
   // in the first second of an editor that is still starting.
   let demo = new Map<string, string>();
+  // Passwords stored under a pool's name alone (before 0.9) are bound to its address once per start; the
+  // pools connect meanwhile, and only a password read from SecretStorage waits for that to finish.
+  let legacyMigration: Promise<void> | undefined;
   const registry = new PoolRegistry({
-    password: async (name, url) => demo.get(demoKey(name, url)) ?? passwords.get({ name, url }),
+    password: async (name, url) => demo.get(demoKey(name, url)) ?? (await legacyMigration, passwords.get({ name, url })),
     tls,
     masterMoved: (pool, address) => log.info(`${pool}: the pool master is now ${address} (learned from HOST_IS_SLAVE)`),
   });
@@ -82,18 +85,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const view = vscode.window.createTreeView('xcpAdmin.pools', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   tree.setVisible(view.visible);
 
-  let legacyPasswordsMigrated = false;
   const loadPools = async (): Promise<void> => {
     const { entries, problems } = readPoolEntries();
     for (const p of problems) log.warn(p);
     if (problems.length) void vscode.window.showWarningMessage(problems.length > 1
       ? vscode.l10n.t('XCP Admin: {0} (and {1} more, see the XCP Admin output)', problems[0], problems.length - 1)
       : vscode.l10n.t('XCP Admin: {0}', problems[0]));
-    if (!legacyPasswordsMigrated) {
-      legacyPasswordsMigrated = true; // once per start: a settings change brings no password stored by name alone
+    if (!legacyMigration) {
+      // Once per start: a settings change brings no password stored by name alone.
       const userPools = userSettingsPoolEntries();
       const names = [...new Set([...entries, ...userPools].map((e) => e.name))];
-      for (const line of await passwords.migrateLegacy(names, (name) => userPools.find((e) => e.name === name)?.url)) log.info(line);
+      legacyMigration = passwords.migrateLegacy(names, (name) => userPools.find((e) => e.name === name)?.url).then(
+        (lines) => lines.forEach((line) => log.info(line)),
+        (err) => log.warn(`stored passwords: ${String(err)}`),
+      );
     }
     const since = () => Math.round(performance.now() - activatedAt);
     const urlOf = (pool: string) => entries.find((e) => e.name === pool)!.url;

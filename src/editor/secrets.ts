@@ -64,9 +64,10 @@ export class PasswordStore {
    */
   async migrateLegacy(names: readonly string[], userSettingsUrl: (name: string) => string | undefined): Promise<string[]> {
     const done: string[] = [];
-    for (const name of names) {
+    // One round of reads for every name at once (most installs have no legacy password at all).
+    const legacy = await Promise.all(names.map(async (name) => ({ name, password: await this.secrets.get(`${LEGACY_PREFIX}${name}`) })));
+    for (const { name, password } of legacy) {
       const legacyKey = `${LEGACY_PREFIX}${name}`;
-      const password = await this.secrets.get(legacyKey);
       if (password === undefined) continue;
       const url = userSettingsUrl(name);
       if (url !== undefined && (await this.get({ name, url })) === undefined) {

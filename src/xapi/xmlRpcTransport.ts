@@ -73,7 +73,7 @@ function slowDecode(body: Buffer): Promise<unknown> {
 export async function decodeXmlRpcAnswer(body: Buffer, method: string, url: string): Promise<unknown> {
   let decoded: unknown;
   try {
-    decoded = decodeMethodResponse(body.toString('utf8'));
+    decoded = decodeMethodResponse(body);
   } catch (err) {
     if (err instanceof XmlUnsupportedError) {
       try {
