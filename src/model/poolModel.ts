@@ -8,6 +8,7 @@
 import type { PoolRecords, XapiEvent } from '../xapi/eventWatcher';
 import { MODEL_CLASSES, NULL_REF, type RecordOf, type Ref, type XapiClass } from '../xapi/records';
 import { Emitter, type Disposable } from '../base/emitter';
+import { NameOrder, byName } from './nameOrder';
 
 export interface Entry<K extends XapiClass> {
   ref: Ref<K>;
@@ -77,12 +78,6 @@ function sameValue(x: unknown, y: unknown): boolean {
 }
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
-/** Natural order of names: vms-gen-2 < vms-gen-10; ties broken by ref so the order is stable. */
-function byName<K extends XapiClass>(a: Entry<K>, b: Entry<K>): number {
-  const na = (a.record as { name_label?: string }).name_label ?? '';
-  const nb = (b.record as { name_label?: string }).name_label ?? '';
-  return collator.compare(na, nb) || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0);
-}
 
 export class PoolModel {
   private readonly tables = new Map<XapiClass, Map<string, AnyRecord>>();
@@ -95,6 +90,8 @@ export class PoolModel {
   private readonly vmsByGuestMetrics = new Index('VM', (r) => (r as RecordOf['VM']).guest_metrics);
   private readonly indexes: readonly Index[] = [this.vdisBySr, this.vbdsByVdi, this.pbdsBySr, this.pbdsByHost, this.vmsByHost, this.vmsByGuestMetrics];
   private loadedOnce = false;
+  /** The long lists (an SR's VDIs, a host's VMs, the halted VMs) in name order, kept between calls. */
+  private readonly order = new NameOrder();
 
   constructor(records?: PoolRecords) {
     for (const cls of MODEL_CLASSES) this.tables.set(cls, new Map());
@@ -227,8 +224,13 @@ export class PoolModel {
     return ref ? this.entry('host', ref) : undefined;
   }
 
+  /** `entries` in the natural order of their names; `list` names the list so its order is kept for the next call (nameOrder.ts). */
+  inNameOrder<K extends XapiClass>(list: string, entries: Entry<K>[]): Entry<K>[] {
+    return this.order.sorted(list, entries);
+  }
+
   hosts(): Entry<'host'>[] {
-    return this.all('host').sort(byName);
+    return this.order.sorted('hosts', this.all('host'));
   }
 
   isHostLive(host: Ref<'host'>): boolean {
@@ -241,7 +243,7 @@ export class PoolModel {
   }
 
   sharedSrs(): Entry<'SR'>[] {
-    return this.all('SR').filter((e) => e.record.shared).sort(byName);
+    return this.order.sorted('shared SRs', this.all('SR').filter((e) => e.record.shared));
   }
 
   localSrs(host: Ref<'host'>): Entry<'SR'>[] {
@@ -269,7 +271,7 @@ export class PoolModel {
   }
 
   vdisOf(sr: Ref<'SR'>): Entry<'VDI'>[] {
-    return this.entries('VDI', this.vdisBySr.get(sr)).sort(byName);
+    return this.order.sorted(`VDIs of ${sr}`, this.entries('VDI', this.vdisBySr.get(sr)));
   }
 
   vmsUsing(vdi: Ref<'VDI'>): Entry<'VM'>[] {
@@ -288,9 +290,7 @@ export class PoolModel {
   }
 
   residentVms(host: Ref<'host'>): Entry<'VM'>[] {
-    return this.entries('VM', this.vmsByHost.get(host))
-      .filter((e) => !e.record.is_control_domain)
-      .sort(byName);
+    return this.order.sorted(`VMs on ${host}`, this.entries('VM', this.vmsByHost.get(host)).filter((e) => !e.record.is_control_domain));
   }
 
   /** The VMs whose guest_metrics is `gm` (one, unless XAPI shares it), without a scan of every VM. */

@@ -15,6 +15,12 @@ interface Shown {
   parent: TreeNode | undefined;
   /** The ids of the children last handed out for this row (undefined: never asked). */
   children?: string[];
+  /**
+   * Those children, handed out again until a change reshapes this row (invalidation.ts): VS Code asks
+   * every expanded row below a refreshed one for its children, and the halted VMs' group alone holds
+   * thousands of VM rows whose lists (their snapshots) did not change.
+   */
+  list?: TreeNode[];
 }
 
 export class TreeRows {
@@ -31,6 +37,9 @@ export class TreeRows {
 
   /** The children of a row (or the roots), as the node objects already handed out for their ids. */
   children(node?: TreeNode): TreeNode[] {
+    // A filter's verdict reads names, which reshape no row: with a filter every list is made anew.
+    const cached = node && !this.filter ? this.shown.get(node.id)?.list : undefined;
+    if (cached) return cached;
     const listed = node ? childNodes(node, this.source) : rootNodes(this.source);
     const matchedAbove = this.matchedAbove(node);
     const fresh = this.filter ? listed.filter((c) => keepsNode(this.filter, c, matchedAbove, this.source)) : listed;
@@ -42,6 +51,7 @@ export class TreeRows {
         // A child gone from this list is forgotten, unless it is shown under another row now (a VM that moved).
         for (const id of entry.children ?? []) if (!now.has(id) && this.shown.get(id)?.parent?.id === node.id) this.forget(id);
         entry.children = [...now];
+        entry.list = out;
       }
     }
     return out;
@@ -84,6 +94,7 @@ export class TreeRows {
     const fire = new Map<string, TreeNode>();
     for (const n of reshape) {
       const known = this.shown.get(n.id);
+      if (known) known.list = undefined;
       if (known?.children) fire.set(n.id, known.node); // a row never expanded has no children to ask again
     }
     for (const n of repaint) {
@@ -103,7 +114,10 @@ export class TreeRows {
     const row = poolNode(pool);
     this.views.delete(row.id);
     const known = this.shown.get(row.id);
-    if (known) known.children = undefined;
+    if (known) {
+      known.children = undefined;
+      known.list = undefined;
+    }
     return this.deliver([known?.node ?? row]);
   }
 

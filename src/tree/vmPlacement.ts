@@ -22,13 +22,9 @@ export function vmsOnHost(model: PoolModel, host: Ref<'host'>): Entry<'VM'>[] {
   return model.residentVms(host).filter((v) => isGuest(v.record) && hostShowing(model, v.record) === host);
 }
 
-const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
-
 /** The guests shown in the pool's group: every guest no host row shows, by name. */
 export function stoppedVms(model: PoolModel): Entry<'VM'>[] {
-  return model.all('VM')
-    .filter((v) => isGuest(v.record) && hostShowing(model, v.record) === undefined)
-    .sort((a, b) => collator.compare(a.record.name_label, b.record.name_label) || (a.ref < b.ref ? -1 : 1));
+  return model.inNameOrder('halted and suspended VMs', model.all('VM').filter((v) => isGuest(v.record) && hostShowing(model, v.record) === undefined));
 }
 
 /** A VM's snapshots, newest first. */
