@@ -27,6 +27,8 @@ export interface EndpointOptions {
   connectTimeoutMs?: number;
   /** Default longest silence on a connection while waiting for an answer. */
   idleTimeoutMs?: number;
+  /** How long an unused keep-alive connection is kept for the next request (FREE_SOCKET_MS). */
+  freeSocketMs?: number;
 }
 
 export interface HttpAnswer {
@@ -37,6 +39,14 @@ export interface HttpAnswer {
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
+/**
+ * A connection left unused this long is closed by us rather than kept for the next call. A server
+ * closes an idle keep-alive connection after its own timeout, and a request written while that close is
+ * on its way is reset after it was sent: its outcome unknown, for a call that may have changed the pool.
+ * Staying well below any server's timeout (xapi's, a proxy's, the simulator's 30 s) means a call
+ * never goes out on a connection the server may be closing; a new one costs one handshake.
+ */
+const FREE_SOCKET_MS = 4_000;
 
 type Done = (err: Error | null, socket?: net.Socket) => void;
 
@@ -93,7 +103,10 @@ export class Endpoint {
       if (socket) this.checked.add(socket);
       done(err, socket);
     };
-    const agent = this.secure ? new https.Agent({ keepAlive: true, maxSockets: 16 }) : new http.Agent({ keepAlive: true, maxSockets: 16 });
+    // `timeout` is, for a keep-alive agent, how long a free socket waits for its next request before the
+    // agent destroys it; a request in progress has its own (idleTimeoutMs).
+    const keep = { keepAlive: true, maxSockets: 16, timeout: opts.freeSocketMs ?? FREE_SOCKET_MS };
+    const agent = this.secure ? new https.Agent(keep) : new http.Agent(keep);
     // Over TLS the socket goes to the HTTP request only after the fingerprint check (see tls.ts for why
     // verification is off at the TLS level and where the trust decision is made instead).
     (agent as unknown as { createConnection: unknown }).createConnection = (_options: unknown, done: Done) =>
