@@ -2,9 +2,12 @@
 // code-server with workspace trust on, as VS Code ships, opens a folder whose .vscode/settings.json
 // lists a pool the admin's own settings do not have. In Restricted Mode the tree shows the admin's pools
 // only and a row saying why the folder's pool is missing; once the admin trusts the folder (Manage
-// Workspace Trust, from that row), VS Code hands the folder's settings over and its pool connects.
+// Workspace Trust, from that row), VS Code hands the folder's settings over and its pool connects; and
+// removing that pool then edits the folder's list, never the admin's own.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { withE2E } from './harness';
 
 const T = 30_000;
@@ -67,5 +70,18 @@ test('an untrusted folder\'s pools are ignored, and said to be, until the admin 
     assert.deepEqual(after, [WORKSPACE_POOL], 'a trusted folder\'s pool list is the list shown');
     await e2e.openXcpAdminView();
     t.diagnostic(`screenshot: ${await e2e.screenshot('untrusted-workspace-trusted')}`);
+
+    // Removing the folder's pool edits the folder's list, where it came from; the admin's own list stays.
+    await e2e.contextMenu(WORKSPACE_POOL, 'Remove Pool…');
+    const confirm = e2e.page.locator('.monaco-dialog-box');
+    await confirm.filter({ hasText: `Remove pool "${WORKSPACE_POOL}" from XCP Admin?` }).waitFor({ timeout: T });
+    await confirm.getByRole('button', { name: 'Remove', exact: true }).click();
+    const folderSettings = join(e2e.workbench.workspace, '.vscode', 'settings.json');
+    await e2e.until(async () => {
+      const pools = (JSON.parse(readFileSync(folderSettings, 'utf8')) as Record<string, unknown>)['xcpAdmin.pools'];
+      return Array.isArray(pools) && pools.length === 0;
+    }, 'the folder\'s settings without its pool', T);
+    const userPools = (e2e.userSettings()['xcpAdmin.pools'] as { name: string }[]).map((p) => p.name);
+    assert.deepEqual(userPools.sort(), [...USER_POOLS].sort(), 'the admin\'s own pools are untouched in the user settings');
   });
 });
