@@ -53,6 +53,7 @@ import { registerFilter } from './editor/view/filter';
 import { registerRefresh } from './editor/view/refresh';
 import { registerShowRecord } from './editor/any/showRecord';
 import { registerStatusBar } from './editor/statusBar';
+import { registerWorkspaceTrustNotice } from './editor/workspaceTrust';
 import { useTranslator } from './text/l10n';
 import { DemoPools, registerDemoFleet } from './editor/demo/demoFleet';
 
@@ -172,6 +173,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ...registerRefresh(registry),
     ...registerShowRecord(registry),
     ...registerStatusBar(registry, view),
+    ...registerWorkspaceTrustNotice(tree, context.extension),
     ...registerDemoFleet({ extensionPath: context.extensionPath, pools: demoPools, passwords, log: (line) => log.info(line) }),
     demoPools,
     demoPools.onDidChange(() => void loadPools()),

@@ -1,4 +1,4 @@
-// The pool list in the user's settings (`xcpAdmin.pools`): read, validated, written back.
+// The pool list (`xcpAdmin.pools`, the user's settings or a trusted workspace's): read, validated, written back.
 // Passwords never go here: they live in SecretStorage (secrets.ts).
 
 import * as vscode from 'vscode';
@@ -19,7 +19,13 @@ export async function writePoolEntries(entries: readonly PoolEntry[]): Promise<v
     if (e.sshPort) out.sshPort = e.sshPort;
     return out;
   });
-  await vscode.workspace.getConfiguration(SECTION).update(KEY, clean, vscode.ConfigurationTarget.Global);
+  const config = vscode.workspace.getConfiguration(SECTION);
+  // Written where the list shown comes from. A trusted workspace that lists pools replaces the user's
+  // list while it is open (VS Code's rule for any setting): Add, Edit, Remove and a new master's address
+  // change that list, in the workspace. Writing it to the user's settings instead overwrote the admin's
+  // own pools with the workspace's. In Restricted Mode VS Code hides the workspace's value: the user's.
+  const target = config.inspect<unknown>(KEY)?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await config.update(KEY, clean, target);
 }
 
 export function affectsPools(e: vscode.ConfigurationChangeEvent): boolean {

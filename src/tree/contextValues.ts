@@ -17,7 +17,7 @@ export const CONTEXT_VALUES: readonly string[] = [
   'vdi.raw', 'vdi.vhd', 'vdi.unknown',
   ...['linux', 'windows', 'unknown'].flatMap((k) => VM_POWER_CONTEXTS.flatMap((p) => [`vm.${k}.${p}`, `vm.${k}.${p}.onDeadHost`])),
   'snapshot',
-  'notice.connecting', 'notice.failed', 'notice.disconnected', 'notice.empty',
+  'notice.connecting', 'notice.failed', 'notice.disconnected', 'notice.empty', 'notice.restricted',
 ];
 
 export function srContextValue(type: string): string {

@@ -19,13 +19,15 @@ export type TreeNode =
   | { kind: 'vdi'; id: string; pool: string; ref: Ref<'VDI'> }
   | { kind: 'vm'; id: string; pool: string; ref: Ref<'VM'> }
   | { kind: 'snapshot'; id: string; pool: string; ref: Ref<'VM'> }
-  | { kind: 'notice'; id: string; pool: string; notice: 'connecting' | 'failed' | 'disconnected' | 'empty'; text: string };
+  | { kind: 'notice'; id: string; pool: string; notice: 'connecting' | 'failed' | 'disconnected' | 'empty' | 'restricted'; text: string };
 
 /** What the tree needs to know about the configured pools. */
 export interface TreeSource {
   poolNames(): string[];
   state(pool: string): ConnectionState | undefined;
   url(pool: string): string | undefined;
+  /** A sentence for the row above the pools (e.g. a workspace's pools ignored in Restricted Mode), or undefined. */
+  workspaceNotice?(): string | undefined;
 }
 
 // ---- identities ----
@@ -39,6 +41,8 @@ export const nodeId = {
   vm: (pool: string, ref: string) => `pool:${pool}/vm/${ref}`,
   snapshot: (pool: string, ref: string) => `pool:${pool}/snapshot/${ref}`,
   notice: (pool: string) => `pool:${pool}/notice`,
+  /** Not under a pool: no pool id starts with `workspace:`. */
+  workspaceNotice: 'workspace:notice',
 };
 
 export function poolNode(pool: string): TreeNode {
@@ -54,7 +58,10 @@ export function modelOf(source: TreeSource, pool: string): PoolModel | undefined
 // ---- children ----
 
 export function rootNodes(source: TreeSource): TreeNode[] {
-  return source.poolNames().map(poolNode);
+  const pools = source.poolNames().map(poolNode);
+  const notice = source.workspaceNotice?.();
+  // The pool of a workspace notice is '': no pool has an empty name (poolRegistry refuses one).
+  return notice ? [{ kind: 'notice', id: nodeId.workspaceNotice, pool: '', notice: 'restricted', text: notice }, ...pools] : pools;
 }
 
 export function childNodes(node: TreeNode, source: TreeSource): TreeNode[] {

@@ -18,12 +18,14 @@ export class PoolTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   /** Pools whose row has been drawn in a settled state (connected or failed), until all have. */
   private readonly settledRows = new Set<string>();
   private firstSettledListener: (() => void) | undefined;
+  private workspaceNotice: string | undefined;
 
   constructor(private readonly registry: PoolRegistry) {
     this.source = {
       poolNames: () => registry.names(),
       state: (pool) => registry.state(pool),
       url: (pool) => registry.entry(pool)?.url,
+      workspaceNotice: () => this.workspaceNotice,
     };
     this.rows = new TreeRows(this.source);
     this.subscription = registry.onDidChange((e) => this.onRegistryEvent(e));
@@ -67,6 +69,14 @@ export class PoolTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 
   getChildren(node?: TreeNode): TreeNode[] {
     return this.rows.children(node);
+  }
+
+  /** The row above the pools (src/editor/workspaceTrust.ts: a workspace's pools ignored until trusted); undefined hides it. */
+  setWorkspaceNotice(text: string | undefined): void {
+    if (text === this.workspaceNotice) return;
+    this.workspaceNotice = text;
+    this.rows.reset();
+    this.changed.fire(undefined);
   }
 
   /** Shows only the rows the filter keeps (filter.ts); undefined shows everything. */

@@ -28,6 +28,8 @@ export interface E2EOptions {
   pools?: (pools: PoolInfo[]) => PoolInfo[];
   /** Further workbench options (settings, passwords). */
   workbench?: Omit<WorkbenchOptions, 'pools'>;
+  /** Further workbench options made from all the simulator's pools (e.g. a workspace folder listing one of them). */
+  workbenchFor?: (simulatorPools: PoolInfo[]) => Omit<WorkbenchOptions, 'pools'>;
 }
 
 /** What stops an e2e test from running here, or undefined. */
@@ -66,7 +68,8 @@ export class E2E {
     this.simulator = await startSimulatorProcess([...(options.tls === false ? [] : ['--tls']), ...(options.simulatorArgs ?? [])]);
     this.pools = options.pools ? options.pools(this.simulator.info.pools) : this.simulator.info.pools;
     const certificates = options.tlsPins === false ? undefined : simulatorCertificates(this.simulator.info);
-    this.workbench = await startWorkbench({ certificates, ...(options.workbench ?? {}), pools: this.pools });
+    const computed = options.workbenchFor?.(this.simulator.info.pools) ?? {};
+    this.workbench = await startWorkbench({ certificates, ...(options.workbench ?? {}), ...computed, pools: this.pools });
     this.browser = await chromium.launch({
       executablePath: chromiumPath,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',

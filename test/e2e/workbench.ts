@@ -52,6 +52,13 @@ export interface WorkbenchOptions {
   certificates?: Record<string, string>;
   /** Further user settings. */
   settings?: Record<string, unknown>;
+  /**
+   * Start with workspace trust on, as VS Code ships (the folder opens in Restricted Mode until trusted);
+   * default off (`--disable-workspace-trust`), so the other tests see no trust prompt.
+   */
+  workspaceTrust?: boolean;
+  /** The workspace folder's own `.vscode/settings.json` (e.g. pools a cloned folder lists). */
+  workspaceSettings?: Record<string, unknown>;
   /** Folder for user data, extensions and the workspace; default: a fresh one under .code-server/run/. */
   runDir?: string;
   /** Port for code-server; default: a free one. */
@@ -274,7 +281,7 @@ export function workbenchSettings(opts: WorkbenchOptions): Record<string, unknow
     'workbench.startupEditor': 'none',
     'telemetry.telemetryLevel': 'off',
     'terminal.integrated.gpuAcceleration': 'off',
-    'security.workspace.trust.enabled': false,
+    'security.workspace.trust.enabled': opts.workspaceTrust === true,
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
     'update.mode': 'none',
@@ -335,6 +342,10 @@ export async function startWorkbench(opts: WorkbenchOptions = {}): Promise<Workb
   delete previous['xcpAdmin.demo.simulatorPasswords'];
   delete previous['xcpAdmin.demo.simulatorCertificates'];
   writeFileSync(settingsFile, JSON.stringify({ ...previous, ...workbenchSettings(opts) }, null, 2) + '\n');
+  if (opts.workspaceSettings) {
+    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify(opts.workspaceSettings, null, 2) + '\n');
+  }
   if (opts.vsix) installVsix(opts.vsix, userDataDir, extensionsDir);
   else installUnpackedExtension(extensionsDir);
 
@@ -346,7 +357,7 @@ export async function startWorkbench(opts: WorkbenchOptions = {}): Promise<Workb
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,
