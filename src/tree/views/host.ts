@@ -36,13 +36,13 @@ export function hostView(model: PoolModel, ref: Ref<'host'>, masterLost: MasterP
     unreachable ? l10n.t('NOT ANSWERING') : live ? undefined : metrics ? l10n.t('DEAD') : l10n.t('liveness unknown'),
     maintenance ? l10n.t('maintenance mode') : !host.enabled ? l10n.t('disabled') : undefined,
   ].filter(Boolean).join(' · ');
+  const liveness = unreachable ? l10n.t('**not answering** XAPI; the slaves were asked:') : live ? l10n.t('live') : metrics ? l10n.t('**dead** (host_metrics.live = false)') : l10n.t('liveness **unknown** (XAPI has no host_metrics record for it)');
   const sv = Object.entries(host.software_version).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`);
   return {
     label: displayName(host.name_label),
     description: oneLine(description),
     tooltip: md(
-      l10n.t('{0} — {1}', master ? l10n.t('**{0}** — pool master', esc(host.name_label)) : `**${esc(host.name_label)}**`,
-        unreachable ? l10n.t('**not answering** XAPI; the slaves were asked:') : live ? l10n.t('live') : metrics ? l10n.t('**dead** (host_metrics.live = false)') : l10n.t('liveness **unknown** (XAPI has no host_metrics record for it)')),
+      master ? l10n.t('**{0}** — pool master — {1}', esc(host.name_label), liveness) : l10n.t('**{0}** — {1}', esc(host.name_label), liveness),
       unreachable ? describeProbe(masterLost).map((l) => `- ${esc(l)}`).join('\n') : undefined,
       l10n.t('uuid: {0}', `\`${host.uuid}\``),
       host.hostname ? l10n.t('address: {0} — hostname {1}', esc(host.address), esc(host.hostname)) : l10n.t('address: {0}', esc(host.address)),

@@ -58,6 +58,7 @@ export function vmView(model: PoolModel, ref: Ref<'VM'>): NodeView | undefined {
   // Recorded as running on a host that is gone: H6 (Declare Halted) is offered on the row.
   const onDeadHost = model.get('host', vm.resident_on) !== undefined && !model.isHostLive(vm.resident_on);
   const power = powerStateLabel(vm.power_state);
+  const osName = gm?.os_version.name ?? gm?.os_version.distro;
   const description = [
     busy.length ? l10n.t('{0} ({1}…)', power, busy.join(', ')) : power,
     onDeadHost ? l10n.t('host dead') : undefined,
@@ -70,7 +71,7 @@ export function vmView(model: PoolModel, ref: Ref<'VM'>): NodeView | undefined {
     tooltip: md(
       `**${esc(vm.name_label)}** — ${esc(power)}`,
       l10n.t('uuid: {0}', `\`${vm.uuid}\``),
-      gm ? l10n.t('OS: {0}', gm.os_version.name ?? gm.os_version.distro ? esc((gm.os_version.name ?? gm.os_version.distro)!) : l10n.t('unknown')) : l10n.t('no guest metrics (tools not running)'),
+      gm ? l10n.t('OS: {0}', osName !== undefined ? esc(osName) : l10n.t('unknown')) : l10n.t('no guest metrics (tools not running)'),
       tools ? (oldTools
         ? l10n.t('guest tools report {0} — XenCenter calls them out of date next to {1}: "{2}" in this VM\'s menu fixes it', esc(tools), PRESENTED_VERSION, esc(guestToolsCommand()))
         : l10n.t('guest tools report {0}', esc(tools))) : undefined,
