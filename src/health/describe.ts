@@ -4,24 +4,29 @@
 // text (controls shown visibly). No vscode import.
 
 import { displayName, markdownCode, markdownProse, markdownText } from '../text/display';
-import type { Finding } from './finding';
+import { l10n } from '../text/l10n';
+import type { Finding, Severity } from './finding';
+import { objectKindLabel } from './checks/objects';
 
-const SEVERITY_WORD = { error: 'Error', warning: 'Warning', info: 'Information' } as const;
+/** The severity as a word in the admin's language. */
+export function severityWord(severity: Severity): string {
+  return severity === 'error' ? l10n.t('Error') : severity === 'warning' ? l10n.t('Warning') : l10n.t('Information');
+}
 
 /** The tooltip: what, the object, the evidence as a list, the fix. */
 export function findingMarkdown(f: Finding, pool: string): string {
   const lines = [
-    `**${SEVERITY_WORD[f.severity]}** · ${markdownText(pool)} · ${f.object.kind} ${markdownText(f.object.name || '(no name)')}`,
+    `**${severityWord(f.severity)}** · ${markdownText(pool)} · ${objectKindLabel(f.object.kind)} ${markdownText(f.object.name || l10n.t('(no name)'))}`,
     '',
     markdownProse(f.summary),
     '',
     ...Object.entries(f.evidence).map(([k, v]) => `- ${markdownText(k, 80)}: ${k === 'body' && v.includes('\n') ? v.split('\n').filter((l) => l !== '').slice(0, 12).map((l) => markdownCode(l)).join(' ') : markdownText(v)}`),
     '',
-    `uuid ${markdownCode(f.object.uuid)} · check ${markdownCode(f.check)}`,
+    l10n.t('uuid {0} · check {1}', markdownCode(f.object.uuid), markdownCode(f.check)),
   ];
   if (f.fix) {
-    lines.push('', `Fix: ${markdownProse(f.fix.procedure)}`);
-    if (f.fix.xe) lines.push('', `On the master: ${markdownCode(f.fix.xe)}`);
+    lines.push('', l10n.t('Fix: {0}', markdownProse(f.fix.procedure)));
+    if (f.fix.xe) lines.push('', l10n.t('On the master: {0}', markdownCode(f.fix.xe)));
   }
   return lines.join('\n');
 }
@@ -30,11 +35,11 @@ export function findingMarkdown(f: Finding, pool: string): string {
 export function findingDetails(f: Finding, pool: string): string {
   const one = (s: string) => displayName(s, 10_000);
   return [
-    `${SEVERITY_WORD[f.severity]}: ${one(f.summary)}`,
-    `pool: ${one(pool)}`,
-    `object: ${f.object.kind} ${one(f.object.name)} (${f.object.uuid})`,
-    `check: ${f.check}`,
+    `${severityWord(f.severity)}: ${one(f.summary)}`,
+    l10n.t('pool: {0}', one(pool)),
+    l10n.t('object: {0} {1} ({2})', objectKindLabel(f.object.kind), one(f.object.name), f.object.uuid),
+    l10n.t('check: {0}', f.check),
     ...Object.entries(f.evidence).map(([k, v]) => `${one(k)}: ${one(v)}`),
-    ...(f.fix ? [`fix: ${one(f.fix.procedure)}`, ...(f.fix.xe ? [`on the master: ${one(f.fix.xe)}`] : [])] : []),
+    ...(f.fix ? [l10n.t('fix: {0}', one(f.fix.procedure)), ...(f.fix.xe ? [l10n.t('on the master: {0}', one(f.fix.xe))] : [])] : []),
   ].join('\n');
 }

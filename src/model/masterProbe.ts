@@ -10,6 +10,7 @@ import { XapiError, describeError } from '../xapi/errors';
 import { Endpoint } from '../xapi/http';
 import { hostPortOf } from '../xapi/session';
 import type { CertificatePolicy } from '../xapi/tls';
+import { l10n } from '../text/l10n';
 
 export interface Member {
   name: string;
@@ -100,7 +101,9 @@ export async function probeMaster(opts: {
 export function describeProbe(probe: MasterProbe): string[] {
   return probe.members.map((m) => {
     const a = m.answer;
-    const what = a.kind === 'master' ? 'answers as a master' : a.kind === 'slave' ? `answers as a slave of ${a.follows}` : `does not answer (${a.reason})`;
-    return `${m.name} (${m.address}) ${what}, asked ${probe.at.toISOString()}.`;
+    const at = probe.at.toISOString();
+    if (a.kind === 'master') return l10n.t('{0} ({1}) answers as a master, asked {2}.', m.name, m.address, at);
+    if (a.kind === 'slave') return l10n.t('{0} ({1}) answers as a slave of {2}, asked {3}.', m.name, m.address, a.follows, at);
+    return l10n.t('{0} ({1}) does not answer ({2}), asked {3}.', m.name, m.address, a.reason, at);
   });
 }

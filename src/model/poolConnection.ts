@@ -13,6 +13,7 @@ import type { TransportChoice } from '../xapi/transport';
 import { probeMaster, memberUrl, type MasterProbe } from './masterProbe';
 import { PoolModel } from './poolModel';
 import { Emitter, type Disposable } from '../base/emitter';
+import { l10n } from '../text/l10n';
 
 export type ConnectionFailure =
   | 'dns' | 'refused' | 'timeout' | 'unreachable' | 'tls-untrusted' | 'tls-changed' | 'auth' | 'not-xapi' | 'xapi' | 'other';
@@ -65,20 +66,20 @@ export interface PoolConnectionTuning {
 /** "host" → https://host/; keeps explicit http(s) URLs; rejects anything else with a readable error. */
 export function normalizePoolUrl(input: string): URL {
   const text = input.trim();
-  if (!text || /\s/.test(text)) throw new Error(`"${input}" is not a host name or URL.`);
+  if (!text || /\s/.test(text)) throw new Error(l10n.t('"{0}" is not a host name or URL.', input));
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
-    throw new Error(`"${input}" is not a host name or URL.`);
+    throw new Error(l10n.t('"{0}" is not a host name or URL.', input));
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new Error(`"${input}": XAPI is reached over https:// (or http:// for a local simulator), not ${url.protocol}//.`);
+    throw new Error(l10n.t('"{0}": XAPI is reached over https:// (or http:// for a local simulator), not {1}//.', input, url.protocol));
   }
-  if (!url.hostname) throw new Error(`"${input}" has no host name.`);
+  if (!url.hostname) throw new Error(l10n.t('"{0}" has no host name.', input));
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw new Error(`"${input}": plain http would send the password in clear. Use https:// (every XAPI host serves it; you confirm its certificate on first contact). http:// is accepted only for loopback addresses, such as the built-in simulator.`);
+    throw new Error(l10n.t('"{0}": plain http would send the password in clear. Use https:// (every XAPI host serves it; you confirm its certificate on first contact). http:// is accepted only for loopback addresses, such as the built-in simulator.', input));
   }
   url.pathname = '/';
   url.search = '';
@@ -131,7 +132,7 @@ export function probeCertificatePolicy(trust: TlsTrust, timeoutMs?: number): Cer
 /** Classifies an error from connecting/following into the contract's failure kinds and a sentence. */
 export function classifyFailure(err: unknown): { failure: ConnectionFailure; message: string } {
   if (err instanceof MissingPasswordError) {
-    return { failure: 'auth', message: `${err.message} Edit the pool to enter the password.` };
+    return { failure: 'auth', message: l10n.t('{0} Edit the pool to enter the password.', err.message) };
   }
   if (err instanceof XapiError) {
     return { failure: err.code === 'SESSION_AUTHENTICATION_FAILED' ? 'auth' : 'xapi', message: describeXapiError(err) };
@@ -202,7 +203,7 @@ export class PoolConnection {
    */
   call<T = unknown>(method: string, args: unknown[], options: XapiCallOptions = {}): Promise<T> {
     if (this.current.kind !== 'connected' || !this.session) {
-      return Promise.reject(new Error(`Pool ${this.name} is not connected: connect it, then run the procedure again.`));
+      return Promise.reject(new Error(l10n.t('Pool {0} is not connected: connect it, then run the procedure again.', this.name)));
     }
     const asTask = options.asTask ?? runsAsTask(method);
     return callXapi<T>(this.session, method, args, asTask ? { ...options, watcher: options.watcher ?? this.tasks(this.session) } : options);
@@ -269,7 +270,7 @@ export class PoolConnection {
 
   /** What an HTTP handler of XAPI (import_raw_vdi) needs: the master's URL, a session, the pins. */
   async httpAccess(): Promise<{ baseUrl: URL; sessionRef: string; certificates: CertificatePolicy; members: string[] }> {
-    if (this.current.kind !== 'connected' || !this.session) throw new Error(`Pool ${this.name} is not connected: connect it, then run the procedure again.`);
+    if (this.current.kind !== 'connected' || !this.session) throw new Error(l10n.t('Pool {0} is not connected: connect it, then run the procedure again.', this.name));
     const members = this.current.model.all('host').map((h) => String(h.record.address)).filter((a) => a !== '');
     const sessionRef = await this.session.login();
     return { baseUrl: new URL(this.session.url), sessionRef, certificates: certificatePolicy(this.opts.tls, this.tuning.connectTimeoutMs), members };
@@ -415,7 +416,7 @@ export class PoolConnection {
           this.setState({
             kind: 'failed',
             failure,
-            message: `Lost contact with the pool master ${session.masterAddress}: ${message} Retrying in the background every ${Math.round(s.delayMs / 1000)} s; Retry reconnects now.`,
+            message: l10n.t('Lost contact with the pool master {0}: {1} Retrying in the background every {2} s; Retry reconnects now.', session.masterAddress, message, Math.round(s.delayMs / 1000)),
           });
         }
         break;

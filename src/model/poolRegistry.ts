@@ -6,6 +6,7 @@ import type { TransportChoice } from '../xapi/transport';
 import { PoolConnection, normalizePoolUrl, type ConnectionState, type PoolConnectionTuning, type TlsTrust } from './poolConnection';
 import type { ModelChange } from './poolModel';
 import { Emitter, type Disposable } from '../base/emitter';
+import { l10n } from '../text/l10n';
 
 export interface PoolEntry {
   name: string;
@@ -37,28 +38,28 @@ export interface PoolRegistryDeps {
 export function validateEntries(raw: unknown): { entries: PoolEntry[]; problems: string[] } {
   const entries: PoolEntry[] = [];
   const problems: string[] = [];
-  if (!Array.isArray(raw)) return { entries, problems: raw === undefined ? [] : ['xcpAdmin.pools must be a list of pools.'] };
+  if (!Array.isArray(raw)) return { entries, problems: raw === undefined ? [] : [l10n.t('xcpAdmin.pools must be a list of pools.')] };
   const seen = new Set<string>();
   raw.forEach((item, i) => {
     const where = `xcpAdmin.pools[${i}]`;
-    if (!item || typeof item !== 'object') return void problems.push(`${where} is not an object.`);
+    if (!item || typeof item !== 'object') return void problems.push(l10n.t('{0} is not an object.', where));
     const { name, url, username, transport, jumpHost, sshPort } = item as Record<string, unknown>;
-    if (typeof name !== 'string' || !name.trim()) return void problems.push(`${where} has no name.`);
-    if (seen.has(name)) return void problems.push(`${where}: the name "${name}" is used twice; the second is ignored.`);
-    if (typeof url !== 'string') return void problems.push(`${where} ("${name}") has no url.`);
+    if (typeof name !== 'string' || !name.trim()) return void problems.push(l10n.t('{0} has no name.', where));
+    if (seen.has(name)) return void problems.push(l10n.t('{0}: the name "{1}" is used twice; the second is ignored.', where, name));
+    if (typeof url !== 'string') return void problems.push(l10n.t('{0} ("{1}") has no url.', where, name));
     try {
       normalizePoolUrl(url);
     } catch (err) {
       return void problems.push(`${where} ("${name}"): ${(err as Error).message}`);
     }
     if (transport !== undefined && transport !== 'auto' && transport !== 'xmlrpc' && transport !== 'jsonrpc') {
-      return void problems.push(`${where} ("${name}"): transport must be auto, xmlrpc or jsonrpc.`);
+      return void problems.push(l10n.t('{0} ("{1}"): transport must be auto, xmlrpc or jsonrpc.', where, name));
     }
     if (sshPort !== undefined && !(Number.isInteger(sshPort) && (sshPort as number) > 0 && (sshPort as number) < 65536)) {
-      return void problems.push(`${where} ("${name}"): sshPort must be a port number.`);
+      return void problems.push(l10n.t('{0} ("{1}"): sshPort must be a port number.', where, name));
     }
     if (jumpHost !== undefined && (typeof jumpHost !== 'string' || (jumpHost && !parseJumpHost(jumpHost)))) {
-      return void problems.push(`${where} ("${name}"): jumpHost must look like user@host or user@host:port.`);
+      return void problems.push(l10n.t('{0} ("{1}"): jumpHost must look like user@host or user@host:port.', where, name));
     }
     seen.add(name);
     entries.push({

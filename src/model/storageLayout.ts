@@ -6,12 +6,13 @@
 // Uuids come from XAPI, so they are checked before they become part of a path. No vscode import.
 
 import { isUuid } from '../xapi/records';
+import { l10n } from '../text/l10n';
 
 export const LVM_SR_TYPES = ['lvm', 'lvmohba', 'lvmoiscsi'];
 export const FILE_SR_TYPES = ['nfs', 'ext'];
 
 export function volumeGroupOf(srUuid: string): string {
-  if (!isUuid(srUuid)) throw new Error(`"${srUuid}" is not a uuid: refusing to build a device path from it`);
+  if (!isUuid(srUuid)) throw new Error(l10n.t('"{0}" is not a uuid: refusing to build a device path from it', srUuid));
   return `VG_XenStorage-${srUuid}`;
 }
 

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type { AnyAuthMethod, AuthenticationType, Client, ConnectConfig } from 'ssh2';
 import { checkHostKey, HostKeyError, hostKeyAlgorithms, hostPortKey, knownHostKeys, type HostKeyPolicyOptions } from './hostKeys';
+import { l10n } from '../text/l10n';
 
 export interface SshAuth {
   username: string;
@@ -52,13 +53,15 @@ function classify(err: unknown, where: string, methodsTried: string[]): SshError
   const e = err as NodeJS.ErrnoException & { level?: string };
   const msg = e?.message ?? String(err);
   if (e?.level === 'client-authentication' || /authentication methods failed/i.test(msg)) {
-    return new SshError('auth', `SSH login to ${where} was refused (tried: ${methodsTried.join(', ') || 'none'}). Check the user name, the key in the agent or the password.`, err);
+    return new SshError('auth', methodsTried.length
+      ? l10n.t('SSH login to {0} was refused (tried: {1}). Check the user name, the key in the agent or the password.', where, methodsTried.join(', '))
+      : l10n.t('SSH login to {0} was refused (tried: none). Check the user name, the key in the agent or the password.', where), err);
   }
-  if (e?.code === 'ECONNREFUSED') return new SshError('refused', `Nothing accepts SSH connections on ${where} (connection refused). Is sshd running, and is this the right port?`, err);
-  if (e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN') return new SshError('dns', `The host name in ${where} could not be resolved.`, err);
-  if (e?.code === 'ETIMEDOUT' || /timed out/i.test(msg)) return new SshError('timeout', `No SSH answer from ${where} in time: the host may be down or a firewall drops the connection.`, err);
-  if (e?.code === 'EHOSTUNREACH' || e?.code === 'ENETUNREACH') return new SshError('unreachable', `${where} cannot be reached from here (no route).`, err);
-  return new SshError('other', `SSH to ${where} failed: ${msg}`, err);
+  if (e?.code === 'ECONNREFUSED') return new SshError('refused', l10n.t('Nothing accepts SSH connections on {0} (connection refused). Is sshd running, and is this the right port?', where), err);
+  if (e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN') return new SshError('dns', l10n.t('The host name in {0} could not be resolved.', where), err);
+  if (e?.code === 'ETIMEDOUT' || /timed out/i.test(msg)) return new SshError('timeout', l10n.t('No SSH answer from {0} in time: the host may be down or a firewall drops the connection.', where), err);
+  if (e?.code === 'EHOSTUNREACH' || e?.code === 'ENETUNREACH') return new SshError('unreachable', l10n.t('{0} cannot be reached from here (no route).', where), err);
+  return new SshError('other', l10n.t('SSH to {0} failed: {1}', where, msg), err);
 }
 
 async function configFor(target: SshTarget, hostKeys: HostKeyPolicyOptions, tried: string[], readyTimeoutMs: number, keepaliveIntervalMs: number): Promise<{ config: ConnectConfig; hostKeyFailure: (err: unknown) => Error | undefined }> {
@@ -118,7 +121,14 @@ async function configFor(target: SshTarget, hostKeys: HostKeyPolicyOptions, trie
   }
   const noKnownType = (err: unknown) =>
     serverHostKey && !verifierCalled && (remoteIdent || /host key format/i.test((err as Error)?.message ?? ''))
-      ? new HostKeyError('changed', `WARNING: ${where} ${remoteFormats ? `offers only ${remoteFormats} host keys` : 'ended the connection during the key exchange'}: it offers no SSH host key of the type known for it (known: ${known.map((k) => `${k.type} ${k.fingerprint}`).join(', ')}). XCP Admin refused to connect: this could be another machine answering for the host with a key of another type. If the host was reinstalled, check its new key on its console, remove the old entry (ssh-keygen -R '${where}', and "XCP Admin: Forget SSH Host Keys") and connect again.`)
+      ? new HostKeyError('changed', l10n.t(
+        'WARNING: {0} {1}: it offers no SSH host key of the type known for it (known: {2}). XCP Admin refused to connect: this could be another machine answering for the host with a key of another type. If the host was reinstalled, check its new key on its console, remove the old entry ({3}, and "{4}") and connect again.',
+        where,
+        remoteFormats ? l10n.t('offers only {0} host keys', remoteFormats) : l10n.t('ended the connection during the key exchange'),
+        known.map((k) => `${k.type} ${k.fingerprint}`).join(', '),
+        `ssh-keygen -R '${where}'`,
+        l10n.t('XCP Admin: Forget SSH Host Keys'),
+      ))
       : undefined;
   return { config, hostKeyFailure: (err) => failure ?? noKnownType(err) };
 }
@@ -187,11 +197,11 @@ export async function connectSsh(opts: SshConnectOptions): Promise<SshConnection
   if (opts.jump) {
     const triedJump: string[] = [];
     const jump = await configFor(opts.jump, opts.hostKeys, triedJump, readyTimeoutMs, keepaliveIntervalMs);
-    const jumpWhere = `jump host ${hostPortKey(opts.jump.host, opts.jump.port ?? 22)}`;
+    const jumpWhere = l10n.t('jump host {0}', hostPortKey(opts.jump.host, opts.jump.port ?? 22));
     jumpClient = await connectClient(jump.config, jumpWhere, triedJump, jump.hostKeyFailure);
     try {
       target.config.sock = await new Promise((resolve, reject) => {
-        jumpClient!.forwardOut('127.0.0.1', 0, opts.host, port, (err, stream) => (err ? reject(classify(err, `${opts.host}:${port} via ${jumpWhere}`, [])) : resolve(stream)));
+        jumpClient!.forwardOut('127.0.0.1', 0, opts.host, port, (err, stream) => (err ? reject(classify(err, l10n.t('{0} via {1}', `${opts.host}:${port}`, jumpWhere), [])) : resolve(stream)));
       });
     } catch (err) {
       jumpClient.end();

@@ -5,6 +5,7 @@
 
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { l10n } from '../text/l10n';
 
 export interface HostKey {
   /** "ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256" … */
@@ -123,7 +124,7 @@ export async function checkHostKey(opts: HostKeyPolicyOptions, host: string, por
   const where = hostPortKey(host, port);
   const lines = readKnownHosts(opts.knownHostsFiles ?? defaultKnownHostsFiles()).filter((l) => matchesHost(l.patterns, host, port));
   if (lines.some((l) => l.marker === '@revoked' && l.key.fingerprint === presented.fingerprint)) {
-    throw new HostKeyError('revoked', `The SSH host key of ${where} (${presented.type} ${presented.fingerprint}) is marked @revoked in known_hosts. XCP Admin did not connect.`);
+    throw new HostKeyError('revoked', l10n.t('The SSH host key of {0} ({1}) is marked @revoked in known_hosts. XCP Admin did not connect.', where, `${presented.type} ${presented.fingerprint}`));
   }
   const known: HostKey[] = [...lines.filter((l) => !l.marker).map((l) => l.key), ...opts.store.get(hostPortKey(host, port))];
   if (known.some((k) => k.fingerprint === presented.fingerprint)) return;
@@ -133,16 +134,21 @@ export async function checkHostKey(opts: HostKeyPolicyOptions, host: string, por
     const sameType = known.filter((k) => k.type === presented.type);
     throw new HostKeyError(
       'changed',
-      `WARNING: the SSH host key of ${where} has CHANGED. Known: ${known.map((k) => `${k.type} ${k.fingerprint}`).join(', ')}; ` +
-        `presented now: ${presented.type} ${presented.fingerprint}${sameType.length ? '' : ` (a key of another type than the known one${known.length > 1 ? 's' : ''})`}. ` +
-        `XCP Admin refused to connect: this could be another machine answering for the host. If the host was reinstalled, check the new key on its console ` +
-        `(ssh-keygen -lf /etc/ssh/ssh_host_${presented.type.replace(/^ssh-/, '').replace(/^ecdsa-sha2-nistp\d+$/, 'ecdsa')}_key.pub), then remove the old entry ` +
-        `(ssh-keygen -R '${where}', and "XCP Admin: Forget SSH Host Keys") and connect again.`,
+      l10n.t(
+        'WARNING: the SSH host key of {0} has CHANGED. Known: {1}; presented now: {2}{3}. XCP Admin refused to connect: this could be another machine answering for the host. If the host was reinstalled, check the new key on its console ({4}), then remove the old entry ({5}, and "{6}") and connect again.',
+        where,
+        known.map((k) => `${k.type} ${k.fingerprint}`).join(', '),
+        `${presented.type} ${presented.fingerprint}`,
+        sameType.length ? '' : known.length > 1 ? l10n.t(' (a key of another type than the known ones)') : l10n.t(' (a key of another type than the known one)'),
+        `ssh-keygen -lf /etc/ssh/ssh_host_${presented.type.replace(/^ssh-/, '').replace(/^ecdsa-sha2-nistp\d+$/, 'ecdsa')}_key.pub`,
+        `ssh-keygen -R '${where}'`,
+        l10n.t('XCP Admin: Forget SSH Host Keys'),
+      ),
     );
   }
   const accepted = await opts.confirm({ host, port, key: presented });
   if (!accepted) {
-    throw new HostKeyError('declined', `The SSH host key of ${where} (${presented.type} ${presented.fingerprint}) was not accepted, so XCP Admin did not connect.`);
+    throw new HostKeyError('declined', l10n.t('The SSH host key of {0} ({1}) was not accepted, so XCP Admin did not connect.', where, `${presented.type} ${presented.fingerprint}`));
   }
   await opts.store.add(hostPortKey(host, port), presented);
 }

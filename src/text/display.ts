@@ -4,6 +4,8 @@
 // URL must not become a link, `*` or `<b>` must not format). A pool user chooses these names. No vscode
 // import.
 
+import { l10n } from './l10n';
+
 /** C0 and C1 controls (newline and tab included: a name is one line), DEL, bidi marks and overrides, zero-width characters, lone surrogates. */
 const UNSAFE = /[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
@@ -31,9 +33,9 @@ export function hasUnsafeCharacters(name: string): boolean {
  * escape, cut after DISPLAY_MAX characters; an empty or blank name shown as such.
  */
 export function displayName(name: string | undefined, max = DISPLAY_MAX): string {
-  if (name === undefined || name === '') return '(no name)';
-  if (name.trim() === '' && !hasUnsafeCharacters(name)) return `"${name}" (blank name)`;
-  const cut = [...name].length > max ? `${[...name].slice(0, max).join('')}… (${name.length} characters)` : name;
+  if (name === undefined || name === '') return l10n.t('(no name)');
+  if (name.trim() === '' && !hasUnsafeCharacters(name)) return l10n.t('"{0}" (blank name)', name);
+  const cut = [...name].length > max ? l10n.t('{0}… ({1} characters)', [...name].slice(0, max).join(''), name.length) : name;
   return cut.replace(UNSAFE, escaped);
 }
 

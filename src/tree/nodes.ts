@@ -6,6 +6,7 @@
 import type { ConnectionState } from '../model/poolConnection';
 import type { Entry, PoolModel } from '../model/poolModel';
 import type { Ref } from '../xapi/records';
+import { l10n } from '../text/l10n';
 import { snapshotsUnder, stoppedVms, vmsOnHost } from './vmPlacement';
 
 /** `localStorage` sits under Storage, after the shared SRs: each host's local SRs, led by the host's name. */
@@ -69,8 +70,8 @@ export function childNodes(node: TreeNode, source: TreeSource): TreeNode[] {
   switch (node.kind) {
     case 'pool': {
       const s = source.state(pool);
-      if (!s || s.kind === 'disconnected') return [{ kind: 'notice', id: nodeId.notice(pool), pool, notice: 'disconnected', text: 'Not connected. Click to connect.' }];
-      if (s.kind === 'connecting') return [{ kind: 'notice', id: nodeId.notice(pool), pool, notice: 'connecting', text: 'Connecting…' }];
+      if (!s || s.kind === 'disconnected') return [{ kind: 'notice', id: nodeId.notice(pool), pool, notice: 'disconnected', text: l10n.t('Not connected. Click to connect.') }];
+      if (s.kind === 'connecting') return [{ kind: 'notice', id: nodeId.notice(pool), pool, notice: 'connecting', text: l10n.t('Connecting…') }];
       if (s.kind === 'failed') return [{ kind: 'notice', id: nodeId.notice(pool), pool, notice: 'failed', text: s.message }];
       return [
         { kind: 'folder', id: nodeId.folder(pool, 'hosts'), pool, folder: 'hosts' },

@@ -4,6 +4,7 @@
 
 import type { PoolModel } from '../model/poolModel';
 import type { Ref } from '../xapi/records';
+import { l10n } from '../text/l10n';
 
 function ipv4(text: string): number | undefined {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text.trim());
@@ -33,17 +34,17 @@ export function storagePath(model: PoolModel, srType: string, host: Ref<'host'> 
   const via = (address: string | undefined) => {
     if (!address || !host) return '';
     const pif = interfaceFor(model, host, address);
-    return pif ? ` via ${pif.device} (network "${pif.network}", ${pif.ip})` : ' via the default route (no interface of this host is in that range)';
+    return pif ? l10n.t(' via {0} (network "{1}", {2})', pif.device, pif.network, pif.ip) : l10n.t(' via the default route (no interface of this host is in that range)');
   };
   switch (srType) {
     case 'lvmoiscsi': {
       const portals = (dc.multihomelist ?? `${dc.target ?? '?'}:${dc.port ?? '3260'}`).split(',');
-      return `iSCSI ${dc.targetIQN ?? '?'} at ${portals.join(', ')}${via(dc.target)}${dc.SCSIid ? `; LUN ${dc.SCSIid}` : ''}`;
+      return `${l10n.t('iSCSI {0} at {1}', dc.targetIQN ?? '?', portals.join(', '))}${via(dc.target)}${dc.SCSIid ? l10n.t('; LUN {0}', dc.SCSIid) : ''}`;
     }
     case 'nfs':
       return `NFS ${dc.server ?? '?'}:${dc.serverpath ?? '?'}${via(dc.server)}`;
     case 'lvmohba':
-      return dc.SCSIid ? `Fibre Channel LUN ${dc.SCSIid} (multipath map /dev/mapper/${dc.SCSIid})` : undefined;
+      return dc.SCSIid ? l10n.t('Fibre Channel LUN {0} (multipath map {1})', dc.SCSIid, `/dev/mapper/${dc.SCSIid}`) : undefined;
     default:
       return undefined;
   }

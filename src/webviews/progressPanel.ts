@@ -12,6 +12,8 @@ export interface ProgressPanelOptions<S, M, F extends { kind: 'ready' | 'cancel'
   extensionUri: vscode.Uri;
   /** The bundle under dist/webviews/, e.g. "ddProgress.js". */
   script: string;
+  /** The words the script shows, translated (labels.ts: ddLabels, resizeLabels): written into the page. */
+  labels: object;
   initial: S;
   reduce(state: S, msg: M): S;
   snapshot(state: S): M;
@@ -43,6 +45,8 @@ export class ProgressPanel<S, M extends { kind: string }, F extends { kind: 'rea
       nonce: nonce(),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, opts.script)).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'webview.css')).toString(),
+      labels: opts.labels,
+      lang: vscode.env.language,
     });
     this.throttle = new Throttle<M>(opts.throttleMs ?? 100, (m) => this.send(m));
     this.subscriptions.push(

@@ -186,3 +186,8 @@ export function formatBytesShort(n: number): string {
   }
   return `${v >= 100 || i === 0 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
 }
+
+/** A label's {n} placeholders (labels.ts) replaced by the values, in one pass (a value holding "{1}" stays as it is). */
+export function fillLabel(template: string, ...values: (string | number)[]): string {
+  return template.replace(/\{(\d+)\}/g, (whole, i: string) => (Number(i) < values.length ? String(values[Number(i)]) : whole));
+}

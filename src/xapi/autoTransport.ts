@@ -8,6 +8,7 @@ import { Endpoint, notXapi } from './http';
 import { createJsonRpcTransport } from './jsonRpcTransport';
 import type { CallOptions, Transport, TransportChoice, TransportKind } from './transport';
 import { createXmlRpcTransport } from './xmlRpcTransport';
+import { l10n } from '../text/l10n';
 
 export function createAutoTransport(endpoint: Endpoint): Transport {
   const json = createJsonRpcTransport(endpoint);
@@ -55,7 +56,7 @@ export function createTransport(endpoint: Endpoint, choice: TransportChoice): Tr
           return await json(method, params, options);
         } catch (err) {
           if (err instanceof UnsupportedTransportError) {
-            throw notXapi(endpoint.urlOf('/jsonrpc'), `${err.message}; this host may predate JSON-RPC (XenServer 6.2): use the XML-RPC transport`, err);
+            throw notXapi(endpoint.urlOf('/jsonrpc'), l10n.t('{0}; this host may predate JSON-RPC (XenServer 6.2): use the XML-RPC transport', err.message), err);
           }
           throw err;
         }

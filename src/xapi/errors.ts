@@ -4,6 +4,9 @@
 // - XapiError: XAPI answered, and the answer is a failure (`ErrorDescription` = [code, ...params]).
 // - TransportError: no XAPI answer at all (DNS, refused, timeout, TLS, an HTTP server that is not
 //   XAPI, a body that does not parse). `kind` classifies it; the message names the server.
+// The sentences go through l10n (the admin's language); codes, params and method names stay as XAPI says them.
+
+import { l10n } from '../text/l10n';
 
 /** XAPI's failure answer: the error code and its parameters, and the method that failed. */
 export class XapiError extends Error {
@@ -65,8 +68,7 @@ export class OutcomeUnknownError extends Error {
     readonly taskRef?: string,
   ) {
     super(
-      `The outcome of ${method} is unknown: ${cause instanceof Error ? cause.message : String(cause)} ` +
-        `The call may or may not have run on the pool; read the object's state back before doing anything else.`,
+      l10n.t('The outcome of {0} is unknown: {1} The call may or may not have run on the pool; read the object\'s state back before doing anything else.', method, cause instanceof Error ? cause.message : String(cause)),
     );
   }
 }
@@ -88,41 +90,43 @@ export function classifyNetworkError(err: unknown, url: string, timeoutMs?: numb
   const code = e?.code ?? '';
   const host = hostOf(url);
   if (e?.name === 'AbortError' || code === 'ABORT_ERR') {
-    return new TransportError('aborted', `The request to ${url} was cancelled.`, url, err);
+    return new TransportError('aborted', l10n.t('The request to {0} was cancelled.', url), url, err);
   }
   switch (code) {
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
     case 'EAI_NONAME':
-      return new TransportError('dns', `The name ${hostnameOf(url)} does not resolve (DNS: ${code}). Check the address of the pool master.`, url, err);
+      return new TransportError('dns', l10n.t('The name {0} does not resolve (DNS: {1}). Check the address of the pool master.', hostnameOf(url), code), url, err);
     case 'ECONNREFUSED':
-      return new TransportError('refused', `${host} refused the connection to ${url}: nothing listens there. Check the address and port, and that xapi runs on the host (\`service xapi status\`).`, url, err);
+      return new TransportError('refused', l10n.t('{0} refused the connection to {1}: nothing listens there. Check the address and port, and that xapi runs on the host ({2}).', host, url, '`service xapi status`'), url, err);
     case 'ETIMEDOUT':
     case 'ESOCKETTIMEDOUT':
-      return new TransportError('timeout', `${host} did not answer ${timeoutMs ? `within ${Math.round(timeoutMs / 1000)} s ` : ''}(${url}). The host may be down or a firewall drops the traffic.`, url, err);
+      return new TransportError('timeout', timeoutMs
+        ? l10n.t('{0} did not answer within {1} s ({2}). The host may be down or a firewall drops the traffic.', host, Math.round(timeoutMs / 1000), url)
+        : l10n.t('{0} did not answer ({1}). The host may be down or a firewall drops the traffic.', host, url), url, err);
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
     case 'EHOSTDOWN':
     case 'ENETDOWN':
-      return new TransportError('unreachable', `${host} is unreachable (${code}): no route to it from this machine.`, url, err);
+      return new TransportError('unreachable', l10n.t('{0} is unreachable ({1}): no route to it from this machine.', host, code), url, err);
     case 'ECONNRESET':
     case 'EPIPE':
     case 'ECONNABORTED':
-      return new TransportError('reset', `The connection to ${url} was cut (${code}) before XAPI answered.`, url, err);
+      return new TransportError('reset', l10n.t('The connection to {0} was cut ({1}) before XAPI answered.', url, code), url, err);
     case 'HPE_INVALID_CONSTANT':
     case 'HPE_INVALID_VERSION':
     case 'HPE_INVALID_STATUS':
     case 'HPE_INVALID_HEADER_TOKEN':
-      return new TransportError('not-xapi', `The server at ${url} did not answer like XAPI: it does not speak HTTP (${code}).`, url, err);
+      return new TransportError('not-xapi', l10n.t('The server at {0} did not answer like XAPI: it does not speak HTTP ({1}).', url, code), url, err);
   }
   if (code.startsWith('ERR_SSL') || code === 'EPROTO' || code.startsWith('ERR_TLS')) {
-    return new TransportError('tls', `The TLS handshake with ${host} failed (${e.reason ?? e.message}). Is it an https port of a XAPI host?`, url, err);
+    return new TransportError('tls', l10n.t('The TLS handshake with {0} failed ({1}). Is it an https port of a XAPI host?', host, e.reason ?? e.message), url, err);
   }
   const msg = e instanceof Error ? e.message : String(err);
   if (/socket hang up/i.test(msg)) {
-    return new TransportError('reset', `The connection to ${url} closed before XAPI answered.`, url, err);
+    return new TransportError('reset', l10n.t('The connection to {0} closed before XAPI answered.', url), url, err);
   }
-  return new TransportError('other', `The request to ${url} failed: ${msg}`, url, err);
+  return new TransportError('other', l10n.t('The request to {0} failed: {1}', url, msg), url, err);
 }
 
 export function hostnameOf(url: string): string {
@@ -158,65 +162,71 @@ const p = (params: readonly string[], i: number): string => params[i] ?? '?';
 export function describeXapiError(err: XapiError): string {
   const { code, params } = err;
   const raw = `[${[code, ...params].join(', ')}]`;
-  const say = (s: string) => `${s} (XAPI ${raw} from ${err.method})`;
+  const say = (s: string) => l10n.t('{0} (XAPI {1} from {2})', s, raw, err.method);
   switch (code) {
     case 'SESSION_AUTHENTICATION_FAILED':
-      return say(`XAPI refused the user name or password for ${JSON.stringify(p(params, 0))}${params[1] ? `: ${params[1]}` : ''}. Check the credentials (the pool's root password, or an AD/RBAC user).`);
+      return say(params[1]
+        ? l10n.t('XAPI refused the user name or password for {0}: {1}. Check the credentials (the pool\'s root password, or an AD/RBAC user).', JSON.stringify(p(params, 0)), params[1])
+        : l10n.t('XAPI refused the user name or password for {0}. Check the credentials (the pool\'s root password, or an AD/RBAC user).', JSON.stringify(p(params, 0))));
     case 'HOST_IS_SLAVE':
-      return say(`This host is a pool member, not the master; the master is ${p(params, 0)}. Connect to the master's address.`);
+      return say(l10n.t('This host is a pool member, not the master; the master is {0}. Connect to the master\'s address.', p(params, 0)));
     case 'SESSION_INVALID':
-      return say('The XAPI session has expired or was logged out (xapi restarted, or the master changed). Log in again.');
+      return say(l10n.t('The XAPI session has expired or was logged out (xapi restarted, or the master changed). Log in again.'));
     case 'HANDLE_INVALID':
-      return say(`The ${p(params, 0)} object ${p(params, 1)} no longer exists: it was removed meanwhile. Refresh and try again.`);
+      return say(l10n.t('The {0} object {1} no longer exists: it was removed meanwhile. Refresh and try again.', p(params, 0), p(params, 1)));
     case 'UUID_INVALID':
-      return say(`There is no ${p(params, 0)} with uuid ${p(params, 1)} in this pool. Check the uuid.`);
+      return say(l10n.t('There is no {0} with uuid {1} in this pool. Check the uuid.', p(params, 0), p(params, 1)));
     case 'MESSAGE_METHOD_UNKNOWN':
-      return say(`This XAPI version does not know the call ${p(params, 0)}; the host is older than this action needs.`);
+      return say(l10n.t('This XAPI version does not know the call {0}; the host is older than this action needs.', p(params, 0)));
     case 'MESSAGE_PARAMETER_COUNT_MISMATCH':
-      return say(`This XAPI version expects ${p(params, 1)} parameters for ${p(params, 0)}, not ${p(params, 2)}; the host runs an older API.`);
+      return say(l10n.t('This XAPI version expects {0} parameters for {1}, not {2}; the host runs an older API.', p(params, 1), p(params, 0), p(params, 2)));
     case 'HOST_OFFLINE':
-      return say(`The host ${p(params, 0)} is offline: xapi on it does not answer the master. Check the host's console and network, or forget it if it is gone for good.`);
+      return say(l10n.t('The host {0} is offline: xapi on it does not answer the master. Check the host\'s console and network, or forget it if it is gone for good.', p(params, 0)));
     case 'HOST_NOT_LIVE':
-      return say('The host is not live (its heartbeat stopped). Power it on or check its management network first.');
+      return say(l10n.t('The host is not live (its heartbeat stopped). Power it on or check its management network first.'));
     case 'HOST_IS_LIVE':
-      return say('The host is still live: XAPI will not forget or declare dead a host that answers. Shut it down first.');
+      return say(l10n.t('The host is still live: XAPI will not forget or declare dead a host that answers. Shut it down first.'));
     case 'HOST_HAS_RESIDENT_VMS':
-      return say(`The host ${p(params, 0)} still runs VMs. Migrate or shut them down first (evacuate the host).`);
+      return say(l10n.t('The host {0} still runs VMs. Migrate or shut them down first (evacuate the host).', p(params, 0)));
     case 'HOST_CANNOT_DESTROY_SELF':
-      return say('A host cannot forget itself: run this against another pool member, or designate a new master first.');
+      return say(l10n.t('A host cannot forget itself: run this against another pool member, or designate a new master first.'));
     case 'HA_IS_ENABLED':
-      return say('High availability is enabled on this pool, and it forbids this operation. Disable HA first (xe pool-ha-disable), then enable it again afterwards.');
+      return say(l10n.t('High availability is enabled on this pool, and it forbids this operation. Disable HA first (xe pool-ha-disable), then enable it again afterwards.'));
     case 'VM_BAD_POWER_STATE':
-      return say(`The VM ${p(params, 0)} is ${p(params, 2) || 'in the wrong power state'}; this needs it ${p(params, 1)}. Change its power state first.`);
+      return say(l10n.t('The VM {0} is {1}; this needs it {2}. Change its power state first.', p(params, 0), p(params, 2) || l10n.t('in the wrong power state'), p(params, 1)));
     case 'VDI_IN_USE':
-      return say(`The virtual disk ${p(params, 0)} is in use${params[1] ? ` (${params[1]})` : ''}: a VM or dom0 has it attached. Detach it (unplug its VBD) or shut down the VM first.`);
+      return say(params[1]
+        ? l10n.t('The virtual disk {0} is in use ({1}): a VM or dom0 has it attached. Detach it (unplug its VBD) or shut down the VM first.', p(params, 0), params[1])
+        : l10n.t('The virtual disk {0} is in use: a VM or dom0 has it attached. Detach it (unplug its VBD) or shut down the VM first.', p(params, 0)));
     case 'SR_HAS_PBD':
-      return say(`The storage repository ${p(params, 0)} is still plugged on hosts (it has PBDs). Unplug and destroy its PBDs first.`);
+      return say(l10n.t('The storage repository {0} is still plugged on hosts (it has PBDs). Unplug and destroy its PBDs first.', p(params, 0)));
     case 'SR_NOT_EMPTY':
-      return say('The storage repository still holds virtual disks. Remove or move them first.');
+      return say(l10n.t('The storage repository still holds virtual disks. Remove or move them first.'));
     case 'SR_NOT_ATTACHED':
-      return say(`The storage repository ${p(params, 0)} is not plugged on any host. Plug its PBDs first (xe pbd-plug), the master's first.`);
+      return say(l10n.t('The storage repository {0} is not plugged on any host. Plug its PBDs first (xe pbd-plug), the master\'s first.', p(params, 0)));
     case 'DEVICE_ALREADY_EXISTS':
-      return say(`The VM already has a disk in slot ${p(params, 0)}. Pick a free device number, or remove the slot that is there.`);
+      return say(l10n.t('The VM already has a disk in slot {0}. Pick a free device number, or remove the slot that is there.', p(params, 0)));
     case 'PBD_EXISTS':
-      return say('A PBD for this SR already exists on that host.');
+      return say(l10n.t('A PBD for this SR already exists on that host.'));
     case 'OPERATION_NOT_ALLOWED':
-      return say(`XAPI does not allow this operation now${params[0] ? `: ${params[0]}` : ''}.`);
+      return say(params[0] ? l10n.t('XAPI does not allow this operation now: {0}.', params[0]) : l10n.t('XAPI does not allow this operation now.'));
     case 'OTHER_OPERATION_IN_PROGRESS':
-      return say(`Another operation is running on ${p(params, 0)} ${p(params, 1)}. Wait for it to finish (see the pool's tasks), then try again.`);
+      return say(l10n.t('Another operation is running on {0} {1}. Wait for it to finish (see the pool\'s tasks), then try again.', p(params, 0), p(params, 1)));
     case 'EVENTS_LOST':
-      return say('XAPI dropped events for this client (too many changes at once); a full reload of the pool follows.');
+      return say(l10n.t('XAPI dropped events for this client (too many changes at once); a full reload of the pool follows.'));
     case 'TASK_CANCELLED':
-      return say('The task was cancelled before it finished.');
+      return say(l10n.t('The task was cancelled before it finished.'));
     case 'EVENT_FROM_TOKEN_PARSE_FAILURE':
-      return say('XAPI did not accept the event token (xapi restarted?); a full reload of the pool follows.');
+      return say(l10n.t('XAPI did not accept the event token (xapi restarted?); a full reload of the pool follows.'));
   }
   if (code.startsWith('SR_BACKEND_FAILURE')) {
     // Storage manager failures: params are [status, stdout, stderr]; the message is in the middle one.
     const message = (params[1] || params[2] || params[0] || '').trim();
-    return say(`The storage backend failed${message ? `: ${message}` : ''}. Look at /var/log/SMlog on the host for details.`);
+    return say(message
+      ? l10n.t('The storage backend failed: {0}. Look at /var/log/SMlog on the host for details.', message)
+      : l10n.t('The storage backend failed. Look at /var/log/SMlog on the host for details.'));
   }
-  return say(`XAPI refused the call ${err.method} with ${code}.`);
+  return say(l10n.t('XAPI refused the call {0} with {1}.', err.method, code));
 }
 
 /**
@@ -225,10 +235,10 @@ export function describeXapiError(err: XapiError): string {
  */
 export function describeUnexpected(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
-  if (Array.isArray(v)) return `an array of ${v.length} item${v.length === 1 ? '' : 's'}`;
+  if (Array.isArray(v)) return v.length === 1 ? l10n.t('an array of 1 item') : l10n.t('an array of {0} items', v.length);
   if (v && typeof v === 'object') {
     const keys = Object.keys(v);
-    return keys.length ? `a struct with ${keys.slice(0, 5).map((k) => JSON.stringify(k.slice(0, 30))).join(', ')}${keys.length > 5 ? ', …' : ''}` : 'an empty struct';
+    return keys.length ? l10n.t('a struct with {0}', `${keys.slice(0, 5).map((k) => JSON.stringify(k.slice(0, 30))).join(', ')}${keys.length > 5 ? ', …' : ''}`) : l10n.t('an empty struct');
   }
   return String(v);
 }

@@ -18,6 +18,7 @@ import { TransportError, classifyNetworkError } from './errors';
 import { isLoopbackHost } from './loopback';
 import { certificateChangedError, formatHostPort, isIp, sameFingerprint } from './tls';
 import type { CallOptions } from './transport';
+import { l10n } from '../text/l10n';
 
 export interface EndpointOptions {
   /** Base URL: `https://host[:port]/` or `http://host:port/`. */
@@ -134,7 +135,7 @@ export class Endpoint {
     req.once('socket', (socket) => {
       // 'socket' comes before the request's first byte is flushed: a foreign socket gets nothing.
       if (!this.checked.has(socket)) {
-        req.destroy(new TransportError('other', `XCP Admin did not send the request to ${this.urlOf(options.path ?? '/')}: it was given a connection XCP Admin had not opened and checked itself (an HTTP proxy or another extension took over the request).`, this.urlOf(options.path ?? '/')));
+        req.destroy(new TransportError('other', l10n.t('XCP Admin did not send the request to {0}: it was given a connection XCP Admin had not opened and checked itself (an HTTP proxy or another extension took over the request).', this.urlOf(options.path ?? '/')), this.urlOf(options.path ?? '/')));
       }
     });
     return req;
@@ -228,7 +229,7 @@ export class Endpoint {
           // xapi 1.x answers "200 OK" before it reads and ends the answer when the import ends: an answer
           // that ends while our body is still going out means the pool stopped taking it.
           if (bodySent && sent < length && (res.statusCode ?? 0) < 300) {
-            const err = new UploadError('target', sent, `the pool closed the connection after ${sent} of ${length} bytes`);
+            const err = new UploadError('target', sent, l10n.t('the pool closed the connection after {0} of {1} bytes', sent, length));
             req.destroy(err);
             return settle(err);
           }
@@ -246,13 +247,13 @@ export class Endpoint {
       const count = (c: Buffer) => { sent += c.length; };
       const ended = () => {
         if (sent < length) {
-          const err = new UploadError('source', sent, `the source ended after ${sent} of ${length} bytes`);
+          const err = new UploadError('source', sent, l10n.t('the source ended after {0} of {1} bytes', sent, length));
           req.destroy(err);
           settle(err);
         }
       };
       const failed = (err: Error) => {
-        const e = new UploadError('source', sent, `reading the source failed after ${sent} of ${length} bytes: ${err.message}`, err);
+        const e = new UploadError('source', sent, l10n.t('reading the source failed after {0} of {1} bytes: {2}', sent, length, err.message), err);
         req.destroy(e);
         settle(e);
       };
@@ -289,7 +290,7 @@ export class UploadError extends Error {
     message: string,
     override readonly cause?: unknown,
   ) {
-    super(end === 'target' ? `the target failed after ${bytesSent} bytes had been sent: ${message}` : message);
+    super(end === 'target' ? l10n.t('the target failed after {0} bytes had been sent: {1}', bytesSent, message) : message);
   }
 }
 
@@ -297,7 +298,7 @@ export class UploadError extends Error {
 export function plainHttpRefused(url: string): TransportError {
   return new TransportError(
     'other',
-    `XCP Admin does not send XAPI credentials over plain http to ${url}: use https:// (every XAPI host serves it; the certificate is confirmed on first contact). Plain http is accepted only for loopback addresses, such as the built-in simulator.`,
+    l10n.t('XCP Admin does not send XAPI credentials over plain http to {0}: use https:// (every XAPI host serves it; the certificate is confirmed on first contact). Plain http is accepted only for loopback addresses, such as the built-in simulator.', url),
     url,
   );
 }
@@ -306,7 +307,7 @@ export function plainHttpRefused(url: string): TransportError {
 export function notXapi(url: string, detail: string, cause?: unknown): TransportError {
   return new TransportError(
     'not-xapi',
-    `The server at ${url} did not answer like XAPI (${detail}). Check that the address is the pool master's, with the right scheme and port.`,
+    l10n.t('The server at {0} did not answer like XAPI ({1}). Check that the address is the pool master\'s, with the right scheme and port.', url, detail),
     url,
     cause,
   );

@@ -6,6 +6,7 @@
 import { UnsupportedTransportError, XapiError, describeUnexpected } from './errors';
 import { Endpoint, excerpt, notXapi } from './http';
 import type { CallOptions, Transport } from './transport';
+import { l10n } from '../text/l10n';
 
 let nextId = 1;
 
@@ -22,26 +23,28 @@ export function createJsonRpcTransport(endpoint: Endpoint, path = '/jsonrpc'): T
     const answer = await endpoint.post(path, body, 'application/json', options);
     if (mediaType(answer.contentType) !== 'application/json') {
       throw new UnsupportedTransportError(
-        `${url} answered HTTP ${answer.status} with ${answer.contentType || 'no Content-Type'}, not JSON: no JSON-RPC there`,
+        answer.contentType
+          ? l10n.t('{0} answered HTTP {1} with {2}, not JSON: no JSON-RPC there', url, answer.status, answer.contentType)
+          : l10n.t('{0} answered HTTP {1} with no Content-Type, not JSON: no JSON-RPC there', url, answer.status),
       );
     }
     let parsed: { result?: unknown; error?: { code?: unknown; message?: unknown; data?: unknown } | null };
     try {
       parsed = JSON.parse(answer.body.toString('utf8'));
     } catch (err) {
-      throw notXapi(url, `malformed JSON: ${(err as Error).message}; the answer starts ${excerpt(answer.body)}`, err);
+      throw notXapi(url, l10n.t('malformed JSON: {0}; the answer starts {1}', (err as Error).message, excerpt(answer.body)), err);
     }
-    if (!parsed || typeof parsed !== 'object') throw notXapi(url, `a JSON ${typeof parsed} instead of a JSON-RPC answer`);
+    if (!parsed || typeof parsed !== 'object') throw notXapi(url, l10n.t('a JSON {0} instead of a JSON-RPC answer', typeof parsed));
     const error = parsed.error;
     if (error !== undefined && error !== null) {
       if (typeof error === 'object' && typeof error.message === 'string') {
         const data = Array.isArray(error.data) ? error.data.map((x) => (typeof x === 'string' ? x : typeof x === 'number' || typeof x === 'boolean' ? String(x) : describeUnexpected(x))) : [];
         throw new XapiError(error.message, data, method);
       }
-      throw notXapi(url, `a JSON-RPC error without an XAPI code: ${describeUnexpected(error)}`);
+      throw notXapi(url, l10n.t('a JSON-RPC error without an XAPI code: {0}', describeUnexpected(error)));
     }
-    if (!('result' in parsed)) throw notXapi(url, 'a JSON answer with neither result nor error');
-    if (answer.status !== 200) throw notXapi(url, `HTTP ${answer.status} with a JSON-RPC result`);
+    if (!('result' in parsed)) throw notXapi(url, l10n.t('a JSON answer with neither result nor error'));
+    if (answer.status !== 200) throw notXapi(url, l10n.t('HTTP {0} with a JSON-RPC result', answer.status));
     return parsed.result;
   };
   return Object.assign(call, { kind: 'jsonrpc' as const });

@@ -8,6 +8,7 @@ import { Endpoint } from './http';
 import type { CertificatePolicy } from './tls';
 import { createTransport } from './autoTransport';
 import type { CallOptions, Transport, TransportChoice, TransportKind } from './transport';
+import { l10n } from '../text/l10n';
 
 export interface SessionOptions {
   /** Base URL of the host to log in to: `https://host[:port]/` or `http://host:port/`. */
@@ -187,7 +188,7 @@ export class XapiSession {
 
   private async loginHere(): Promise<string> {
     const password = await this.opts.password();
-    if (password === undefined) throw new MissingPasswordError(`No password is stored for ${this.opts.username}@${this.baseUrl.host}.`);
+    if (password === undefined) throw new MissingPasswordError(l10n.t('No password is stored for {0}.', `${this.opts.username}@${this.baseUrl.host}`));
     const transport = this.transport!;
     const timeoutMs = this.opts.loginTimeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS;
     let ref: unknown;
@@ -197,12 +198,12 @@ export class XapiSession {
         : await this.poolLogin(transport, password, { idleTimeoutMs: timeoutMs });
     } catch (err) {
       if (err instanceof TransportError && err.kind === 'timeout') {
-        throw new TransportError('timeout', `${this.baseUrl.host} accepted the connection but did not answer the login within ${Math.round(timeoutMs / 1000)} s: xapi on that host may be hung or still starting. Check it on the host's console (\`service xapi status\`), or give the address of another pool member.`, this.baseUrl.href, err);
+        throw new TransportError('timeout', l10n.t('{0} accepted the connection but did not answer the login within {1} s: xapi on that host may be hung or still starting. Check it on the host\'s console ({2}), or give the address of another pool member.', this.baseUrl.host, Math.round(timeoutMs / 1000), '`service xapi status`'), this.baseUrl.href, err);
       }
       throw err;
     }
     if (typeof ref !== 'string' || !ref.startsWith('OpaqueRef:')) {
-      throw new XapiError('SESSION_AUTHENTICATION_FAILED', [this.opts.username, `login returned ${describeUnexpected(ref)} instead of a session reference`], 'session.login_with_password');
+      throw new XapiError('SESSION_AUTHENTICATION_FAILED', [this.opts.username, l10n.t('login returned {0} instead of a session reference', describeUnexpected(ref))], 'session.login_with_password');
     }
     return ref;
   }

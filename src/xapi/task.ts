@@ -25,6 +25,7 @@ import type { XapiSession } from './session';
 import { XapiFloat } from './transport';
 import { decodeValue } from './xmlDecoder';
 import { sleep } from '../base/sleep';
+import { l10n } from '../text/l10n';
 
 /**
  * The calls that run as tasks, in one place. A call is here when it can outlast the HTTP idle timeout
@@ -99,12 +100,12 @@ export function decodeTaskResult(result: string): unknown {
   const text = result.trim();
   if (text === '') return '';
   if (!text.startsWith('<value')) {
-    throw new TransportError('not-xapi', `The task's result is not an XML-RPC value (it starts ${JSON.stringify(text.slice(0, 40))}).`, '');
+    throw new TransportError('not-xapi', l10n.t('The task\'s result is not an XML-RPC value (it starts {0}).', JSON.stringify(text.slice(0, 40))), '');
   }
   try {
     return decodeValue(text);
   } catch (err) {
-    throw new TransportError('not-xapi', `The task's result does not decode as an XML-RPC value: ${(err as Error).message}`, '', err);
+    throw new TransportError('not-xapi', l10n.t('The task\'s result does not decode as an XML-RPC value: {0}', (err as Error).message), '', err);
   }
 }
 
@@ -186,7 +187,7 @@ export async function callAsTask<T = unknown>(session: XapiSession, method: stri
     throw err;
   }
   if (typeof taskRef !== 'string' || !taskRef.startsWith('OpaqueRef:')) {
-    const cause = new Error(`${asyncName} answered ${JSON.stringify(taskRef)?.slice(0, 60)} instead of a task reference.`);
+    const cause = new Error(l10n.t('{0} answered {1} instead of a task reference.', asyncName, JSON.stringify(taskRef)?.slice(0, 60) ?? 'undefined'));
     throw new OutcomeUnknownError(method, args, cause);
   }
   const ref = taskRef;
@@ -299,7 +300,7 @@ export class TaskWatcher {
 
   /** Resolves with the task's record once it is no longer pending. */
   follow(ref: string, follower: Follower): Promise<TaskRecord> {
-    if (this.stop.signal.aborted) return Promise.reject(follower.lost(new Error('The task watcher was stopped (the pool was disconnected).')));
+    if (this.stop.signal.aborted) return Promise.reject(follower.lost(new Error(l10n.t('The task watcher was stopped (the pool was disconnected).'))));
     return new Promise<TaskRecord>((resolve, reject) => {
       this.waiters.set(ref, { ...follower, resolve, reject });
       this.kick();
@@ -310,7 +311,7 @@ export class TaskWatcher {
   /** Stops the loop; tasks still followed are reported lost (their outcome is unknown to us). */
   async dispose(): Promise<void> {
     this.stop.abort();
-    for (const [ref, w] of this.waiters) this.settle(ref, w.lost(new Error('The pool was disconnected while the task ran.')));
+    for (const [ref, w] of this.waiters) this.settle(ref, w.lost(new Error(l10n.t('The pool was disconnected while the task ran.'))));
     await this.running?.catch(() => undefined);
     if (this.ownsSession) await this.session.dispose();
   }
@@ -343,7 +344,7 @@ export class TaskWatcher {
 
   private vanished(ref: string): void {
     const w = this.waiters.get(ref);
-    if (w) this.settle(ref, w.lost(new Error(`Its task ${ref} was destroyed before XCP Admin saw it end (xapi restarted, or another client destroyed it).`)));
+    if (w) this.settle(ref, w.lost(new Error(l10n.t('Its task {0} was destroyed before XCP Admin saw it end (xapi restarted, or another client destroyed it).', ref))));
   }
 
   /** One `task.get_record`: the task's state now; a task that is gone is reported so, other errors thrown. */
@@ -416,7 +417,7 @@ export class TaskWatcher {
         lostSince ??= Date.now();
         if (Date.now() - lostSince > this.reconnectFor) {
           for (const [ref, w] of [...this.waiters]) {
-            this.settle(ref, w.lost(new Error(`Lost contact with the pool for ${Math.round(this.reconnectFor / 1000)} s while its task ${ref} ran (${(err as Error).message}).`)));
+            this.settle(ref, w.lost(new Error(l10n.t('Lost contact with the pool for {0} s while its task {1} ran ({2}).', Math.round(this.reconnectFor / 1000), ref, (err as Error).message))));
           }
           return;
         }

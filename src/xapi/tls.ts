@@ -18,6 +18,7 @@
 
 import * as tls from 'node:tls';
 import { TransportError, classifyNetworkError } from './errors';
+import { l10n } from '../text/l10n';
 
 export interface PeerCertificateInfo {
   hostPort: string;
@@ -46,12 +47,11 @@ export function sameFingerprint(a: string, b: string): boolean {
 export function certificateChangedError(hostPort: string, url: string, pinned: string, presented: string): TransportError {
   return new TransportError(
     'tls-changed',
-    `The TLS certificate of ${hostPort} has changed: the pinned SHA-256 fingerprint is ${normalizeFingerprint(pinned)}, ` +
-      `the host now presents ${normalizeFingerprint(presented)}. XCP Admin refused to connect, as this could be another ` +
-      `machine posing as the host. If the certificate was renewed on purpose (reinstall, xe host-refresh-server-certificate), ` +
-      `compare the new fingerprint with the one on the host's console ` +
-      `(openssl x509 -noout -fingerprint -sha256 -in /etc/xensource/xapi-ssl.pem), then run "XCP Admin: Forget Pinned Certificates…" on the pool ` +
-      `and connect again to be asked about the new one.`,
+    l10n.t(
+      'The TLS certificate of {0} has changed: the pinned SHA-256 fingerprint is {1}, the host now presents {2}. XCP Admin refused to connect, as this could be another machine posing as the host. If the certificate was renewed on purpose (reinstall, {3}), compare the new fingerprint with the one on the host\'s console ({4}), then run "{5}" on the pool and connect again to be asked about the new one.',
+      hostPort, normalizeFingerprint(pinned), normalizeFingerprint(presented), 'xe host-refresh-server-certificate',
+      'openssl x509 -noout -fingerprint -sha256 -in /etc/xensource/xapi-ssl.pem', l10n.t('XCP Admin: Forget Pinned Certificates…'),
+    ),
     url,
   );
 }
@@ -59,8 +59,7 @@ export function certificateChangedError(hostPort: string, url: string, pinned: s
 export function untrustedError(hostPort: string, url: string, fingerprint: string): TransportError {
   return new TransportError(
     'tls-untrusted',
-    `The certificate of ${hostPort} (SHA-256 ${normalizeFingerprint(fingerprint)}) was not accepted, so XCP Admin did not ` +
-      `connect. Connect again and accept it after checking the fingerprint on the host's console.`,
+    l10n.t('The certificate of {0} (SHA-256 {1}) was not accepted, so XCP Admin did not connect. Connect again and accept it after checking the fingerprint on the host\'s console.', hostPort, normalizeFingerprint(fingerprint)),
     url,
   );
 }
@@ -81,7 +80,7 @@ export function fetchPeerCertificate(host: string, port: number, timeoutMs = 10_
       const cert = socket.getPeerCertificate();
       socket.destroy();
       if (!cert || !cert.fingerprint256) {
-        reject(new TransportError('tls', `${formatHostPort(host, port)} presented no certificate.`, url));
+        reject(new TransportError('tls', l10n.t('{0} presented no certificate.', formatHostPort(host, port)), url));
         return;
       }
       resolve({

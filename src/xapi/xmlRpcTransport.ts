@@ -11,6 +11,7 @@ import { XapiError } from './errors';
 import { Endpoint, excerpt, notXapi } from './http';
 import { XapiFloat, type CallOptions, type Transport } from './transport';
 import { XmlMalformedError, XmlRpcFault, XmlUnsupportedError, decodeMethodResponse } from './xmlDecoder';
+import { l10n } from '../text/l10n';
 
 class TypedValue extends CustomType {
   constructor(raw: string, tag: string) {
@@ -57,7 +58,7 @@ export function unwrapXapiResult(result: unknown, method: string, url: string): 
       throw new XapiError(d[0] ?? 'UNKNOWN_ERROR', d.slice(1), method);
     }
   }
-  throw notXapi(url, 'its XML-RPC answer has no Status member');
+  throw notXapi(url, l10n.t('its XML-RPC answer has no Status member'));
 }
 
 /** Parses with the xmlrpc package (the fallback). */
@@ -80,13 +81,13 @@ export async function decodeXmlRpcAnswer(body: Buffer, method: string, url: stri
         decoded = await slowDecode(body);
       } catch (slowErr) {
         const fault = slowErr as { faultCode?: unknown; faultString?: unknown };
-        if (fault.faultString !== undefined) throw notXapi(url, `an XML-RPC fault: ${String(fault.faultString)}`, slowErr);
-        throw notXapi(url, `malformed XML-RPC: ${(slowErr as Error).message}; the answer starts ${excerpt(body)}`, slowErr);
+        if (fault.faultString !== undefined) throw notXapi(url, l10n.t('an XML-RPC fault: {0}', String(fault.faultString)), slowErr);
+        throw notXapi(url, l10n.t('malformed XML-RPC: {0}; the answer starts {1}', (slowErr as Error).message, excerpt(body)), slowErr);
       }
     } else if (err instanceof XmlRpcFault) {
-      throw notXapi(url, `an XML-RPC fault: ${err.faultString}`, err);
+      throw notXapi(url, l10n.t('an XML-RPC fault: {0}', err.faultString), err);
     } else if (err instanceof XmlMalformedError) {
-      throw notXapi(url, `malformed XML-RPC: ${err.message}; the answer starts ${excerpt(body)}`, err);
+      throw notXapi(url, l10n.t('malformed XML-RPC: {0}; the answer starts {1}', err.message, excerpt(body)), err);
     } else {
       throw err;
     }
@@ -100,7 +101,7 @@ export function createXmlRpcTransport(endpoint: Endpoint, path = '/'): Transport
     const xml = serializeMethodCall(method, params.map(toXmlRpcParam));
     const answer = await endpoint.post(path, xml, 'text/xml', options);
     if (answer.status !== 200) {
-      throw notXapi(url, `HTTP ${answer.status} to an XML-RPC call; the answer starts ${excerpt(answer.body)}`);
+      throw notXapi(url, l10n.t('HTTP {0} to an XML-RPC call; the answer starts {1}', answer.status, excerpt(answer.body)));
     }
     return decodeXmlRpcAnswer(answer.body, method, url);
   };

@@ -11,6 +11,7 @@ import { displayName } from '../../text/display';
 import type { Ref } from '../../xapi/records';
 import { formatBytesShort, initialResize, reduceResize, validResizeFromView, type ResizeState, type ResizeToView } from '../../webviews/protocol';
 import { ProgressPanel } from '../../webviews/progressPanel';
+import { resizeLabels } from '../../webviews/labels';
 
 type Sizes = Map<string, { before?: number; after?: number }>;
 
@@ -23,7 +24,7 @@ export class ResizeGrid implements vscode.Disposable {
     const sr = model.get('SR', srRef);
     this.srName = sr?.name_label ?? '?';
     this.panel = new ProgressPanel<ResizeState, ResizeToView>({
-      viewType: 'xcpAdmin.srResize', title: vscode.l10n.t('Grow {0}', displayName(this.srName, 40)), extensionUri, script: 'resizeGrid.js',
+      viewType: 'xcpAdmin.srResize', title: vscode.l10n.t('Grow {0}', displayName(this.srName, 40)), extensionUri, script: 'resizeGrid.js', labels: resizeLabels(),
       initial: initialResize(), reduce: reduceResize, snapshot: (state) => ({ kind: 'snapshot', state }), fromView: validResizeFromView, onCancel,
     });
     const nameOf = (uuid: string) => displayName(model.hosts().find((h) => h.record.uuid === uuid)?.record.name_label ?? uuid, 60);

@@ -8,6 +8,7 @@ import type { Plan, Step } from '../../procedures/plan';
 import { displayName } from '../../text/display';
 import { initialDd, reduceDd, validDdFromView, type DdState, type DdToView } from '../../webviews/protocol';
 import { ProgressPanel } from '../../webviews/progressPanel';
+import { ddLabels } from '../../webviews/labels';
 
 export class DdPanel implements vscode.Disposable {
   private readonly panel: Pick<ProgressPanel<DdState, DdToView>, 'post' | 'dispose'>;
@@ -16,7 +17,7 @@ export class DdPanel implements vscode.Disposable {
 
   constructor(extensionUri: vscode.Uri, vdiName: string, onCancel: () => void) {
     const panel = new ProgressPanel<DdState, DdToView>({
-      viewType: 'xcpAdmin.ddProgress', title: vscode.l10n.t('dd → {0}', displayName(vdiName, 40)), extensionUri, script: 'ddProgress.js',
+      viewType: 'xcpAdmin.ddProgress', title: vscode.l10n.t('dd → {0}', displayName(vdiName, 40)), extensionUri, script: 'ddProgress.js', labels: ddLabels(),
       initial: initialDd(), reduce: reduceDd, snapshot: (state) => ({ kind: 'snapshot', state }), fromView: validDdFromView, onCancel,
     });
     // Every message goes through here, so a verdict is counted once, whichever step gave it.

@@ -7,6 +7,7 @@ import { NULL_REF } from '../../xapi/records';
 import type { HealthCheck } from '../check';
 import type { Finding } from '../finding';
 import { bytes, vdiObject } from './objects';
+import { l10n } from '../../text/l10n';
 
 export const dom0VdiCheck: HealthCheck = {
   id: 'dom0-vdi',
@@ -21,9 +22,9 @@ export const dom0VdiCheck: HealthCheck = {
       if (!vdi) continue;
       out.push({
         id: `dom0-vdi:${vbd.uuid}`, check: 'dom0-vdi', severity: 'warning', object: vdiObject(model, vbd.VDI),
-        summary: `Disk ${vdi.name_label} is attached to ${vm.name_label} (dom0), as an interrupted import leaves it: no VM can use it until it is detached.`,
+        summary: l10n.t('Disk {0} is attached to {1} (dom0), as an interrupted import leaves it: no VM can use it until it is detached.', vdi.name_label, vm.name_label),
         evidence: { 'control domain': vm.name_label, 'VBD uuid': vbd.uuid, 'VBD ref': vbdRef, device: vbd.device, currently_attached: String(vbd.currently_attached) },
-        fix: { procedure: 'Detach it from the control domain (unplug, then destroy the VBD; the disk stays)', xe: `xe vbd-unplug uuid=${vbd.uuid}; xe vbd-destroy uuid=${vbd.uuid}` },
+        fix: { procedure: l10n.t('Detach it from the control domain (unplug, then destroy the VBD; the disk stays)'), xe: `xe vbd-unplug uuid=${vbd.uuid}; xe vbd-destroy uuid=${vbd.uuid}` },
       });
     }
     return out;
@@ -44,9 +45,9 @@ export const orphanVdiCheck: HealthCheck = {
       if (!sr || sr.content_type === 'iso' || sr.type === 'iso' || sr.type === 'udev') continue;
       out.push({
         id: `orphan-vdi:${vdi.uuid}`, check: 'orphan-vdi', severity: 'info', object: vdiObject(model, ref),
-        summary: `Disk ${vdi.name_label} on ${sr.name_label} belongs to no VM (${bytes(vdi.virtual_size)}).`,
+        summary: l10n.t('Disk {0} on {1} belongs to no VM ({2}).', vdi.name_label, sr.name_label, bytes(vdi.virtual_size)),
         evidence: { SR: sr.name_label, virtual_size: bytes(vdi.virtual_size), VBDs: '0', is_a_snapshot: 'false' },
-        fix: { command: 'xcpAdmin.vdi.makeVm', procedure: 'Attach it to a VM (S2\'s last step makes one), or delete it if nobody needs it' },
+        fix: { command: 'xcpAdmin.vdi.makeVm', procedure: l10n.t('Attach it to a VM (S2\'s last step makes one), or delete it if nobody needs it') },
       });
     }
     return out;

@@ -5,6 +5,7 @@ import type { PoolModel } from '../../model/poolModel';
 import type { HealthCheck } from '../check';
 import type { Finding } from '../finding';
 import { hostObject } from './objects';
+import { l10n } from '../../text/l10n';
 
 export const deadHostCheck: HealthCheck = {
   id: 'dead-host',
@@ -22,16 +23,18 @@ export const deadHostCheck: HealthCheck = {
         evidence.resident_VMs = vms.map((v) => v.record.name_label).join(', ');
         out.push({
           id: `dead-host:${host.uuid}`, check: 'dead-host', severity: 'error', object,
-          summary: `Host ${host.name_label} is dead and XAPI still counts ${vms.length} VM${vms.length === 1 ? '' : 's'} as running on it: they cannot be started elsewhere until declared halted.`,
+          summary: vms.length === 1
+            ? l10n.t('Host {0} is dead and XAPI still counts 1 VM as running on it: it cannot be started elsewhere until declared halted.', host.name_label)
+            : l10n.t('Host {0} is dead and XAPI still counts {1} VMs as running on it: they cannot be started elsewhere until declared halted.', host.name_label, vms.length),
           evidence,
-          fix: { command: 'xcpAdmin.host.declareVmsHalted', procedure: 'H6 VMs on a dead host: declare them halted', xe: `xe vm-reset-powerstate resident-on=${host.uuid} --force --multiple` },
+          fix: { command: 'xcpAdmin.host.declareVmsHalted', procedure: l10n.t('H6 VMs on a dead host: declare them halted'), xe: `xe vm-reset-powerstate resident-on=${host.uuid} --force --multiple` },
         });
       } else {
         out.push({
           id: `dead-host:${host.uuid}`, check: 'dead-host', severity: 'warning', object,
-          summary: `Host ${host.name_label} is dead and runs no VMs; if it is not coming back, forget it.`,
+          summary: l10n.t('Host {0} is dead and runs no VMs; if it is not coming back, forget it.', host.name_label),
           evidence,
-          fix: { command: 'xcpAdmin.host.forget', procedure: 'H5 Forget an incinerated host', xe: `xe host-forget uuid=${host.uuid}` },
+          fix: { command: 'xcpAdmin.host.forget', procedure: l10n.t('H5 Forget an incinerated host'), xe: `xe host-forget uuid=${host.uuid}` },
         });
       }
     }
@@ -45,9 +48,9 @@ export const disabledHostCheck: HealthCheck = {
   evaluate(model: PoolModel): Finding[] {
     return model.hosts().filter((h) => !h.record.enabled).map(({ ref, record: host }) => ({
       id: `host-disabled:${host.uuid}`, check: 'host-disabled', severity: 'info' as const, object: hostObject(model, ref),
-      summary: `Host ${host.name_label} is disabled (maintenance): no VM starts on it.`,
+      summary: l10n.t('Host {0} is disabled (maintenance): no VM starts on it.', host.name_label),
       evidence: { enabled: 'false' },
-      fix: { procedure: 'Enable the host when the maintenance is over', xe: `xe host-enable uuid=${host.uuid}` },
+      fix: { procedure: l10n.t('Enable the host when the maintenance is over'), xe: `xe host-enable uuid=${host.uuid}` },
     }));
   },
 };

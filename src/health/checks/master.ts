@@ -6,14 +6,15 @@ import type { MasterProbe } from '../../model/masterProbe';
 import type { PoolModel } from '../../model/poolModel';
 import type { Finding } from '../finding';
 import { hostObject, poolObject } from './objects';
+import { l10n } from '../../text/l10n';
 
 export function masterSilentFinding(model: PoolModel, probe: MasterProbe): Finding {
   const master = model.master();
   const object = master ? hostObject(model, master.ref) : poolObject(model);
   return {
     id: `master-silent:${object.uuid}`, check: 'master-silent', severity: 'error', object,
-    summary: `The pool master ${object.name} does not answer while slaves do: nothing in the pool can be changed until a slave takes over.`,
+    summary: l10n.t('The pool master {0} does not answer while slaves do: nothing in the pool can be changed until a slave takes over.', object.name),
     evidence: { master: probe.master.address, ...Object.fromEntries(probe.members.slice(0, 20).map((m) => [m.name, m.answer.kind])) },
-    fix: { command: 'xcpAdmin.pool.recoverMaster', target: poolObject(model).ref ? { kind: 'pool', ref: poolObject(model).ref! } : undefined, procedure: 'H4 Dead pool master: recover the pool onto a slave' },
+    fix: { command: 'xcpAdmin.pool.recoverMaster', target: poolObject(model).ref ? { kind: 'pool', ref: poolObject(model).ref! } : undefined, procedure: l10n.t('H4 Dead pool master: recover the pool onto a slave') },
   };
 }

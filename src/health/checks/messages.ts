@@ -8,6 +8,8 @@ import type { PoolModel } from '../../model/poolModel';
 import type { MessageRecord } from '../../xapi/records';
 import type { HealthCheck } from '../check';
 import type { Finding, FindingFix, FindingObject } from '../finding';
+import { l10n } from '../../text/l10n';
+import { objectKindLabel } from './objects';
 
 type Kind = FindingObject['kind'];
 const KIND_OF_CLS: Record<string, { kind: Kind; cls: 'host' | 'VM' | 'SR' | 'pool' | 'VDI' }> = {
@@ -34,28 +36,32 @@ function objectOf(model: PoolModel, msg: MessageRecord, refs: Map<string, string
 }
 
 function describe(model: PoolModel, msg: MessageRecord, object: FindingObject): { summary: string; evidence: Record<string, string>; fix?: FindingFix } {
-  const what = `${object.kind === 'pool' ? 'pool' : object.kind} ${object.name || object.uuid}`;
+  const what = l10n.t('{0} {1}', objectKindLabel(object.kind), object.name || object.uuid);
   switch (msg.name) {
     case 'HA_HOST_FAILED': {
       const live = object.ref ? model.isHostLive(object.ref as never) : false;
       const vms = object.ref ? model.residentVms(object.ref as never).length : 0;
       return {
-        summary: `HA reported ${what} failed${live ? ' (it is live again)' : vms ? `; XAPI still counts ${vms} VM${vms === 1 ? '' : 's'} on it` : ''}.`,
+        summary: live
+          ? l10n.t('HA reported {0} failed (it is live again).', what)
+          : vms === 1 ? l10n.t('HA reported {0} failed; XAPI still counts 1 VM on it.', what)
+            : vms ? l10n.t('HA reported {0} failed; XAPI still counts {1} VMs on it.', what, vms)
+              : l10n.t('HA reported {0} failed.', what),
         evidence: {},
-        fix: live || !object.ref ? undefined : vms ? { command: 'xcpAdmin.host.declareVmsHalted', procedure: 'H6 VMs on a dead host: declare them halted' } : { command: 'xcpAdmin.host.forget', procedure: 'H5 Forget an incinerated host' },
+        fix: live || !object.ref ? undefined : vms ? { command: 'xcpAdmin.host.declareVmsHalted', procedure: l10n.t('H6 VMs on a dead host: declare them halted') } : { command: 'xcpAdmin.host.forget', procedure: l10n.t('H5 Forget an incinerated host') },
       };
     }
     case 'PBD_PLUG_FAILED_ON_SERVER_START':
       return {
-        summary: `${what} could not plug one of its SRs when it started: VMs with disks there cannot run on it.`,
+        summary: l10n.t('{0} could not plug one of its SRs when it started: VMs with disks there cannot run on it.', what),
         evidence: {},
-        fix: { procedure: 'Plug the SR on the host (see the "not plugged" finding of that SR), then repair the SR if plugging fails', xe: `xe pbd-list host-uuid=${msg.obj_uuid} currently-attached=false` },
+        fix: { procedure: l10n.t('Plug the SR on the host (see the "not plugged" finding of that SR), then repair the SR if plugging fails'), xe: `xe pbd-list host-uuid=${msg.obj_uuid} currently-attached=false` },
       };
     case 'HOST_CLOCK_SKEW_DETECTED':
       return {
-        summary: `The clock of ${what} differs from the pool's: VM operations can fail and performance data gets wrong times.`,
+        summary: l10n.t('The clock of {0} differs from the pool\'s: VM operations can fail and performance data gets wrong times.', what),
         evidence: {},
-        fix: object.ref ? { command: 'xcpAdmin.host.openRootShell', procedure: 'Set up NTP on the host (ntpdate, then ntpd)', xe: 'ntpdate -u pool.ntp.org' } : undefined,
+        fix: object.ref ? { command: 'xcpAdmin.host.openRootShell', procedure: l10n.t('Set up NTP on the host (ntpdate, then ntpd)'), xe: 'ntpdate -u pool.ntp.org' } : undefined,
       };
     case 'MULTIPATH_PERIODIC_ALERT': {
       const { unhealthy, events } = parseMultipathAlert(msg.body);
@@ -64,21 +70,27 @@ function describe(model: PoolModel, msg: MessageRecord, object: FindingObject): 
       lines.forEach((l, n) => (evidence[`path ${n + 1}`] = `${l.hostName}${l.pbd ? ` PBD ${l.pbd}` : ' boot LUN'}: ${l.current} of ${l.max}`));
       return {
         summary: unhealthy.length
-          ? `Multipath: ${unhealthy.map((l) => `${l.hostName} sees ${l.current} of ${l.max} paths${l.pbd ? '' : ' to its boot LUN'}`).join('; ')}.`
-          : `Multipath: paths changed on ${[...new Set(events.map((l) => l.hostName))].join(', ') || 'the pool'} (all healthy now).`,
+          ? l10n.t('Multipath: {0}.', unhealthy.map((l) => (l.pbd
+            ? l10n.t('{0} sees {1} of {2} paths', l.hostName, l.current, l.max)
+            : l10n.t('{0} sees {1} of {2} paths to its boot LUN', l.hostName, l.current, l.max))).join('; '))
+          : l10n.t('Multipath: paths changed on {0} (all healthy now).', [...new Set(events.map((l) => l.hostName))].join(', ') || l10n.t('the pool')),
         evidence,
-        fix: { procedure: 'Check the paths on the host (multipath -ll), its cabling and zoning', xe: 'multipath -ll' },
+        fix: { procedure: l10n.t('Check the paths on the host (multipath -ll), its cabling and zoning'), xe: 'multipath -ll' },
       };
     }
     case 'ALARM': {
       const a = parseAlarm(msg.body);
       return {
-        summary: `Alarm on ${what}${a.variable ? `: ${a.variable} = ${a.value ?? '?'}${a.triggerLevel ? ` (trigger ${a.triggerLevel})` : ''}` : ''}.`,
+        summary: !a.variable
+          ? l10n.t('Alarm on {0}.', what)
+          : a.triggerLevel
+            ? l10n.t('Alarm on {0}: {1} = {2} (trigger {3}).', what, a.variable, a.value ?? '?', a.triggerLevel)
+            : l10n.t('Alarm on {0}: {1} = {2}.', what, a.variable, a.value ?? '?'),
         evidence: { ...(a.variable ? { variable: a.variable } : {}), ...(a.value ? { value: a.value } : {}), ...(a.triggerLevel ? { alarm_trigger_level: a.triggerLevel } : {}) },
       };
     }
     default:
-      return { summary: `XAPI alert ${msg.name} on ${what}.`, evidence: {} };
+      return { summary: l10n.t('XAPI alert {0} on {1}.', msg.name, what), evidence: {} };
   }
 }
 

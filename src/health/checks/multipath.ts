@@ -8,6 +8,7 @@ import type { PoolModel } from '../../model/poolModel';
 import type { HealthCheck } from '../check';
 import type { Finding } from '../finding';
 import { srObject } from './objects';
+import { l10n } from '../../text/l10n';
 
 function pathKeys(otherConfig: Record<string, string>): [string, { current: number; max: number }][] {
   const out: [string, { current: number; max: number }][] = [];
@@ -31,9 +32,11 @@ export const multipathPathsCheck: HealthCheck = {
         const sr = model.get('SR', pbd.SR);
         out.push({
           id: `multipath-paths:${pbd.uuid}:${key}`, check: 'multipath-paths', severity: current === 0 ? 'error' : 'warning', object: srObject(model, pbd.SR),
-          summary: `Host ${host?.name_label ?? '?'} sees ${current} of ${max} paths to SR ${sr?.name_label ?? '?'}${current === 0 ? ': the LUN is unreachable from it' : ': one more failure away from losing the LUN'}.`,
+          summary: current === 0
+            ? l10n.t('Host {0} sees {1} of {2} paths to SR {3}: the LUN is unreachable from it.', host?.name_label ?? '?', current, max, sr?.name_label ?? '?')
+            : l10n.t('Host {0} sees {1} of {2} paths to SR {3}: one more failure away from losing the LUN.', host?.name_label ?? '?', current, max, sr?.name_label ?? '?'),
           evidence: { host: host?.name_label ?? '', 'host uuid': host?.uuid ?? '', 'PBD uuid': pbd.uuid, [`other_config:${key}`]: pbd.other_config[key], 'PBD ref': pbdRef },
-          fix: { command: 'xcpAdmin.host.openRootShell', target: { kind: 'host', ref: pbd.host }, procedure: 'Check the paths on the host (multipath -ll), its cabling and zoning', xe: 'multipath -ll' },
+          fix: { command: 'xcpAdmin.host.openRootShell', target: { kind: 'host', ref: pbd.host }, procedure: l10n.t('Check the paths on the host (multipath -ll), its cabling and zoning'), xe: 'multipath -ll' },
         });
       }
     }
@@ -62,9 +65,9 @@ export const multipathDisagreeCheck: HealthCheck = {
         const fewer = [...hosts].filter(([, m]) => m < most).map(([h, m]) => `${h} (${m})`);
         out.push({
           id: `multipath-disagree:${sr.uuid}:${key}`, check: 'multipath-disagree', severity: 'warning', object: srObject(model, srRef),
-          summary: `Hosts disagree on the number of paths to SR ${sr.name_label}: ${fewer.join(', ')} against ${most} on the others.`,
+          summary: l10n.t('Hosts disagree on the number of paths to SR {0}: {1} against {2} on the others.', sr.name_label, fewer.join(', '), most),
           evidence: Object.fromEntries([...hosts].map(([h, m]) => [`${h} max paths`, String(m)])),
-          fix: { procedure: 'Compare the cabling and zoning of the hosts with fewer paths (multipath -ll on each)', xe: 'multipath -ll' },
+          fix: { procedure: l10n.t('Compare the cabling and zoning of the hosts with fewer paths (multipath -ll on each)'), xe: 'multipath -ll' },
         });
       }
     }

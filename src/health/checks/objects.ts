@@ -2,6 +2,7 @@
 
 import type { PoolModel } from '../../model/poolModel';
 import type { FindingObject } from '../finding';
+import { l10n } from '../../text/l10n';
 
 export function hostObject(model: PoolModel, ref: string): FindingObject {
   const h = model.get('host', ref);
@@ -22,6 +23,15 @@ export function vmObject(model: PoolModel, ref: string): FindingObject {
 export function poolObject(model: PoolModel): FindingObject {
   const p = model.all('pool')[0];
   return { kind: 'pool', name: p?.record.name_label ?? '', uuid: p?.record.uuid ?? '', ref: p?.ref };
+}
+
+/** The kind of a finding's object in a sentence: "host", "SR", … (class names stay as XAPI spells them, "pool" and "host" are words). */
+export function objectKindLabel(kind: FindingObject['kind']): string {
+  switch (kind) {
+    case 'pool': return l10n.t('pool');
+    case 'host': return l10n.t('host');
+    default: return kind;
+  }
 }
 
 /** "1.5 TiB" for evidence lines. */

@@ -8,6 +8,7 @@ import { PRESENTED_VERSION, guestToolsVersion, hostReportsPresentedVersion, host
 import type { HealthCheck } from '../check';
 import type { Finding } from '../finding';
 import { hostObject, vmObject } from './objects';
+import { l10n } from '../../text/l10n';
 
 /** -1, 0, 1 for dotted versions compared numerically ("1.4.90" < "6.0.99"). */
 export function compareVersions(a: string, b: string): number {
@@ -30,9 +31,11 @@ export const presentedVersionCheck: HealthCheck = {
     if (presenting.length === 0 || presenting.length === hosts.length) return [];
     return hosts.filter((h) => !hostReportsPresentedVersion(h.record.software_version)).map(({ ref, record: host }) => ({
       id: `presented-version:${host.uuid}`, check: 'presented-version', severity: 'warning' as const, object: hostObject(model, ref),
-      summary: `Host ${host.name_label} reports ${hostVersionLabel(host.software_version)} while ${presenting.length} other host${presenting.length === 1 ? '' : 's'} of the pool present ${PRESENTED_VERSION}: its override was lost (an upgrade?), XenCenter turns features off for it.`,
+      summary: presenting.length === 1
+        ? l10n.t('Host {0} reports {1} while 1 other host of the pool presents {2}: its override was lost (an upgrade?), XenCenter turns features off for it.', host.name_label, hostVersionLabel(host.software_version), PRESENTED_VERSION)
+        : l10n.t('Host {0} reports {1} while {2} other hosts of the pool present {3}: its override was lost (an upgrade?), XenCenter turns features off for it.', host.name_label, hostVersionLabel(host.software_version), presenting.length, PRESENTED_VERSION),
       evidence: { product_version: host.software_version.product_version ?? '', [`hosts presenting ${PRESENTED_VERSION}`]: presenting.map((h) => h.record.name_label).join(', ') },
-      fix: { command: 'xcpAdmin.host.presentVersion', procedure: `H2 Present the host as XenServer ${PRESENTED_VERSION} to XenCenter` },
+      fix: { command: 'xcpAdmin.host.presentVersion', procedure: l10n.t('H2 Present the host as XenServer {0} to XenCenter', PRESENTED_VERSION) },
     }));
   },
 };
@@ -48,9 +51,9 @@ export const softwareVersionCheck: HealthCheck = {
     const want = build(master.record.software_version);
     return model.hosts().filter((h) => h.ref !== master.ref && build(h.record.software_version) !== want).map(({ ref, record: host }) => ({
       id: `software-version:${host.uuid}`, check: 'software-version', severity: 'warning' as const, object: hostObject(model, ref),
-      summary: `Host ${host.name_label} runs other software than the master ${master.record.name_label}: ${build(host.software_version)} against ${want}.`,
+      summary: l10n.t('Host {0} runs other software than the master {1}: {2} against {3}.', host.name_label, master.record.name_label, build(host.software_version), want),
       evidence: { host: build(host.software_version), master: want },
-      fix: { procedure: 'Bring the host to the master\'s version (a pool runs one version, except during a rolling upgrade)' },
+      fix: { procedure: l10n.t('Bring the host to the master\'s version (a pool runs one version, except during a rolling upgrade)') },
     }));
   },
 };
@@ -74,9 +77,9 @@ export const guestToolsCheck: HealthCheck = {
       if (!tools || compareVersions(tools, presented) >= 0) continue;
       out.push({
         id: `guest-tools:${vm.uuid}`, check: 'guest-tools', severity: 'warning', object: vmObject(model, ref),
-        summary: `VM ${vm.name_label}'s guest tools report ${tools}, older than the ${presented} its hosts present: XenCenter calls them out of date.`,
+        summary: l10n.t('VM {0}\'s guest tools report {1}, older than the {2} its hosts present: XenCenter calls them out of date.', vm.name_label, tools, presented),
         evidence: { 'PV_drivers_version': tools, 'hosts present': presented },
-        fix: { command: 'xcpAdmin.vm.guestTools', procedure: `H3 Guest tools report ${PRESENTED_VERSION}` },
+        fix: { command: 'xcpAdmin.vm.guestTools', procedure: l10n.t('H3 Guest tools report {0}', PRESENTED_VERSION) },
       });
     }
     return out;

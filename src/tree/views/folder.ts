@@ -4,7 +4,8 @@
 // No vscode import.
 
 import type { PoolModel } from '../../model/poolModel';
-import { count } from '../format';
+import { hostCount, srCount } from '../format';
+import { l10n } from '../../text/l10n';
 import { localStorageOf, storageOf, type FolderKind } from '../nodes';
 import { stoppedVms } from '../vmPlacement';
 import type { NodeView } from './nodeView';
@@ -14,21 +15,21 @@ export function folderView(folder: FolderKind, model: PoolModel): NodeView {
   if (folder === 'hosts') {
     const hosts = model.hosts();
     const dead = hosts.filter((h) => !model.isHostLive(h.ref)).length;
-    return { label: 'Hosts', description: `${hosts.length}${dead ? ` · ${dead} dead` : ''}`, contextValue: 'folder.hosts', icon: 'server', collapsible: true };
+    return { label: l10n.t('Hosts'), description: dead ? l10n.t('{0} · {1} dead', hosts.length, dead) : String(hosts.length), contextValue: 'folder.hosts', icon: 'server', collapsible: true };
   }
   if (folder === 'stoppedVms') {
     const vms = stoppedVms(model);
     const suspended = vms.filter((v) => v.record.power_state === 'Suspended').length;
-    return { label: 'Halted and suspended VMs', description: `${vms.length}${suspended ? ` · ${suspended} suspended` : ''}`, contextValue: 'folder.stoppedVms', icon: 'debug-stop', collapsible: vms.length > 0 };
+    return { label: l10n.t('Halted and suspended VMs'), description: suspended ? l10n.t('{0} · {1} suspended', vms.length, suspended) : String(vms.length), contextValue: 'folder.stoppedVms', icon: 'debug-stop', collapsible: vms.length > 0 };
   }
   if (folder === 'localStorage') {
     const local = localStorageOf(model);
     const hosts = new Set(local.map((sr) => model.hostOfLocalSr(sr.ref)?.ref)).size;
-    return { label: 'Local storage', description: `${count(local.length, 'SR')} on ${count(hosts, 'host')}`, tooltip: 'The disks inside each host: only that host reaches them.', contextValue: 'folder.localStorage', icon: 'server-process', collapsible: true };
+    return { label: l10n.t('Local storage'), description: l10n.t('{0} on {1}', srCount(local.length), hostCount(hosts)), tooltip: l10n.t('The disks inside each host: only that host reaches them.'), contextValue: 'folder.localStorage', icon: 'server-process', collapsible: true };
   }
   const srs = storageOf(model);
   const shared = model.sharedSrs().length;
-  return { label: 'Storage', description: `${count(srs.length, 'SR')}${srs.length > shared ? ` · ${shared} shared` : ''}`, contextValue: 'folder.storage', icon: 'database', collapsible: true };
+  return { label: l10n.t('Storage'), description: srs.length > shared ? l10n.t('{0} · {1} shared', srCount(srs.length), shared) : srCount(srs.length), contextValue: 'folder.storage', icon: 'database', collapsible: true };
 }
 
 /** The folders count hosts (and dead ones) and SRs; their children are the hosts and the SRs (local ones by PBD). */

@@ -14,6 +14,7 @@ import { inMaintenance } from '../../model/maintenance';
 import { esc, md, oneLine, type NodeView } from './nodeView';
 import { hostContextValue } from '../contextValues';
 import { refsOf, row, type RowReads } from './reads';
+import { l10n } from '../../text/l10n';
 
 export function hostView(model: PoolModel, ref: Ref<'host'>, masterLost: MasterProbe | undefined): NodeView | undefined {
   const host = model.get('host', ref);
@@ -28,21 +29,28 @@ export function hostView(model: PoolModel, ref: Ref<'host'>, masterLost: MasterP
   const version = hostVersionLabel(host.software_version);
   // Only an XCP 1.x host needs to present 6.0.99 to XenCenter (H2); a later one is shown as it is.
   const notPresented = needsXenCenterPresentation(model) && !hostReportsPresentedVersion(host.software_version);
-  const description = [host.address, master ? 'master' : undefined, notPresented ? `${version} (not overridden)` : version, unreachable ? 'NOT ANSWERING' : live ? undefined : metrics ? 'DEAD' : 'liveness unknown', maintenance ? 'maintenance mode' : !host.enabled ? 'disabled' : undefined].filter(Boolean).join(' · ');
+  const description = [
+    host.address,
+    master ? l10n.t('master') : undefined,
+    notPresented ? l10n.t('{0} (not overridden)', version) : version,
+    unreachable ? l10n.t('NOT ANSWERING') : live ? undefined : metrics ? l10n.t('DEAD') : l10n.t('liveness unknown'),
+    maintenance ? l10n.t('maintenance mode') : !host.enabled ? l10n.t('disabled') : undefined,
+  ].filter(Boolean).join(' · ');
+  const liveness = unreachable ? l10n.t('**not answering** XAPI; the slaves were asked:') : live ? l10n.t('live') : metrics ? l10n.t('**dead** (host_metrics.live = false)') : l10n.t('liveness **unknown** (XAPI has no host_metrics record for it)');
   const sv = Object.entries(host.software_version).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`);
   return {
     label: displayName(host.name_label),
     description: oneLine(description),
     tooltip: md(
-      `**${esc(host.name_label)}**${master ? ' — pool master' : ''} — ${unreachable ? '**not answering** XAPI; the slaves were asked:' : live ? 'live' : metrics ? '**dead** (host_metrics.live = false)' : 'liveness **unknown** (XAPI has no host_metrics record for it)'}`,
+      master ? l10n.t('**{0}** — pool master — {1}', esc(host.name_label), liveness) : l10n.t('**{0}** — {1}', esc(host.name_label), liveness),
       unreachable ? describeProbe(masterLost).map((l) => `- ${esc(l)}`).join('\n') : undefined,
-      `uuid: \`${host.uuid}\``,
-      `address: ${esc(host.address)}${host.hostname ? ` — hostname ${esc(host.hostname)}` : ''}`,
-      `enabled: ${host.enabled}`,
-      metrics ? `memory: ${formatBytes(metrics.memory_free)} free of ${formatBytes(metrics.memory_total)}` : undefined,
-      `resident VMs: ${vms.length}${vms.length ? ` (${vms.slice(0, 8).map((v) => esc(v.record.name_label)).join(', ')}${vms.length > 8 ? ', …' : ''})` : ''}`,
-      `software_version: ${esc(sv.join(', '))}`,
-      notPresented ? `_XenCenter sees ${esc(version)}, not XenServer ${PRESENTED_VERSION}, and turns off dynamic memory, snapshots and live migration: "Present as XenServer ${PRESENTED_VERSION}" (H2) fixes it._` : undefined,
+      l10n.t('uuid: {0}', `\`${host.uuid}\``),
+      host.hostname ? l10n.t('address: {0} — hostname {1}', esc(host.address), esc(host.hostname)) : l10n.t('address: {0}', esc(host.address)),
+      host.enabled ? l10n.t('enabled: yes') : l10n.t('enabled: no'),
+      metrics ? l10n.t('memory: {0} free of {1}', formatBytes(metrics.memory_free), formatBytes(metrics.memory_total)) : undefined,
+      vms.length ? l10n.t('resident VMs: {0} ({1})', vms.length, `${vms.slice(0, 8).map((v) => esc(v.record.name_label)).join(', ')}${vms.length > 8 ? ', …' : ''}`) : l10n.t('resident VMs: {0}', vms.length),
+      l10n.t('software_version: {0}', esc(sv.join(', '))),
+      notPresented ? l10n.t('_XenCenter sees {0}, not XenServer {1}, and turns off dynamic memory, snapshots and live migration: "Present as XenServer {1}" (H2) fixes it._', esc(version), PRESENTED_VERSION) : undefined,
     ),
     contextValue: hostContextValue(live, master, maintenance, !needsXenCenterPresentation(model) ? undefined : notPresented ? 'toPresent' : 'presented'),
     icon: master ? 'star-full' : !live ? 'error' : maintenance ? 'tools' : 'server',

@@ -6,36 +6,40 @@ import { apiVersionOf, productOf } from '../../model/release';
 import type { TreeSource } from '../nodes';
 import { markdownProse } from '../../text/display';
 import { esc, md, oneLine, type NodeView } from './nodeView';
-import { count } from '../format';
+import { hostCount } from '../format';
+import { l10n } from '../../text/l10n';
 import { changes, row, type RowReads } from './reads';
 
-const FAILURE_SUMMARY: Record<string, string> = {
-  dns: 'host name not found',
-  refused: 'connection refused',
-  timeout: 'no answer (timeout)',
-  unreachable: 'unreachable',
-  'tls-untrusted': 'certificate not trusted',
-  'tls-changed': 'certificate CHANGED: refused',
-  auth: 'authentication failed: wrong user name or password',
-  'not-xapi': 'not a XAPI server',
-  xapi: 'XAPI error',
-  other: 'cannot connect',
-};
+/** The pool row's few words on why it failed to connect. */
+function failureSummary(failure: string): string {
+  switch (failure) {
+    case 'dns': return l10n.t('host name not found');
+    case 'refused': return l10n.t('connection refused');
+    case 'timeout': return l10n.t('no answer (timeout)');
+    case 'unreachable': return l10n.t('unreachable');
+    case 'tls-untrusted': return l10n.t('certificate not trusted');
+    case 'tls-changed': return l10n.t('certificate CHANGED: refused');
+    case 'auth': return l10n.t('authentication failed: wrong user name or password');
+    case 'not-xapi': return l10n.t('not a XAPI server');
+    case 'xapi': return l10n.t('XAPI error');
+    default: return l10n.t('cannot connect');
+  }
+}
 
 export function poolView(pool: string, source: TreeSource): NodeView {
   const s = source.state(pool);
   const url = source.url(pool) ?? '';
   if (!s || s.kind === 'disconnected') {
-    return { label: pool, description: 'disconnected', tooltip: md(`**${pool}**`, `${url}`, 'Not connected.'), contextValue: 'pool.disconnected', icon: 'debug-disconnect', collapsible: true };
+    return { label: pool, description: l10n.t('disconnected'), tooltip: md(`**${esc(pool)}**`, esc(url), l10n.t('Not connected.')), contextValue: 'pool.disconnected', icon: 'debug-disconnect', collapsible: true };
   }
   if (s.kind === 'connecting') {
-    return { label: pool, description: 'connecting…', tooltip: md(`**${pool}**`, url), contextValue: 'pool.connecting', icon: 'loading~spin', collapsible: true };
+    return { label: pool, description: l10n.t('connecting…'), tooltip: md(`**${esc(pool)}**`, esc(url)), contextValue: 'pool.connecting', icon: 'loading~spin', collapsible: true };
   }
   if (s.kind === 'failed') {
     return {
       label: pool,
-      description: FAILURE_SUMMARY[s.failure] ?? 'cannot connect',
-      tooltip: md(`**${esc(pool)}**: ${FAILURE_SUMMARY[s.failure] ?? 'cannot connect'}`, esc(url), markdownProse(s.message), '_Retry from the context menu or the row below._'),
+      description: failureSummary(s.failure),
+      tooltip: md(`**${esc(pool)}**: ${failureSummary(s.failure)}`, esc(url), markdownProse(s.message), l10n.t('_Retry from the context menu or the row below._')),
       contextValue: 'pool.failed',
       icon: 'warning',
       iconColor: 'problemsWarningIcon.foreground',
@@ -49,11 +53,11 @@ export function poolView(pool: string, source: TreeSource): NodeView {
     const name = master?.record.name_label ?? s.masterAddress;
     return {
       label: pool,
-      description: oneLine(`master ${name} not answering · slaves answer · ${count(hosts.length, 'host')}`),
+      description: oneLine(l10n.t('master {0} not answering · slaves answer · {1}', name, hostCount(hosts.length))),
       tooltip: md(
-        `**${esc(pool)}**: the master ${esc(name)} (${esc(s.masterAddress)}) does not answer XAPI; what the members said:`,
+        l10n.t('**{0}**: the master {1} ({2}) does not answer XAPI; what the members said:', esc(pool), esc(name), esc(s.masterAddress)),
         describeProbe(s.masterLost).map((l) => `- ${esc(l)}`).join('\n'),
-        '_The hosts shown are the last state read. Recover the pool onto a slave from the context menu (H4)._',
+        l10n.t('_The hosts shown are the last state read. Recover the pool onto a slave from the context menu (H4)._'),
       ),
       contextValue: 'pool.masterLost',
       icon: 'error',
@@ -63,19 +67,19 @@ export function poolView(pool: string, source: TreeSource): NodeView {
   }
   const dead = hosts.filter((h) => !model.isHostLive(h.ref)).length;
   const masterName = master?.record.name_label ?? '?';
-  const description = [`master ${masterName}`, count(hosts.length, 'host'), dead ? `${dead} dead` : undefined].filter(Boolean).join(' · ');
+  const description = [l10n.t('master {0}', masterName), hostCount(hosts.length), dead ? l10n.t('{0} dead', dead) : undefined].filter(Boolean).join(' · ');
   const poolRec = model.all('pool')[0]?.record;
   const api = apiVersionOf(model);
   return {
     label: pool,
     description: oneLine(description),
     tooltip: md(
-      `**${esc(pool)}** (XAPI name: ${esc(poolRec?.name_label ?? '')})`,
-      `uuid: \`${poolRec?.uuid ?? ''}\``,
-      `master: ${esc(masterName)} (${esc(s.masterAddress)})`,
-      `product: ${esc(productOf(model) ?? 'unknown')} · API ${api ? `${api.major}.${api.minor}` : 'unknown'} · ${s.transport === 'jsonrpc' ? 'JSON-RPC' : 'XML-RPC'}`,
-      `url: ${esc(url)}`,
-      `HA: ${poolRec?.ha_enabled ? 'enabled' : 'disabled'}`,
+      l10n.t('**{0}** (XAPI name: {1})', esc(pool), esc(poolRec?.name_label ?? '')),
+      l10n.t('uuid: {0}', `\`${poolRec?.uuid ?? ''}\``),
+      l10n.t('master: {0} ({1})', esc(masterName), esc(s.masterAddress)),
+      l10n.t('product: {0} · API {1} · {2}', productOf(model) !== undefined ? esc(productOf(model)!) : l10n.t('unknown'), api ? `${api.major}.${api.minor}` : l10n.t('unknown'), s.transport === 'jsonrpc' ? 'JSON-RPC' : 'XML-RPC'),
+      l10n.t('url: {0}', esc(url)),
+      poolRec?.ha_enabled ? l10n.t('HA: enabled') : l10n.t('HA: disabled'),
     ),
     contextValue: 'pool.connected',
     icon: 'server-environment',

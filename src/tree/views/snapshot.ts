@@ -5,11 +5,13 @@ import type { PoolModel } from '../../model/poolModel';
 import { displayName } from '../../text/display';
 import type { Ref } from '../../xapi/records';
 import { esc, md, oneLine, type NodeView } from './nodeView';
+import { powerStateLabel } from './vm';
 import { row, type RowReads } from './reads';
+import { l10n } from '../../text/l10n';
 
 /** A snapshot's time as admins read it in XenCenter's list: UTC, to the minute. */
 export function snapshotTime(d: Date): string {
-  return d.getTime() > 0 ? `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'time unknown';
+  return d.getTime() > 0 ? l10n.t('{0} UTC', d.toISOString().slice(0, 16).replace('T', ' ')) : l10n.t('time unknown');
 }
 
 export function snapshotView(model: PoolModel, ref: Ref<'VM'>): NodeView | undefined {
@@ -20,12 +22,12 @@ export function snapshotView(model: PoolModel, ref: Ref<'VM'>): NodeView | undef
   const kind = snap.snapshot_info['disk-snapshot-type'];
   return {
     label: displayName(snap.name_label),
-    description: oneLine([snapshotTime(snap.snapshot_time), kind === 'quiesced' ? 'quiesced' : undefined, snap.power_state === 'Suspended' ? 'with memory' : undefined].filter(Boolean).join(' · ')),
+    description: oneLine([snapshotTime(snap.snapshot_time), kind === 'quiesced' ? l10n.t('quiesced') : undefined, snap.power_state === 'Suspended' ? l10n.t('with memory') : undefined].filter(Boolean).join(' · ')),
     tooltip: md(
-      `**${esc(snap.name_label)}** — snapshot of ${of ? esc(of.name_label) : 'a VM that is gone'}`,
-      `taken ${snapshotTime(snap.snapshot_time)}${state ? ` while the VM was ${esc(state)}` : ''}${kind ? ` (${esc(kind)})` : ''}`,
+      of ? l10n.t('**{0}** — snapshot of {1}', esc(snap.name_label), esc(of.name_label)) : l10n.t('**{0}** — snapshot of a VM that is gone', esc(snap.name_label)),
+      `${state ? l10n.t('taken {0} while the VM was {1}', snapshotTime(snap.snapshot_time), esc(powerStateLabel(state))) : l10n.t('taken {0}', snapshotTime(snap.snapshot_time))}${kind ? ` (${esc(kind)})` : ''}`,
       snap.name_description ? esc(snap.name_description) : undefined,
-      `uuid: \`${snap.uuid}\``,
+      l10n.t('uuid: {0}', `\`${snap.uuid}\``),
     ),
     contextValue: 'snapshot',
     icon: 'device-camera',

@@ -10,6 +10,7 @@ import { visibleVdis } from '../nodes';
 import { storagePath } from '../storageNetwork';
 import { esc, md, oneLine, type NodeView } from './nodeView';
 import { recordOf, refsOf, row, type ChangeContext, type RowReads } from './reads';
+import { l10n } from '../../text/l10n';
 
 export function srView(model: PoolModel, ref: Ref<'SR'>): NodeView | undefined {
   const sr = model.get('SR', ref);
@@ -19,23 +20,25 @@ export function srView(model: PoolModel, ref: Ref<'SR'>): NodeView | undefined {
   const localHost = sr.shared ? undefined : model.hostOfLocalSr(ref);
   const used = usedOfSize(sr.physical_utilisation, sr.physical_size);
   // A local SR sits in the Local storage group: its row leads with its host, the SR's own name follows.
-  const description = [localHost ? displayName(sr.name_label) : undefined, sr.type, used, localHost ? 'local' : 'shared', detached.length ? `${detached.length} PBD unplugged` : undefined]
+  const description = [localHost ? displayName(sr.name_label) : undefined, sr.type, used, localHost ? l10n.t('local') : l10n.t('shared'), detached.length ? l10n.t('{0} PBD unplugged', detached.length) : undefined]
     .filter(Boolean).join(' · ');
   const pbdLines = pbds.map((p) => {
     const dc = Object.entries(p.record.device_config).map(([k, v]) => `${k}=${v}`).join(', ');
     const path = storagePath(model, sr.type, p.host?.ref, p.record.device_config);
-    return `- ${esc(p.host?.record.name_label ?? '?')}: ${p.record.currently_attached ? 'attached' : '**not attached**'}${dc ? ` — ${esc(dc)}` : ''}${path ? `\n  ${esc(path)}` : ''}`;
+    return `- ${esc(p.host?.record.name_label ?? '?')}: ${p.record.currently_attached ? l10n.t('attached') : l10n.t('**not attached**')}${dc ? ` — ${esc(dc)}` : ''}${path ? `\n  ${esc(path)}` : ''}`;
   });
   return {
     label: localHost ? displayName(localHost.record.name_label) : displayName(sr.name_label),
     description: oneLine(description),
     tooltip: md(
       `**${esc(sr.name_label)}** — ${esc(sr.type)}${sr.name_description ? ` — ${esc(sr.name_description)}` : ''}`,
-      `uuid: \`${sr.uuid}\``,
-      localHost ? `local to ${esc(localHost.record.name_label)}: only that host reaches it` : undefined,
-      sr.physical_size < 0 ? `size: unknown (XAPI reports -1); ${formatBytes(sr.virtual_allocation)} allocated` : `size: ${formatBytes(sr.physical_utilisation)} used of ${formatBytes(sr.physical_size)}; ${formatBytes(sr.virtual_allocation)} allocated`,
-      `VDIs: ${visibleVdis(model, ref).length}`,
-      `PBDs (${pbds.length}):\n${pbdLines.slice(0, 20).join('\n')}${pbdLines.length > 20 ? `\n- … ${pbdLines.length - 20} more` : ''}`,
+      l10n.t('uuid: {0}', `\`${sr.uuid}\``),
+      localHost ? l10n.t('local to {0}: only that host reaches it', esc(localHost.record.name_label)) : undefined,
+      sr.physical_size < 0
+        ? l10n.t('size: unknown (XAPI reports -1); {0} allocated', formatBytes(sr.virtual_allocation))
+        : l10n.t('size: {0} used of {1}; {2} allocated', formatBytes(sr.physical_utilisation), formatBytes(sr.physical_size), formatBytes(sr.virtual_allocation)),
+      l10n.t('VDIs: {0}', visibleVdis(model, ref).length),
+      `${l10n.t('PBDs ({0}):', pbds.length)}\n${pbdLines.slice(0, 20).join('\n')}${pbdLines.length > 20 ? `\n- ${l10n.t('… {0} more', pbdLines.length - 20)}` : ''}`,
     ),
     contextValue: srContextValue(sr.type),
     icon: detached.length ? 'warning' : 'database',

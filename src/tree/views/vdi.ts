@@ -8,6 +8,7 @@ import type { Ref } from '../../xapi/records';
 import { formatBytes } from '../format';
 import { esc, md, oneLine, type NodeView } from './nodeView';
 import { recordOf, refsOf, row, type RowReads } from './reads';
+import { l10n } from '../../text/l10n';
 
 export function vdiView(model: PoolModel, ref: Ref<'VDI'>): NodeView | undefined {
   const vdi = model.get('VDI', ref);
@@ -16,7 +17,7 @@ export function vdiView(model: PoolModel, ref: Ref<'VDI'>): NodeView | undefined
   const format = model.vdiFormat(ref);
   const vms = model.vmsUsing(ref);
   // A VDI of an ISO library is an ISO image (sm_config says nothing about a format there).
-  const formatLabel = sr?.type === 'iso' || sr?.content_type === 'iso' ? 'ISO' : format === 'raw' ? 'raw' : format === 'vhd' ? 'VHD' : 'format?';
+  const formatLabel = sr?.type === 'iso' || sr?.content_type === 'iso' ? l10n.t('ISO') : format === 'raw' ? l10n.t('raw') : format === 'vhd' ? l10n.t('VHD') : l10n.t('format?');
   const vmNames = vms.map((v) => (v.record.is_control_domain ? 'dom0' : v.record.name_label));
   const description = [formatBytes(vdi.virtual_size), formatLabel, vmNames.length ? `→ ${vmNames.join(', ')}` : undefined].filter(Boolean).join(' · ');
   const device = sr ? lvDevicePath(sr, vdi, format) : undefined;
@@ -25,12 +26,12 @@ export function vdiView(model: PoolModel, ref: Ref<'VDI'>): NodeView | undefined
     description: oneLine(description),
     tooltip: md(
       `**${esc(vdi.name_label)}** — ${formatLabel}${vdi.name_description ? ` — ${esc(vdi.name_description)}` : ''}`,
-      `uuid: \`${vdi.uuid}\``,
-      `virtual size: ${formatBytes(vdi.virtual_size)} (${vdi.virtual_size} bytes); physical: ${formatBytes(vdi.physical_utilisation)}`,
-      device ? `device: \`${device}\`` : undefined,
-      `SR: ${esc(sr?.name_label ?? '?')} (${esc(sr?.type ?? '?')})`,
-      `used by: ${vmNames.length ? esc(vmNames.join(', ')) : 'no VM'}`,
-      `sm_config: ${esc(Object.entries(vdi.sm_config).map(([k, v]) => `${k}=${v}`).join(', ') || '(empty)')}`,
+      l10n.t('uuid: {0}', `\`${vdi.uuid}\``),
+      l10n.t('virtual size: {0} ({1} bytes); physical: {2}', formatBytes(vdi.virtual_size), vdi.virtual_size, formatBytes(vdi.physical_utilisation)),
+      device ? l10n.t('device: {0}', `\`${device}\``) : undefined,
+      l10n.t('SR: {0} ({1})', esc(sr?.name_label ?? '?'), esc(sr?.type ?? '?')),
+      vmNames.length ? l10n.t('used by: {0}', esc(vmNames.join(', '))) : l10n.t('used by: no VM'),
+      l10n.t('sm_config: {0}', Object.keys(vdi.sm_config).length ? esc(Object.entries(vdi.sm_config).map(([k, v]) => `${k}=${v}`).join(', ')) : l10n.t('(empty)')),
     ),
     contextValue: `vdi.${format}`,
     icon: format === 'raw' ? 'file-binary' : 'file',

@@ -12,11 +12,14 @@ import { formatBytes } from '../format';
 import { snapshotsUnder } from '../vmPlacement';
 import { esc, md, oneLine, type NodeView } from './nodeView';
 import { refsOf, row, type RowReads } from './reads';
+import { l10n } from '../../text/l10n';
 // The command's title as the VM's menu shows it (the manifest's English text), so the tooltip never
 // names a command that does not exist.
 import nls from '../../../package.nls.json';
 
-const GUEST_TOOLS_COMMAND = nls['xcpAdmin.vm.guestTools.title'];
+// (A translated manifest's title lives in package.nls.<locale>.json, which editor-free code does not
+// read: the tooltip quotes the English title inside its translated sentence.)
+const guestToolsCommand = () => nls['xcpAdmin.vm.guestTools.title'];
 
 /** The power state as the row's icon (XenCenter shows it as a coloured VM icon). */
 function powerIcon(state: string): { icon: string; iconColor?: string } {
@@ -26,6 +29,22 @@ function powerIcon(state: string): { icon: string; iconColor?: string } {
     case 'Suspended': return { icon: 'debug-pause', iconColor: 'disabledForeground' };
     default: return { icon: 'vm-outline', iconColor: 'disabledForeground' };
   }
+}
+
+/** XAPI's power state in the admin's language (an unknown one as XAPI says it). */
+export function powerStateLabel(state: string): string {
+  switch (state) {
+    case 'Running': return l10n.t('Running');
+    case 'Halted': return l10n.t('Halted');
+    case 'Suspended': return l10n.t('Suspended');
+    case 'Paused': return l10n.t('Paused');
+    default: return state;
+  }
+}
+
+/** Linux or Windows, as guestKind names them. */
+function guestKindLabel(kind: string): string {
+  return kind === 'linux' ? l10n.t('linux') : kind === 'windows' ? l10n.t('windows') : kind;
 }
 
 export function vmView(model: PoolModel, ref: Ref<'VM'>): NodeView | undefined {
@@ -38,18 +57,27 @@ export function vmView(model: PoolModel, ref: Ref<'VM'>): NodeView | undefined {
   const busy = Object.values(vm.current_operations).filter((o): o is string => typeof o === 'string');
   // Recorded as running on a host that is gone: H6 (Declare Halted) is offered on the row.
   const onDeadHost = model.get('host', vm.resident_on) !== undefined && !model.isHostLive(vm.resident_on);
-  const description = [busy.length ? `${vm.power_state} (${busy.join(', ')}…)` : vm.power_state, onDeadHost ? 'host dead' : undefined, kind === 'unknown' ? undefined : kind, tools ? `tools ${tools}${oldTools ? ' (old)' : ''}` : 'no tools'].filter(Boolean).join(' · ');
+  const power = powerStateLabel(vm.power_state);
+  const osName = gm?.os_version.name ?? gm?.os_version.distro;
+  const description = [
+    busy.length ? l10n.t('{0} ({1}…)', power, busy.join(', ')) : power,
+    onDeadHost ? l10n.t('host dead') : undefined,
+    kind === 'unknown' ? undefined : guestKindLabel(kind),
+    tools ? (oldTools ? l10n.t('tools {0} (old)', tools) : l10n.t('tools {0}', tools)) : l10n.t('no tools'),
+  ].filter(Boolean).join(' · ');
   return {
     label: displayName(vm.name_label),
     description: oneLine(description),
     tooltip: md(
-      `**${esc(vm.name_label)}** — ${esc(vm.power_state)}`,
-      `uuid: \`${vm.uuid}\``,
-      gm ? `OS: ${esc(gm.os_version.name ?? gm.os_version.distro ?? 'unknown')}` : 'no guest metrics (tools not running)',
-      tools ? `guest tools report ${esc(tools)}${oldTools ? ` — XenCenter calls them out of date next to ${PRESENTED_VERSION}: "${esc(GUEST_TOOLS_COMMAND)}" in this VM's menu fixes it` : ''}` : undefined,
-      gm?.networks['0/ip'] ? `IP: ${esc(gm.networks['0/ip'])}` : undefined,
-      `memory: ${formatBytes(vm.memory_dynamic_min)} – ${formatBytes(vm.memory_dynamic_max)} (static ${formatBytes(vm.memory_static_min)} – ${formatBytes(vm.memory_static_max)})`,
-      busy.length ? `busy: ${esc(busy.join(', '))}` : undefined,
+      `**${esc(vm.name_label)}** — ${esc(power)}`,
+      l10n.t('uuid: {0}', `\`${vm.uuid}\``),
+      gm ? l10n.t('OS: {0}', osName !== undefined ? esc(osName) : l10n.t('unknown')) : l10n.t('no guest metrics (tools not running)'),
+      tools ? (oldTools
+        ? l10n.t('guest tools report {0} — XenCenter calls them out of date next to {1}: "{2}" in this VM\'s menu fixes it', esc(tools), PRESENTED_VERSION, esc(guestToolsCommand()))
+        : l10n.t('guest tools report {0}', esc(tools))) : undefined,
+      gm?.networks['0/ip'] ? l10n.t('IP: {0}', esc(gm.networks['0/ip'])) : undefined,
+      l10n.t('memory: {0} – {1} (static {2} – {3})', formatBytes(vm.memory_dynamic_min), formatBytes(vm.memory_dynamic_max), formatBytes(vm.memory_static_min), formatBytes(vm.memory_static_max)),
+      busy.length ? l10n.t('busy: {0}', esc(busy.join(', '))) : undefined,
     ),
     contextValue: vmContextValue(kind, vm.power_state, onDeadHost),
     ...powerIcon(vm.power_state),

@@ -1,15 +1,18 @@
 // The dd progress view: the two ends, bytes / total, rate, ETA, elapsed, a throughput graph, and the
 // verdict (checksums of both ends). Built with the webview UI toolkit's components; colors from the
-// theme's CSS variables; state kept with setState, so the view survives being hidden.
+// theme's CSS variables; state kept with setState, so the view survives being hidden. Every word it
+// shows comes from the page's labels (translated by the extension: labels.ts, ddLabels).
 
 import { provideVSCodeDesignSystem, vsCodeButton, vsCodeDivider, vsCodeProgressRing, vsCodeTag } from '@vscode/webview-ui-toolkit';
-import { currentRate, etaSeconds, formatBytesShort, initialDd, reduceDd, stalledSeconds, type DdState, type DdToView } from '../protocol';
-import { el, vscodeApi } from './vscodeApi';
+import type { DdLabels } from '../labels';
+import { currentRate, etaSeconds, fillLabel, formatBytesShort, initialDd, reduceDd, stalledSeconds, type DdState, type DdToView } from '../protocol';
+import { el, pageLabels, vscodeApi } from './vscodeApi';
 
 provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDivider(), vsCodeProgressRing(), vsCodeTag());
 
 const vscode = vscodeApi<DdState>();
 let state: DdState = vscode.getState() ?? initialDd();
+const L = pageLabels<DdLabels>();
 
 const clock = (s: number) => {
   const t = Math.max(0, Math.round(s));
@@ -20,7 +23,7 @@ const clock = (s: number) => {
 };
 
 const app = document.getElementById('app')!;
-const title = el('h1', {}, 'Raw disk import');
+const title = el('h1', {}, L.title);
 const ends = el('dl', { class: 'ends' });
 const percent = el('div', { class: 'percent', id: 'percent' }, '0%');
 const barFill = el('div', { class: 'bar-fill' });
@@ -31,7 +34,7 @@ canvas.className = 'graph';
 canvas.height = 120;
 const stall = el('div', { class: 'stall', id: 'stall', role: 'status' });
 const verdict = el('div', { class: 'verdict', id: 'verdict' });
-const cancel = el('vscode-button', { appearance: 'secondary', id: 'cancel' }, 'Cancel');
+const cancel = el('vscode-button', { appearance: 'secondary', id: 'cancel' }, L.cancel);
 cancel.addEventListener('click', () => vscode.postMessage({ kind: 'cancel' }));
 app.append(title, ends, el('vscode-divider'), percent, bar, stats, canvas, stall, verdict, el('div', { class: 'actions' }, cancel));
 
@@ -70,7 +73,7 @@ function drawGraph(): void {
   ctx.stroke();
   ctx.fillStyle = styles.getPropertyValue('--vscode-descriptionForeground').trim() || '#888';
   ctx.font = `${styles.getPropertyValue('--vscode-font-size').trim() || '12px'} ${styles.getPropertyValue('--vscode-font-family').trim() || 'sans-serif'}`;
-  ctx.fillText(`peak ${formatBytesShort(maxR)}/s`, 8, 16);
+  ctx.fillText(fillLabel(L.peak, formatBytesShort(maxR)), 8, 16);
 }
 
 function render(): void {
@@ -80,27 +83,27 @@ function render(): void {
   barFill.style.width = `${pct}%`;
   bar.setAttribute('aria-valuenow', String(pct));
   pair(ends, [
-    ['From', state.ends?.source ?? '…'],
-    ['To', state.ends?.target ?? '…'],
+    [L.from, state.ends?.source ?? '…'],
+    [L.to, state.ends?.target ?? '…'],
   ]);
   const eta = etaSeconds(state);
   pair(stats, [
-    ['Copied', `${formatBytesShort(state.bytes)} of ${formatBytesShort(total)}`],
-    ['Rate', `${formatBytesShort(currentRate(state))}/s`],
-    ['ETA', state.phase === 'copying' && eta !== undefined ? clock(eta) : '—'],
-    ['Elapsed', clock(state.elapsedMs / 1000)],
-    ['Phase', state.phase],
+    [L.copied, fillLabel(L.bytesOf, formatBytesShort(state.bytes), formatBytesShort(total))],
+    [L.rate, fillLabel(L.perSecond, formatBytesShort(currentRate(state)))],
+    [L.eta, state.phase === 'copying' && eta !== undefined ? clock(eta) : '—'],
+    [L.elapsed, clock(state.elapsedMs / 1000)],
+    [L.phase, L.phases[state.phase] ?? state.phase],
   ]);
   const stalled = stalledSeconds(state);
-  stall.textContent = stalled === undefined ? '' : `No bytes for ${stalled} s: the source or the target may be stuck (network, a hung dd, a full or inactive LV). Cancel stops both ends.`;
+  stall.textContent = stalled === undefined ? '' : fillLabel(L.stalled, stalled);
   verdict.replaceChildren();
   verdict.className = 'verdict';
-  if (state.phase === 'verifying') verdict.append(el('vscode-progress-ring'), ' Comparing the checksums of both ends…');
+  if (state.phase === 'verifying') verdict.append(el('vscode-progress-ring'), ` ${L.comparing}`);
   if (state.verdict) {
     verdict.classList.add(state.verdict.ok ? 'ok' : 'bad');
-    verdict.append(el('vscode-tag', {}, state.verdict.ok ? 'checksums match' : 'FAILED'), ' ', state.verdict.message);
-    if (state.verdict.source) verdict.append(el('div', { class: 'sha' }, `source ${state.verdict.source}`));
-    if (state.verdict.target) verdict.append(el('div', { class: 'sha' }, `target ${state.verdict.target}`));
+    verdict.append(el('vscode-tag', {}, state.verdict.ok ? L.match : L.failedTag), ' ', state.verdict.message);
+    if (state.verdict.source) verdict.append(el('div', { class: 'sha' }, fillLabel(L.sourceSum, state.verdict.source)));
+    if (state.verdict.target) verdict.append(el('div', { class: 'sha' }, fillLabel(L.targetSum, state.verdict.target)));
   }
   (cancel as HTMLElement).toggleAttribute('disabled', state.phase !== 'copying' && state.phase !== 'verifying' && state.phase !== 'waiting');
   drawGraph();

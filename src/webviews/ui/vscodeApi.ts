@@ -1,4 +1,5 @@
-// The webview side's handle on VS Code (acquireVsCodeApi may be called once per page).
+// The webview side's handle on VS Code (acquireVsCodeApi may be called once per page), and the words
+// the extension wrote into the page for it (there is no vscode.l10n in a webview).
 
 interface VsCodeApi<S> {
   postMessage(msg: unknown): void;
@@ -20,3 +21,9 @@ export function el(tag: string, attrs: Record<string, string> = {}, ...children:
   for (const c of children) e.append(typeof c === 'string' ? document.createTextNode(c) : c);
   return e;
 }
+
+/** The page's labels (html.ts writes them as a JSON data block, translated on the extension side). */
+export function pageLabels<L>(): L {
+  return JSON.parse(document.getElementById('xcp-labels')?.textContent || '{}') as L;
+}
+
