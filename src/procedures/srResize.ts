@@ -8,6 +8,7 @@
 import type { PoolModel } from '../model/poolModel';
 import { isUuid, type Ref } from '../xapi/records';
 import { devicePathArg, raw, sh, uuidArg } from '../shell/quote';
+import { l10n } from '../text/l10n';
 import { refusedPlan, type HostTarget, type ObjectRef, type Plan, type Step } from './plan';
 
 /** The grid's columns: per host, then once for the pool. */
@@ -161,7 +162,8 @@ export function planSrResize(model: PoolModel, srRef: Ref<'SR'>): Plan {
         destructive: false,
         action: { kind: 'xapi', method: 'SR.get_physical_size', args: [srRef], xe: sh`xe sr-param-get uuid=${uuidArg(sr.uuid)} param-name=physical-size` },
         expect: (v) => (Number(v) > before ? undefined : `physical_size is still ${Number(v)} bytes: the PV did not grow`),
-        check: `more than ${before} bytes`,
+        check: l10n.t('more than {0} bytes', before),
+        checkAbove: before,
         onFailure: { host: m, what: `/var/log/SMlog (the scan of ${sr.name_label})`, command: smlogOfLastScan(sr.uuid) },
       },
     ],
