@@ -135,6 +135,22 @@ export interface Plan {
   journalExtra?: Record<string, unknown>;
 }
 
+/**
+ * A procedure's code as the admin reads it: the runbook's codes (H2…S5, S3b) stay as they are; the
+ * daily operations' codes are words, said in the admin's language. The plan and the journal keep the code.
+ */
+export function procedureName(code: string): string {
+  switch (code) {
+    case 'VM power': return l10n.t('VM power');
+    case 'VM migrate': return l10n.t('VM migrate');
+    case 'VM memory': return l10n.t('VM memory');
+    case 'VM snapshot': return l10n.t('VM snapshot');
+    case 'Maintenance': return l10n.t('Maintenance');
+    case 'Host power': return l10n.t('Host power');
+    default: return code;
+  }
+}
+
 /** A plan that must not run: who it was for, why not, and the facts that say so. */
 export function refusedPlan(base: { procedure: string; title: string }, target: ObjectRef, refusal: string, facts: string[] = []): Plan {
   return { ...base, target, summary: '', facts, steps: [], refusal };
@@ -174,7 +190,7 @@ export function preview(plan: Plan): string {
   const p = (text: string) => markdownProse(text);
   const c = (text: string) => markdownCode(text);
   const lines: string[] = [];
-  lines.push(`# ${p(plan.procedure)}: ${p(plan.title)} — ${p(plan.target.name)}`, '');
+  lines.push(`# ${p(procedureName(plan.procedure))}: ${p(plan.title)} — ${p(plan.target.name)}`, '');
   if (/^[HS]\d$/.test(plan.procedure)) lines.push(l10n.t('From the {0}.', runbookReference(plan.procedure)), '');
   lines.push(targetLine(plan.target.kind, p(plan.target.name), c(plan.target.uuid)), '');
   lines.push(p(plan.summary), '');

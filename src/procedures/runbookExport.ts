@@ -12,7 +12,7 @@ import { isUuid } from '../xapi/records';
 import { byteCommands, checksumCommand, relaySourceCommand, relayTargetCommand } from './byteCommands';
 import { typeToConfirm } from './confirmation';
 import { statusText, type JournalStep } from './journal';
-import { LateArg, targetLine, type HostTarget, type Plan, type Step, type StepAction } from './plan';
+import { LateArg, procedureName, targetLine, type HostTarget, type Plan, type Step, type StepAction } from './plan';
 import { runbookSection } from './runbookSections';
 
 export interface ExportedStep {
@@ -166,7 +166,7 @@ export function exportRunbook(plan: Plan, at: Date = new Date(), outcome?: RunOu
   // ---- Markdown ----
   const md: string[] = [];
   md.push(`# ${p(plan.title)} — ${p(plan.target.name)}`, '');
-  const procedure = section ? l10n.t('Procedure {0} of the runbook, {1}.', p(plan.procedure), `[${section.title}](${section.url})`) : l10n.t('Procedure {0}.', p(plan.procedure));
+  const procedure = section ? l10n.t('Procedure {0} of the runbook, {1}.', p(plan.procedure), `[${section.title}](${section.url})`) : l10n.t('Procedure {0}.', p(procedureName(plan.procedure)));
   md.push(`${procedure} ${l10n.t('Exported by XCP Admin on {0}.', at.toISOString())}`, '');
   md.push(targetLine(plan.target.kind, p(plan.target.name), markdownCode(plan.target.uuid)), '');
   if (plan.summary) md.push(p(plan.summary), '');
@@ -200,7 +200,7 @@ export function exportRunbook(plan: Plan, at: Date = new Date(), outcome?: RunOu
   const sh: string[] = [];
   sh.push('#!/bin/sh');
   sh.push(`# ${line(plan.title)} — ${plan.target.kind} ${line(plan.target.name)} (${line(plan.target.uuid)})`);
-  sh.push(`# ${section ? l10n.t('Procedure {0} of the runbook: {1}, {2}', line(plan.procedure), section.title, section.url) : l10n.t('Procedure {0}', line(plan.procedure))}`);
+  sh.push(`# ${section ? l10n.t('Procedure {0} of the runbook: {1}, {2}', line(plan.procedure), section.title, section.url) : l10n.t('Procedure {0}', line(procedureName(plan.procedure)))}`);
   sh.push(`# ${line(l10n.t('Exported by XCP Admin on {0}: the steps XCP Admin would run, in order. Review it first.', at.toISOString()))}`);
   sh.push(`# ${line(l10n.t('xe commands run on the pool master (or give xe -s/-u/-pw); shell steps go over SSH as root to each host.'))}`);
   sh.push('set -eu');

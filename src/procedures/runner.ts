@@ -18,7 +18,7 @@ import { l10n } from '../text/l10n';
 import { statusText } from './journal';
 import type { TransportKind } from '../xapi/transport';
 import { TerminalLineWriter, cleanLine, type LineKind } from '../text/terminal';
-import { actionText, LateArg, type HostTarget, type Plan, type Step, type StepAction, type XapiTarget } from './plan';
+import { actionText, LateArg, procedureName, type HostTarget, type Plan, type Step, type StepAction, type XapiTarget } from './plan';
 
 /** What an XAPI executor reports while a call runs as a task (progress 0..1, notes such as a reconnect). */
 export interface XapiCallHooks {
@@ -268,12 +268,12 @@ export async function runPlan(planned: Plan, opts: RunOptions): Promise<RunResul
   const results = new Map<string, unknown>();
   const finish = async (status: RunStatus, message: string): Promise<RunResult> => {
     out.line('');
-    out.line(`${status === 'done' ? '✔' : status === 'unknown' ? '⚠' : '✖'} ${plan.procedure} ${status === 'unknown' ? l10n.t('outcome unknown') : statusText(status)}: ${message}`, status === 'done' ? 'success' : status === 'unknown' ? 'warning' : 'failure');
+    out.line(`${status === 'done' ? '✔' : status === 'unknown' ? '⚠' : '✖'} ${procedureName(plan.procedure)} ${status === 'unknown' ? l10n.t('outcome unknown') : statusText(status)}: ${message}`, status === 'done' ? 'success' : status === 'unknown' ? 'warning' : 'failure');
     const runbook = exported && runbookOf(plan, started, { status, message, steps });
     await opts.journal?.append({ procedure: plan.procedure, title: plan.title, target: plan.target, started: started.toISOString(), ended: new Date().toISOString(), status, message, steps, ...(plan.journalExtra ? { extra: plan.journalExtra } : {}), ...(runbook ? { runbook: { markdown: runbook.markdown, script: runbook.script } } : {}) });
     return { status, steps, message };
   };
-  out.line(`# ${plan.procedure}: ${plan.title} — ${plan.target.name} (${plan.target.uuid})`, 'heading');
+  out.line(`# ${procedureName(plan.procedure)}: ${plan.title} — ${plan.target.name} (${plan.target.uuid})`, 'heading');
   if (plan.refusal) return finish('refused', plan.refusal);
   // A byte step needs its executor; checked before anything runs, so a run never stops half-way for it.
   const missing = plan.steps.find((s) => (s.action.kind === 'relay' && !opts.executors.relay) || (s.action.kind === 'upload' && !opts.executors.upload) || (s.action.kind === 'checksum' && !opts.executors.checksum));
