@@ -44,7 +44,7 @@ export function planDeadHostVms(model: PoolModel, host: Ref<'host'>, onlyVms?: r
     ...base,
     target: f.target,
     summary: l10n.t('Marks {0} VM(s) recorded on {1} as halted in XAPI\'s database, so that they can be started on other hosts. Nothing runs on {2}.', vms.length, hostName, hostName),
-    facts: [...f.facts, l10n.t('{0} VM(s) recorded as resident{1}: {2}.', vms.length, onlyVms ? l10n.t(' among those selected') : '', vms.map((v) => `${v.record.name_label} (${v.record.power_state})`).join(', ') || 'none')],
+    facts: [...f.facts, l10n.t('{0} VM(s) recorded as resident{1}: {2}.', vms.length, onlyVms ? l10n.t(' among those selected') : '', vms.map((v) => `${v.record.name_label} (${v.record.power_state})`).join(', ') || l10n.t('none'))],
     steps: resetSteps(model, vms, hostName),
   };
   if (f.live) plan.refusal = l10n.t('{0} is live: its VMs are its own to manage, and a VM declared halted while it still runs there could be started twice on shared storage. Refused.', hostName);

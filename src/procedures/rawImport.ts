@@ -88,7 +88,7 @@ export function planRawWrite(model: PoolModel, vdiRef: Ref<'VDI'>, source: ByteS
   if (!isUuid(vdi.uuid) || !isUuid(sr.uuid) || !isUuid(writer.uuid)) return refuse(l10n.t('XAPI gave a malformed uuid; refusing to write.'));
   const format = model.vdiFormat(vdiRef);
   const facts = [
-    l10n.t('{0}: sm_config.type = {1}, vdi_type = {2}, {3} bytes, in {4} ({5}).', vdi.name_label, vdi.sm_config.type ?? '(none)', vdi.sm_config.vdi_type ?? '(none)', vdi.virtual_size, sr.name_label, sr.type),
+    l10n.t('{0}: sm_config.type = {1}, vdi_type = {2}, {3} bytes, in {4} ({5}).', vdi.name_label, vdi.sm_config.type ?? l10n.t('(none)'), vdi.sm_config.vdi_type ?? l10n.t('(none)'), vdi.virtual_size, sr.name_label, sr.type),
     l10n.t('Source {0}: {1} bytes.', describeSource(source), sourceBytes),
   ];
   if (!LVM_SR_TYPES.includes(sr.type)) return refuse(l10n.t('{0} is a {1} SR, not LVM-based: there is no LV to write into.', sr.name_label, sr.type), facts);

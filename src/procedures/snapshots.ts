@@ -115,7 +115,7 @@ export function planDeleteSnapshot(model: PoolModel, snapshot: Ref<'VM'>): Plan 
     .filter((d): d is { ref: Ref<'VDI'>; vdi: NonNullable<typeof d.vdi> } => !!d.vdi && d.vdi.is_a_snapshot && isUuid(d.vdi.uuid));
   const facts = [
     l10n.t('{0} is a snapshot of {1}, taken {2}.', snap.name_label, vm?.name_label ?? l10n.t('a VM that is gone'), snap.snapshot_time.toISOString()),
-    l10n.t('Its disks: {0}.', disks.map((d) => `${d.vdi.name_label} (${d.vdi.uuid})`).join(', ') || 'none'),
+    l10n.t('Its disks: {0}.', disks.map((d) => `${d.vdi.name_label} (${d.vdi.uuid})`).join(', ') || l10n.t('none')),
   ];
   const snapObject: ObjectRef = { kind: 'VM', name: snap.name_label, uuid: snap.uuid };
   const steps: Step[] = [];

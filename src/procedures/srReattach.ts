@@ -66,7 +66,7 @@ export function planSrReattach(model: PoolModel, srRef: Ref<'SR'>): Plan {
   const slots = diskSlotsOf(model, srRef);
   const inUse = [...new Set(slots.filter((s) => model.get('VBD', s.vbd)?.currently_attached && !model.get('VM', s.vm.ref)?.is_control_domain).map((s) => s.vm.name))];
   const vdis = model.vdisOf(srRef);
-  facts.push(l10n.t('{0} VDI(s) on {1}; {2} disk slot(s) of VMs on them: {3}.', vdis.length, sr.name_label, slots.length, slots.map((s) => `${s.vm.name} device ${s.userdevice} → ${s.vdi.name}`).join(', ') || 'none'));
+  facts.push(l10n.t('{0} VDI(s) on {1}; {2} disk slot(s) of VMs on them: {3}.', vdis.length, sr.name_label, slots.length, slots.map((s) => l10n.t('{0} device {1} → {2}', s.vm.name, s.userdevice, s.vdi.name)).join(', ') || l10n.t('none')));
   if (inUse.length) return refuse((inUse.length === 1 ? l10n.t('{0} has disks of {1} attached: shut it down first (the SR cannot be unplugged under a running VM).', inUse[0], sr.name_label) : l10n.t('{0} have disks of {1} attached: shut them down first (the SR cannot be unplugged under a running VM).', inUse.join(', '), sr.name_label)), facts);
   const dom0Slots = slots.filter((s) => model.get('VM', s.vm.ref)?.is_control_domain);
   if (dom0Slots.length) return refuse(l10n.t('A control domain has a disk slot on {0} ({1}): unplug and destroy it first.', sr.name_label, dom0Slots.map((s) => s.vdi.name).join(', ')), facts);

@@ -79,8 +79,8 @@ export function sshExecutors(optionsFor: (host: HostTarget) => Promise<SshConnec
         const result = await relayStream(source, target.stdin, { total: action.bytes, signal, onProgress });
         const [t, s] = await Promise.all([target.done, sourceDone]);
         if (signal?.aborted) throw new Error('cancelled');
-        if (s && s.code !== 0) throw new Error(l10n.t('the source\'s dd failed (exit status {0}): {1}', s.code ?? 'none', s.stderr.trim()));
-        if (t.code !== 0) throw new Error(l10n.t('the target\'s dd failed (exit status {0}): {1}', t.code ?? 'none', (targetSays + t.stderr).trim().split('\n').slice(-2).join(' ')));
+        if (s && s.code !== 0) throw new Error(l10n.t('the source\'s dd failed (exit status {0}): {1}', s.code ?? l10n.t('none'), s.stderr.trim()));
+        if (t.code !== 0) throw new Error(l10n.t('the target\'s dd failed (exit status {0}): {1}', t.code ?? l10n.t('none'), (targetSays + t.stderr).trim().split('\n').slice(-2).join(' ')));
         return result;
       } catch (err) {
         // Whatever went wrong, neither end is left running.

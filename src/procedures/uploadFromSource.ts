@@ -44,6 +44,6 @@ export async function uploadFromSource(
     throw new UploadError('source', err.bytesSent, l10n.t('the source {0} failed{1}: {2}; {3} of {4} bytes went into VDI {5}.', source, status, err.message, err.bytesSent, action.bytes, action.vdi.name), err);
   }
   const exit = await src.done;
-  if (exit && exit.code !== 0) throw new UploadError('source', result.bytes, l10n.t('the source {0}: dd ended with exit status {1} although all {2} bytes went in; check the image on its host.', source, exit.code ?? 'none', result.bytes));
+  if (exit && exit.code !== 0) throw new UploadError('source', result.bytes, l10n.t('the source {0}: dd ended with exit status {1} although all {2} bytes went in; check the image on its host.', source, exit.code ?? l10n.t('none'), result.bytes));
   return result;
 }

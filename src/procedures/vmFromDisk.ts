@@ -45,7 +45,7 @@ export function planVmFromDisk(model: PoolModel, vdiRef: Ref<'VDI'>, o: VmFromDi
   const facts = [
     l10n.t('{0} ({1}): {2} bytes on {3}, used by no VM.', vdi.name_label, vdi.uuid, vdi.virtual_size, sr?.name_label ?? '?'),
     `Template "${OTHER_TEMPLATE}" (${template.record.uuid}).`,
-    l10n.t('Live hosts with {0} plugged: {1}.', sr?.name_label ?? l10n.t('the SR'), plugged.join(', ') || 'none'),
+    l10n.t('Live hosts with {0} plugged: {1}.', sr?.name_label ?? l10n.t('the SR'), plugged.join(', ') || l10n.t('none')),
   ];
   if (o.start && plugged.length === 0) return refuse(l10n.t('No live host has {0} plugged: the VM could not start. Make it without starting, or plug the SR first.', sr?.name_label ?? l10n.t('the SR')), facts);
   const vm = resultOf('clone');

@@ -40,7 +40,7 @@ export function planMigrate(model: PoolModel, vm: Ref<'VM'>, host: Ref<'host'>, 
   const from = model.get('host', rec.resident_on);
   const metrics = model.get('host_metrics', dest.metrics);
   const facts = [
-    l10n.t('{0} is {1}{2}, memory {3} (dynamic maximum).', rec.name_label, rec.power_state, from ? ` on ${from.name_label}` : '', mib(rec.memory_dynamic_max)),
+    (from ? l10n.t('{0} is {1} on {2}, memory {3} (dynamic maximum).', rec.name_label, rec.power_state, from.name_label, mib(rec.memory_dynamic_max)) : l10n.t('{0} is {1}, memory {2} (dynamic maximum).', rec.name_label, rec.power_state, mib(rec.memory_dynamic_max))),
     l10n.t('{0}: {1}, {2}, {3}.', dest.name_label, model.isHostLive(host) ? l10n.t('live') : l10n.t('not live'), dest.enabled ? l10n.t('enabled') : l10n.t('disabled (maintenance)'), metrics ? l10n.t('{0} free', mib(metrics.memory_free)) : l10n.t('free memory unknown')),
     xapiCheck ? l10n.t('XAPI says it cannot run there: {0}.', xapiCheck.join(' ')) : l10n.t('XAPI says {0} can run it (VM.assert_can_boot_here).', dest.name_label),
   ];

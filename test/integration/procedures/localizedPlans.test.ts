@@ -19,13 +19,25 @@ import { preview, type ByteSource, type Plan } from '../../../src/procedures/pla
 import { exportRunbook } from '../../../src/procedures/runbookExport';
 import { runPlan, type Executors } from '../../../src/procedures/runner';
 import { planVmPower } from '../../../src/procedures/vmPower';
+import { runbookSection } from '../../../src/procedures/runbookSections';
 import { markdownProse } from '../../../src/text/display';
 import { english, useTranslator } from '../../../src/text/l10n';
 import type { LineKind } from '../../../src/text/terminal';
 import { connectPool, startSimulator } from '../xapi/simulator';
 
-/** Marks every message it says, after substitution: what is not marked did not go through the translator. */
-const marking = { t: (message: string, ...args: (string | number | boolean)[]) => `⟦${english.t(message, ...args)}⟧` };
+/**
+ * Marks every message it says, after substitution: what is not marked did not go through the translator.
+ * It also hands each string argument to `onArgument`: an English word passed into a message (an
+ * "enabled" picked by a condition) would otherwise hide inside the mark.
+ */
+function markingTranslator(onArgument: (message: string, arg: string) => void) {
+  return {
+    t: (message: string, ...args: (string | number | boolean)[]) => {
+      for (const a of args) if (typeof a === 'string') onArgument(message, a);
+      return `⟦${english.t(message, ...args)}⟧`;
+    },
+  };
+}
 
 /** The text with every marked span removed (innermost first: a message's arguments may be messages). */
 function unmarked(text: string): string {
@@ -43,33 +55,56 @@ function unmarked(text: string): string {
  * translator is what remains as letters.
  */
 function prose(text: string, data: readonly string[]): string {
-  let out = unmarked(text).replace(/(`+)[^`]*?\1/g, ' ');
-  for (const d of data) out = out.split(d).join(' ');
-  return out
+  return unmarked(text)
+    .replace(/(`+)[^`]*?\1/g, ' ')
+    .replace(dataPattern(data), ' ')
     .replace(/\b\d{4}-\d\d-\d\dT[\d:.]+Z\b/g, ' ')
+    .replace(/OpaqueRef:[\w-]+/g, ' ')
+    // Identifiers: XAPI methods and fields (VM.start, host_metrics.live), error codes, paths, options, logins.
+    .replace(/(?:^|\s|[(=:,"'])(?:[\w-]*[._/@][\w./@:-]*|[A-Z][A-Z0-9_]+|--?[a-z][\w-]*)(?=$|[\s)=:,;."'])/g, ' ')
     .replace(/\b[HS]\d[a-z]?\b/g, ' ')
     .replace(/[\s\d\p{P}\p{S}]+/gu, ' ')
     .trim();
 }
 
+const patterns = new WeakMap<readonly string[], RegExp>();
+/** One pattern for all the data, longest first, each occurrence whole (not "VM" inside "VMs"). */
+function dataPattern(data: readonly string[]): RegExp {
+  let re = patterns.get(data);
+  if (!re) {
+    const alternatives = data.map((d) => d.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+    re = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${alternatives || '(?!)'})(?![\\p{L}\\p{N}_])`, 'gu');
+    patterns.set(data, re);
+  }
+  return re;
+}
+
 /** Every name and uuid the plans may show as data, longest first (a short name inside a long one is taken last). */
 function dataOf(model: PoolModel, extra: readonly string[]): string[] {
-  const out = new Set<string>(extra);
-  for (const cls of ['pool', 'host', 'SR', 'VDI', 'VM', 'PBD', 'network'] as const) {
+  // The runbook's own section titles and addresses, XAPI's class names, session kinds and units.
+  const out = new Set<string>([...extra, 'host', 'pool', 'SR', 'VDI', 'VM', 'slave-local', 'MiB', 'GiB', 'bytes', 'Halted', 'Running', 'Paused', 'Suspended']);
+  for (const code of ['H2', 'H3', 'H4', 'H5', 'H6', 'S1', 'S2', 'S3', 'S4', 'S5']) {
+    const s = runbookSection(code);
+    if (s) out.add(`[${s.title}](${s.url})`).add(s.title).add(s.url);
+  }
+  for (const cls of ['pool', 'host', 'SR', 'VDI', 'VM', 'PBD', 'network', 'VM_guest_metrics'] as const) {
     for (const { record } of model.all(cls)) {
       const r = record as unknown as Record<string, unknown>;
       for (const f of ['name_label', 'uuid', 'address', 'type', 'power_state', 'device']) {
         const v = r[f];
         if (typeof v === 'string' && v.trim() !== '') out.add(v).add(markdownProse(v));
       }
+      // XAPI's own values: the operations it allows, what a guest says of its OS.
+      for (const op of Array.isArray(r.allowed_operations) ? r.allowed_operations : []) if (typeof op === 'string') out.add(op);
       // Maps copied into facts as they are (device_config, other_config).
-      for (const f of ['device_config', 'other_config', 'sm_config']) {
+      for (const f of ['device_config', 'other_config', 'sm_config', 'os_version', 'PV_drivers_version']) {
         const m = r[f];
         if (m && typeof m === 'object') for (const [k, v] of Object.entries(m)) out.add(k).add(String(v)).add(markdownProse(k)).add(markdownProse(String(v)));
       }
     }
   }
-  return [...out].filter((d) => d.trim() !== '').sort((a, b) => b.length - a.length);
+  // A value of digits and punctuation only ("2") is left to the number rule: taken as data it would cut "H2".
+  return [...out].filter((d) => /\p{L}/u.test(d)).sort((a, b) => b.length - a.length);
 }
 
 type Builder = { name: string; fn: (...args: unknown[]) => Plan; params: string[] };
@@ -157,7 +192,13 @@ test('with a marking translator, every plan, its preview, its runbook, the runne
   const dir = mkdtempSync(join(tmpdir(), 'xcp-l10n-journal-'));
   t.after(async () => { await conn.disconnect(); await sim.stop(); rmSync(dir, { recursive: true, force: true }); });
 
-  const restore = useTranslator(marking);
+  /** What escaped, each text once, with the first place it was seen. */
+  const escapedAt = new Map<string, string>();
+  let data: string[] = [];
+  const restore = useTranslator(markingTranslator((message, arg) => {
+    const left = prose(arg, data);
+    if (left && !escapedAt.has(left)) escapedAt.set(left, `an argument of "${message.slice(0, 80)}" (${JSON.stringify(arg.slice(0, 100))})`);
+  }));
   try {
     const vms = model.all('VM').filter((v) => !v.record.is_control_domain && !v.record.is_a_template && !v.record.is_a_snapshot);
     const sample: Sample = {
@@ -169,9 +210,7 @@ test('with a marking translator, every plan, its preview, its runbook, the runne
     };
     // The probe's lines come from src/model (masterProbe.ts, not part of this layer's change): taken as data here.
     const probeLines = probes(model).flatMap((p) => (p ? describeProbe(p) : [])).flatMap((l) => [l, markdownProse(l)]);
-    const data = dataOf(model, [...probeLines, 'connect ECONNREFUSED', 'timed out', 'image-store', '/root/images/disk.img', '/tmp/disk.img', 'copy of disk', 'new vm', 'the write failed', 'asked over a slave-local session', 'SR_BACKEND_FAILURE_47: The SR is not available [opterr=VHD-1 not found]', '127.0.0.1']);
-    /** What escaped, each text once, with the first place it was seen. */
-    const escapedAt = new Map<string, string>();
+    data = dataOf(model, [...probeLines, 'connect ECONNREFUSED', 'timed out', 'image-store', '/root/images/disk.img', '/tmp/disk.img', 'copy of disk', 'new vm', 'the write failed', 'asked over a slave-local session', 'SR_BACKEND_FAILURE_47: The SR is not available [opterr=VHD-1 not found]', '127.0.0.1']);
     const check = (what: string, text: string) => {
       const left = prose(text, data);
       if (left && !escapedAt.has(left)) escapedAt.set(left, what);
