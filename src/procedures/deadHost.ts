@@ -7,6 +7,9 @@ import { isUuid, type Ref } from '../xapi/records';
 import { refusedPlan, type ObjectRef, type Plan, type Step } from './plan';
 import { l10n } from '../text/l10n';
 
+/** "web (Running), db (Halted)", or "none". */
+const vmList = (vms: ReturnType<PoolModel['residentVms']>): string => vms.map((v) => `${v.record.name_label} (${v.record.power_state})`).join(', ') || l10n.t('none');
+
 function hostFacts(model: PoolModel, host: Ref<'host'>): { target: ObjectRef; facts: string[]; live: boolean; refusal?: string } | { refusal: string } {
   const rec = model.get('host', host);
   if (!rec) return { refusal: l10n.t('This host is no longer in the pool.') };
@@ -14,8 +17,9 @@ function hostFacts(model: PoolModel, host: Ref<'host'>): { target: ObjectRef; fa
   const metrics = model.get('host_metrics', rec.metrics);
   const live = model.isHostLive(host);
   const facts = [
-    l10n.t('{0} ({1}): host_metrics.live = {2}', rec.name_label, rec.address, metrics ? String(metrics.live) : l10n.t('unknown (no metrics record)')) +
-      (metrics?.last_updated ? l10n.t(', last updated {0}', metrics.last_updated.toISOString()) : '') + l10n.t(', as the pool master reports it.'),
+    metrics?.last_updated
+      ? l10n.t('{0} ({1}): host_metrics.live = {2}, last updated {3}, as the pool master reports it.', rec.name_label, rec.address, String(metrics.live), metrics.last_updated.toISOString())
+      : l10n.t('{0} ({1}): host_metrics.live = {2}, as the pool master reports it.', rec.name_label, rec.address, metrics ? String(metrics.live) : l10n.t('unknown (no metrics record)')),
   ];
   if (model.isMaster(host)) return { refusal: l10n.t('{0} is the pool master. Recover the pool onto another host first (H4, dead master).', rec.name_label) };
   return { target: { kind: 'host', name: rec.name_label, uuid: rec.uuid }, facts, live };
@@ -44,7 +48,7 @@ export function planDeadHostVms(model: PoolModel, host: Ref<'host'>, onlyVms?: r
     ...base,
     target: f.target,
     summary: l10n.t('Marks {0} VM(s) recorded on {1} as halted in XAPI\'s database, so that they can be started on other hosts. Nothing runs on {2}.', vms.length, hostName, hostName),
-    facts: [...f.facts, l10n.t('{0} VM(s) recorded as resident{1}: {2}.', vms.length, onlyVms ? l10n.t(' among those selected') : '', vms.map((v) => `${v.record.name_label} (${v.record.power_state})`).join(', ') || l10n.t('none'))],
+    facts: [...f.facts, (onlyVms ? l10n.t('{0} VM(s) recorded as resident among those selected: {1}.', vms.length, vmList(vms)) : l10n.t('{0} VM(s) recorded as resident: {1}.', vms.length, vmList(vms)))],
     steps: resetSteps(model, vms, hostName),
   };
   if (f.live) plan.refusal = l10n.t('{0} is live: its VMs are its own to manage, and a VM declared halted while it still runs there could be started twice on shared storage. Refused.', hostName);
@@ -134,7 +138,7 @@ export function planForgetHost(model: PoolModel, host: Ref<'host'>): Plan {
     summary: l10n.t('Removes {0} from the pool for good (it will never come back: reinstalled or scrapped). Its {1} VM(s) are first declared halted so they can start elsewhere{2}; after the host, its {3} local SR(s) are forgotten, as XenCenter\'s Destroy does. A host that comes back later must be joined again.', hostName, vms.length, haOn ? l10n.t(', HA is disabled (xapi refuses to forget a host while it is on)') : '', locals.length),
     facts: [
       ...f.facts,
-      l10n.t('{0} VM(s) recorded as resident{1}.', vms.length, vms.length ? `: ${vms.map((v) => `${v.record.name_label} (${v.record.power_state})`).join(', ')}` : ''),
+      vms.length ? l10n.t('{0} VM(s) recorded as resident: {1}.', vms.length, vmList(vms)) : l10n.t('{0} VM(s) recorded as resident.', vms.length),
       (haOn ? l10n.t('HA is enabled on the pool (pool.ha_enabled = {0}).', haOn) : l10n.t('HA is disabled on the pool (pool.ha_enabled = {0}).', haOn)),
       ...(localFacts.length ? localFacts : [l10n.t('{0} has no local SR.', hostName)]),
       ...(losing.length ? [l10n.t('VM(s) that lose a disk with the host (halted; their disk slot on the forgotten SR goes with it): {0}.', [...new Set(losing)].join(', '))] : []),
