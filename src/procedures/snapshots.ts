@@ -36,7 +36,7 @@ export function planTakeSnapshot(model: PoolModel, vm: Ref<'VM'>, name: string, 
   return {
     ...base,
     target,
-    summary: l10n.t('Snapshots the disks of {0} as "{1}"{2}. The VM keeps running; nothing of it changes.', rec.name_label, name, quiesce ? l10n.t(', quiesced by the guest first') : l10n.t(' (crash-consistent: as if the power went off)')),
+    summary: (quiesce ? l10n.t('Snapshots the disks of {0} as "{1}", quiesced by the guest first. The VM keeps running; nothing of it changes.', rec.name_label, name) : l10n.t('Snapshots the disks of {0} as "{1}" (crash-consistent: as if the power went off). The VM keeps running; nothing of it changes.', rec.name_label, name)),
     facts,
     steps: [{
       id: 'snapshot',
@@ -96,7 +96,7 @@ export function planRevert(model: PoolModel, snapshot: Ref<'VM'>): Plan {
   return {
     ...base,
     target: vmObject,
-    summary: l10n.t('Puts {0} back to snapshot {1} ({2}). Its current disks are destroyed and replaced by copies of the snapshot\'s.{3}', vm.name_label, snap.name_label, taken, wasRunning ? l10n.t(' It is started again after.') : ''),
+    summary: (wasRunning ? l10n.t('Puts {0} back to snapshot {1} ({2}). Its current disks are destroyed and replaced by copies of the snapshot\'s. It is started again after.', vm.name_label, snap.name_label, taken) : l10n.t('Puts {0} back to snapshot {1} ({2}). Its current disks are destroyed and replaced by copies of the snapshot\'s.', vm.name_label, snap.name_label, taken)),
     facts,
     steps,
   };

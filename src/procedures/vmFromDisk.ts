@@ -77,7 +77,7 @@ export function planVmFromDisk(model: PoolModel, vdiRef: Ref<'VDI'>, o: VmFromDi
   return {
     ...base,
     target,
-    summary: l10n.t('Makes a VM named {0} ({1} MiB, {2} vCPU(s), PV boot through pygrub) from the "{3}" template with {4} as its only disk{5}. Nothing is written to the disk.', o.name, o.memoryMiB, o.vcpus, OTHER_TEMPLATE, vdi.name_label, o.start ? l10n.t(', then starts it') : ''),
+    summary: (o.start ? l10n.t('Makes a VM named {0} ({1} MiB, {2} vCPU(s), PV boot through pygrub) from the "{3}" template with {4} as its only disk, then starts it. Nothing is written to the disk.', o.name, o.memoryMiB, o.vcpus, OTHER_TEMPLATE, vdi.name_label) : l10n.t('Makes a VM named {0} ({1} MiB, {2} vCPU(s), PV boot through pygrub) from the "{3}" template with {4} as its only disk. Nothing is written to the disk.', o.name, o.memoryMiB, o.vcpus, OTHER_TEMPLATE, vdi.name_label)),
     facts,
     steps,
     journalExtra: { vdi: vdi.uuid, vm: o.name },

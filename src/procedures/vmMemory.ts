@@ -32,7 +32,7 @@ export function planSetMemory(model: PoolModel, vm: Ref<'VM'>, dynamicMin: numbe
   return {
     ...base,
     target,
-    summary: l10n.t('Sets {0}\'s dynamic memory to {1} – {2}{3}.', rec.name_label, mib(dynamicMin), mib(dynamicMax), rec.power_state === 'Running' ? l10n.t(', live: the balloon driver in the guest follows') : l10n.t(', used from its next start')),
+    summary: (rec.power_state === 'Running' ? l10n.t('Sets {0}\'s dynamic memory to {1} – {2}, live: the balloon driver in the guest follows.', rec.name_label, mib(dynamicMin), mib(dynamicMax)) : l10n.t('Sets {0}\'s dynamic memory to {1} – {2}, used from its next start.', rec.name_label, mib(dynamicMin), mib(dynamicMax))),
     facts,
     steps: [{
       id: 'memory',
