@@ -6,6 +6,7 @@
 
 import { sh, raw } from '../shell/quote';
 import type { ByteSource, ByteTarget, StepAction } from './plan';
+import { l10n } from '../text/l10n';
 
 export const BLOCK = '4M';
 
@@ -59,16 +60,19 @@ export function readingOf(code: number | null, stdout: string, stderr: string): 
   const counted = [...stderr.matchAll(/^(\d+) bytes\b/gm)].at(-1);
   const sha = /^([0-9a-f]{64})\b/m.exec(stdout);
   const said = stderr.split('\n').filter((l) => l.trim() && !/records (in|out)$|^\d+ bytes\b/.test(l)).slice(-2).join(' ').trim();
-  if (code !== 0) return { unreadable: `exit status ${code ?? 'none'}${said ? `: ${said}` : ''}` };
-  if (!sha) return { unreadable: `sha256sum printed no checksum${said ? `: ${said}` : ''}` };
-  if (!counted) return { unreadable: `dd did not say how many bytes it read${said ? `: ${said}` : ''}` };
+  if (code !== 0) {
+    const status = code === null ? l10n.t('exit status none') : l10n.t('exit status {0}', code);
+    return { unreadable: said ? `${status}: ${said}` : status };
+  }
+  if (!sha) return { unreadable: said ? l10n.t('sha256sum printed no checksum: {0}', said) : l10n.t('sha256sum printed no checksum') };
+  if (!counted) return { unreadable: said ? l10n.t('dd did not say how many bytes it read: {0}', said) : l10n.t('dd did not say how many bytes it read') };
   return { sha256: sha[1], bytes: Number(counted[1]) };
 }
 
 /** Why this end's reading does not count for `bytes` bytes (undefined when it does). */
 export function readingProblem(end: string, reading: EndReading, bytes: number): string | undefined {
-  if ('unreadable' in reading) return `could not read ${end}: ${reading.unreadable}`;
-  if (reading.bytes !== bytes) return `could not read ${end}: ${reading.bytes} of ${bytes} bytes were there`;
-  if (bytes > 0 && reading.sha256 === EMPTY_SHA256) return `could not read ${end}: it hashed as the empty stream`;
+  if ('unreadable' in reading) return l10n.t('could not read {0}: {1}', end, reading.unreadable);
+  if (reading.bytes !== bytes) return l10n.t('could not read {0}: {1} of {2} bytes were there', end, reading.bytes, bytes);
+  if (bytes > 0 && reading.sha256 === EMPTY_SHA256) return l10n.t('could not read {0}: it hashed as the empty stream', end);
   return undefined;
 }

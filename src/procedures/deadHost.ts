@@ -5,30 +5,35 @@
 import type { Entry, PoolModel } from '../model/poolModel';
 import { isUuid, type Ref } from '../xapi/records';
 import { refusedPlan, type ObjectRef, type Plan, type Step } from './plan';
+import { l10n } from '../text/l10n';
+
+/** "web (Running), db (Halted)", or "none". */
+const vmList = (vms: ReturnType<PoolModel['residentVms']>): string => vms.map((v) => `${v.record.name_label} (${v.record.power_state})`).join(', ') || l10n.t('none');
 
 function hostFacts(model: PoolModel, host: Ref<'host'>): { target: ObjectRef; facts: string[]; live: boolean; refusal?: string } | { refusal: string } {
   const rec = model.get('host', host);
-  if (!rec) return { refusal: 'This host is no longer in the pool.' };
-  if (!isUuid(rec.uuid)) return { refusal: `XAPI gave the host a malformed uuid (${rec.uuid}); refusing to act on it.` };
+  if (!rec) return { refusal: l10n.t('This host is no longer in the pool.') };
+  if (!isUuid(rec.uuid)) return { refusal: l10n.t('XAPI gave the host a malformed uuid ({0}); refusing to act on it.', rec.uuid) };
   const metrics = model.get('host_metrics', rec.metrics);
   const live = model.isHostLive(host);
   const facts = [
-    `${rec.name_label} (${rec.address}): host_metrics.live = ${metrics ? String(metrics.live) : 'unknown (no metrics record)'}` +
-      (metrics?.last_updated ? `, last updated ${metrics.last_updated.toISOString()}` : '') + ', as the pool master reports it.',
+    metrics?.last_updated
+      ? l10n.t('{0} ({1}): host_metrics.live = {2}, last updated {3}, as the pool master reports it.', rec.name_label, rec.address, String(metrics.live), metrics.last_updated.toISOString())
+      : l10n.t('{0} ({1}): host_metrics.live = {2}, as the pool master reports it.', rec.name_label, rec.address, metrics ? String(metrics.live) : l10n.t('unknown (no metrics record)')),
   ];
-  if (model.isMaster(host)) return { refusal: `${rec.name_label} is the pool master. Recover the pool onto another host first (H4, dead master).` };
+  if (model.isMaster(host)) return { refusal: l10n.t('{0} is the pool master. Recover the pool onto another host first (H4, dead master).', rec.name_label) };
   return { target: { kind: 'host', name: rec.name_label, uuid: rec.uuid }, facts, live };
 }
 
 function resetSteps(model: PoolModel, vms: ReturnType<PoolModel['residentVms']>, hostName: string): Step[] {
   return vms.map((vm) => ({
     id: `reset-${vm.record.uuid}`,
-    title: `Declare ${vm.record.name_label} halted`,
-    why: `${vm.record.name_label} is recorded as ${vm.record.power_state} on ${hostName}, which is dead: resetting its power state lets it start on another host.`,
+    title: l10n.t('Declare {0} halted', vm.record.name_label),
+    why: l10n.t('{0} is recorded as {1} on {2}, which is dead: resetting its power state lets it start on another host.', vm.record.name_label, vm.record.power_state, hostName),
     destructive: true,
     confirmObject: { kind: 'VM', name: vm.record.name_label, uuid: vm.record.uuid },
     action: { kind: 'xapi', method: 'VM.power_state_reset', args: [vm.ref], xe: `xe vm-reset-powerstate uuid=${vm.record.uuid} --force` },
-    check: 'VM.power_state reads Halted and resident_on is empty.',
+    check: l10n.t('VM.power_state reads Halted and resident_on is empty.'),
   }));
 }
 
@@ -36,18 +41,18 @@ function resetSteps(model: PoolModel, vms: ReturnType<PoolModel['residentVms']>,
 export function planDeadHostVms(model: PoolModel, host: Ref<'host'>, onlyVms?: readonly Ref<'VM'>[]): Plan {
   const f = hostFacts(model, host);
   const hostName = model.get('host', host)?.name_label ?? '?';
-  const base = { procedure: 'H6', title: 'Declare the VMs of a dead host halted' };
+  const base = { procedure: 'H6', title: l10n.t('Declare the VMs of a dead host halted') };
   if (!('target' in f)) return refusedPlan(base, { kind: 'host', name: hostName, uuid: model.get('host', host)?.uuid ?? '' }, f.refusal);
   const vms = model.residentVms(host).filter((v) => !onlyVms || onlyVms.includes(v.ref));
   const plan: Plan = {
     ...base,
     target: f.target,
-    summary: `Marks ${vms.length} VM(s) recorded on ${hostName} as halted in XAPI's database, so that they can be started on other hosts. Nothing runs on ${hostName}.`,
-    facts: [...f.facts, `${vms.length} VM(s) recorded as resident${onlyVms ? ' among those selected' : ''}: ${vms.map((v) => `${v.record.name_label} (${v.record.power_state})`).join(', ') || 'none'}.`],
+    summary: l10n.t('Marks {0} VM(s) recorded on {1} as halted in XAPI\'s database, so that they can be started on other hosts. Nothing runs on {2}.', vms.length, hostName, hostName),
+    facts: [...f.facts, (onlyVms ? l10n.t('{0} VM(s) recorded as resident among those selected: {1}.', vms.length, vmList(vms)) : l10n.t('{0} VM(s) recorded as resident: {1}.', vms.length, vmList(vms)))],
     steps: resetSteps(model, vms, hostName),
   };
-  if (f.live) plan.refusal = `${hostName} is live: its VMs are its own to manage, and a VM declared halted while it still runs there could be started twice on shared storage. Refused.`;
-  else if (vms.length === 0) plan.refusal = `No ${onlyVms ? 'selected ' : ''}VM is recorded on ${hostName}: nothing to do.`;
+  if (f.live) plan.refusal = l10n.t('{0} is live: its VMs are its own to manage, and a VM declared halted while it still runs there could be started twice on shared storage. Refused.', hostName);
+  else if (vms.length === 0) plan.refusal = (onlyVms ? l10n.t('No selected VM is recorded on {0}: nothing to do.', hostName) : l10n.t('No VM is recorded on {0}: nothing to do.', hostName));
   return plan;
 }
 
@@ -57,13 +62,13 @@ export function planDeadHostVms(model: PoolModel, host: Ref<'host'>, onlyVms?: r
  * host, or on a live one, refuses the whole plan, naming it.
  */
 export function planSelectedVmsHalted(model: PoolModel, vms: readonly Ref<'VM'>[]): Plan {
-  const base = { procedure: 'H6', title: 'Declare the VMs of a dead host halted' };
+  const base = { procedure: 'H6', title: l10n.t('Declare the VMs of a dead host halted') };
   const byHost = new Map<Ref<'host'>, Ref<'VM'>[]>();
   for (const ref of vms) {
     const vm = model.get('VM', ref);
-    if (!vm) return refusedPlan(base, { kind: 'VM', name: '?', uuid: '' }, 'A selected VM is no longer in the pool.');
+    if (!vm) return refusedPlan(base, { kind: 'VM', name: '?', uuid: '' }, l10n.t('A selected VM is no longer in the pool.'));
     const host = model.get('host', vm.resident_on);
-    if (!host) return refusedPlan(base, { kind: 'VM', name: vm.name_label, uuid: vm.uuid }, `${vm.name_label} (${vm.uuid}) is ${vm.power_state} and recorded on no host: there is nothing to declare.`);
+    if (!host) return refusedPlan(base, { kind: 'VM', name: vm.name_label, uuid: vm.uuid }, l10n.t('{0} ({1}) is {2} and recorded on no host: there is nothing to declare.', vm.name_label, vm.uuid, vm.power_state));
     byHost.set(vm.resident_on, [...(byHost.get(vm.resident_on) ?? []), ref]);
   }
   const plans = [...byHost].map(([host, refs]) => planDeadHostVms(model, host, refs));
@@ -73,7 +78,7 @@ export function planSelectedVmsHalted(model: PoolModel, vms: readonly Ref<'VM'>[
   return {
     ...base,
     target: { kind: 'pool', name: pool?.name_label ?? '?', uuid: pool?.uuid ?? '' },
-    summary: `Marks ${plans.reduce((n, p) => n + p.steps.length, 0)} VM(s) recorded on ${plans.length} dead hosts (${plans.map((p) => p.target.name).join(', ')}) as halted in XAPI's database, so that they can be started on other hosts.`,
+    summary: l10n.t('Marks {0} VM(s) recorded on {1} dead hosts ({2}) as halted in XAPI\'s database, so that they can be started on other hosts.', plans.reduce((n, p) => n + p.steps.length, 0), plans.length, plans.map((p) => p.target.name).join(', ')),
     facts: plans.flatMap((p) => p.facts),
     steps: plans.flatMap((p) => p.steps),
     ...(refused.length ? { refusal: refused.map((p) => p.refusal).join(' ') } : {}),
@@ -103,15 +108,15 @@ export function planForgetHost(model: PoolModel, host: Ref<'host'>): Plan {
   const f = hostFacts(model, host);
   const rec = model.get('host', host);
   const hostName = rec?.name_label ?? '?';
-  const base = { procedure: 'H5', title: 'Forget a dead host' };
+  const base = { procedure: 'H5', title: l10n.t('Forget a dead host') };
   if (!('target' in f)) return refusedPlan(base, { kind: 'host', name: hostName, uuid: rec?.uuid ?? '' }, f.refusal);
   const vms = model.residentVms(host);
   const locals = localSrsOf(model, host);
   const pool = model.all('pool')[0];
   const haOn = pool?.record.ha_enabled === true;
   const localFacts = locals.map(({ sr, vdis }) => {
-    const disks = vdis.map(({ vdi, vms: users }) => `${vdi.record.name_label} (${vdi.record.uuid})${users.length ? `, used by ${users.map((u) => u.record.name_label).join(', ')}` : ''}`);
-    return `Local SR ${sr.record.name_label} (${sr.record.uuid}, ${sr.record.type}) on ${hostName}: ${disks.length} VDI(s)${disks.length ? `: ${disks.join('; ')}` : ''}. It is forgotten after the host: its disks went with the host.`;
+    const disks = vdis.map(({ vdi, vms: users }) => `${vdi.record.name_label} (${vdi.record.uuid})${users.length ? l10n.t(', used by {0}', users.map((u) => u.record.name_label).join(', ')) : ''}`);
+    return l10n.t('Local SR {0} ({1}, {2}) on {3}: {4} VDI(s){5}. It is forgotten after the host: its disks went with the host.', sr.record.name_label, sr.record.uuid, sr.record.type, hostName, disks.length, disks.length ? `: ${disks.join('; ')}` : '');
   });
   const survivors: string[] = [];
   const losing: string[] = [];
@@ -122,7 +127,7 @@ export function planForgetHost(model: PoolModel, host: Ref<'host'>): Plan {
         // what it looks like (reachable from elsewhere), and forgetting it would pull a disk from a running VM.
         const elsewhere = vm.record.resident_on !== host && model.get('host', vm.record.resident_on) !== undefined;
         if (!elsewhere) losing.push(vm.record.name_label);
-        else survivors.push(`${vm.record.name_label} (${vm.record.uuid}, ${vm.record.power_state}) uses ${vdi.record.name_label} on ${sr.record.name_label}`);
+        else survivors.push(l10n.t('{0} ({1}, {2}) uses {3} on {4}', vm.record.name_label, vm.record.uuid, vm.record.power_state, vdi.record.name_label, sr.record.name_label));
       }
     }
   }
@@ -130,50 +135,50 @@ export function planForgetHost(model: PoolModel, host: Ref<'host'>): Plan {
   const plan: Plan = {
     ...base,
     target: f.target,
-    summary: `Removes ${hostName} from the pool for good (it will never come back: reinstalled or scrapped). Its ${vms.length} VM(s) are first declared halted so they can start elsewhere${haOn ? ', HA is disabled (xapi refuses to forget a host while it is on)' : ''}; after the host, its ${locals.length} local SR(s) are forgotten, as XenCenter's Destroy does. A host that comes back later must be joined again.`,
+    summary: l10n.t('Removes {0} from the pool for good (it will never come back: reinstalled or scrapped). Its {1} VM(s) are first declared halted so they can start elsewhere{2}; after the host, its {3} local SR(s) are forgotten, as XenCenter\'s Destroy does. A host that comes back later must be joined again.', hostName, vms.length, haOn ? l10n.t(', HA is disabled (xapi refuses to forget a host while it is on)') : '', locals.length),
     facts: [
       ...f.facts,
-      `${vms.length} VM(s) recorded as resident${vms.length ? `: ${vms.map((v) => `${v.record.name_label} (${v.record.power_state})`).join(', ')}` : ''}.`,
-      `HA is ${haOn ? 'enabled' : 'disabled'} on the pool (pool.ha_enabled = ${haOn}).`,
-      ...(localFacts.length ? localFacts : [`${hostName} has no local SR.`]),
-      ...(losing.length ? [`VM(s) that lose a disk with the host (halted; their disk slot on the forgotten SR goes with it): ${[...new Set(losing)].join(', ')}.`] : []),
+      vms.length ? l10n.t('{0} VM(s) recorded as resident: {1}.', vms.length, vmList(vms)) : l10n.t('{0} VM(s) recorded as resident.', vms.length),
+      (haOn ? l10n.t('HA is enabled on the pool (pool.ha_enabled = {0}).', haOn) : l10n.t('HA is disabled on the pool (pool.ha_enabled = {0}).', haOn)),
+      ...(localFacts.length ? localFacts : [l10n.t('{0} has no local SR.', hostName)]),
+      ...(losing.length ? [l10n.t('VM(s) that lose a disk with the host (halted; their disk slot on the forgotten SR goes with it): {0}.', [...new Set(losing)].join(', '))] : []),
     ],
     steps: [
       ...resetSteps(model, vms, hostName),
       ...(haOn && pool ? [{
         id: 'disable-ha',
-        title: `Disable HA on pool ${pool.record.name_label}`,
-        why: 'host.destroy is refused while HA is enabled (HA_IS_ENABLED). With HA off, no VM is restarted automatically after a host failure until you enable HA again (xe pool-ha-enable).',
+        title: l10n.t('Disable HA on pool {0}', pool.record.name_label),
+        why: l10n.t('host.destroy is refused while HA is enabled (HA_IS_ENABLED). With HA off, no VM is restarted automatically after a host failure until you enable HA again (xe pool-ha-enable).'),
         destructive: true,
         confirmObject: { kind: 'pool' as const, name: pool.record.name_label, uuid: pool.record.uuid },
         action: { kind: 'xapi' as const, method: 'pool.disable_ha', args: [], xe: 'xe pool-ha-disable' },
-        check: 'pool.ha_enabled reads false.',
+        check: l10n.t('pool.ha_enabled reads false.'),
       }] : []),
       {
         id: destroyStep,
-        title: `Forget ${hostName}`,
-        why: `host.destroy removes the host, its PBDs and its control domain from the pool database${locals.length ? `; the confirmation also covers forgetting its local SR(s) (${locals.map((l) => l.sr.record.name_label).join(', ')}) after it` : ''}.`,
+        title: l10n.t('Forget {0}', hostName),
+        why: l10n.t('host.destroy removes the host, its PBDs and its control domain from the pool database{0}.', locals.length ? l10n.t('; the confirmation also covers forgetting its local SR(s) ({0}) after it', locals.map((l) => l.sr.record.name_label).join(', ')) : ''),
         destructive: true,
         confirmObject: f.target,
         typeToConfirm: true,
         action: { kind: 'xapi', method: 'host.destroy', args: [host], xe: `xe host-forget uuid=${f.target.uuid} --force` },
-        check: 'The host is gone from host.get_all.',
+        check: l10n.t('The host is gone from host.get_all.'),
       },
       ...locals.map(({ sr, vdis }): Step => ({
         id: `forget-sr-${sr.record.uuid}`,
-        title: `Forget local SR ${sr.record.name_label} of ${hostName}`,
-        why: `Its disk was inside ${hostName}: SR.forget removes the SR and its ${vdis.length} VDI record(s) from the pool database (nothing is written to any disk).`,
+        title: l10n.t('Forget local SR {0} of {1}', sr.record.name_label, hostName),
+        why: l10n.t('Its disk was inside {0}: SR.forget removes the SR and its {1} VDI record(s) from the pool database (nothing is written to any disk).', hostName, vdis.length),
         destructive: true,
         confirmObject: { kind: 'SR', name: sr.record.name_label, uuid: sr.record.uuid },
         confirmedBy: destroyStep,
         action: { kind: 'xapi', method: 'SR.forget', args: [sr.ref], xe: `xe sr-forget uuid=${sr.record.uuid}` },
-        check: 'The SR is gone from SR.get_all.',
+        check: l10n.t('The SR is gone from SR.get_all.'),
       })),
     ],
   };
   const badSr = locals.find(({ sr }) => !isUuid(sr.record.uuid));
-  if (f.live) plan.refusal = `${hostName} is live (host_metrics.live = true): a live host is not forgotten. If it is to leave the pool, eject it (xe pool-eject) from a healthy pool instead.`;
-  else if (badSr) plan.refusal = `XAPI gave local SR ${badSr.sr.record.name_label} a malformed uuid (${badSr.sr.record.uuid}); refusing to act on it.`;
-  else if (survivors.length) plan.refusal = `A VM that stays in the pool has a disk on a local SR of ${hostName}: ${survivors.join('; ')}. Its disk is reachable from elsewhere, so the SR is not simply a local disk that died with the host: forgetting it would pull the disk from under that VM. Shut the VM down and detach that disk (xe vbd-destroy), or move the disk to another SR, then forget the host.`;
+  if (f.live) plan.refusal = l10n.t('{0} is live (host_metrics.live = true): a live host is not forgotten. If it is to leave the pool, eject it (xe pool-eject) from a healthy pool instead.', hostName);
+  else if (badSr) plan.refusal = l10n.t('XAPI gave local SR {0} a malformed uuid ({1}); refusing to act on it.', badSr.sr.record.name_label, badSr.sr.record.uuid);
+  else if (survivors.length) plan.refusal = l10n.t('A VM that stays in the pool has a disk on a local SR of {0}: {1}. Its disk is reachable from elsewhere, so the SR is not simply a local disk that died with the host: forgetting it would pull the disk from under that VM. Shut the VM down and detach that disk (xe vbd-destroy), or move the disk to another SR, then forget the host.', hostName, survivors.join('; '));
   return plan;
 }

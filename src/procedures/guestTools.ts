@@ -16,13 +16,19 @@ import { sh } from '../shell/quote';
 import { guestKind, type GuestKind } from '../model/guestOs';
 import { guestToolsVersion, PRESENTED_VERSION } from '../model/xenCenterVersion';
 import { refusedPlan, type HostTarget, type ObjectRef, type Plan, type Step } from './plan';
+import { english, l10n, l10n as ambient, type Translator } from '../text/l10n';
 
 export const GUEST_ATTRS_SCRIPT = '/usr/sbin/xe-update-guest-attrs';
 const ORIGINAL_COPY = `${GUEST_ATTRS_SCRIPT}.orig`;
 const [MAJOR, MINOR, MICRO] = PRESENTED_VERSION.split('.');
 
-export const RUNBOOK_TABLE_NOTE =
-  `The runbook's Windows table gives MinorVersion 99 and MicroVersion 0, which reads 6.99.0; the tools must report ${PRESENTED_VERSION} (Major ${MAJOR}, Minor ${MINOR}, Micro ${MICRO}), and that is what is used here.`;
+/**
+ * Why the version differs from the runbook's table (a function: said in the admin's language when asked).
+ * The Windows .cmd passes `english`: its `rem` lines stay English, as cmd reads them safely.
+ */
+export function runbookTableNote(l10n: Translator = ambient): string {
+  return l10n.t('The runbook\'s Windows table gives MinorVersion 99 and MicroVersion 0, which reads 6.99.0; the tools must report {0} (Major {1}, Minor {2}, Micro {3}), and that is what is used here.', PRESENTED_VERSION, MAJOR, MINOR, MICRO);
+}
 
 /** The guest's first IP as its agent reports it (`networks["0/ip"]`), if it is a real IPv4 or IPv6 address. */
 export function guestAddress(networks: Record<string, string> | undefined): string | undefined {
@@ -40,14 +46,14 @@ function poolHostAddresses(model: PoolModel): Set<string> {
 function verifyStep(vmName: string, vmUuid: string, gmRef: string, waitMs: number, why: string): Step {
   return {
     id: 'verify',
-    title: `Read ${vmName}'s tools version back from XAPI`,
+    title: l10n.t('Read {0}\'s tools version back from XAPI', vmName),
     why,
     destructive: false,
     action: { kind: 'xapi', method: 'VM_guest_metrics.get_PV_drivers_version', args: [gmRef], xe: `xe vm-param-get uuid=${vmUuid} param-name=PV-drivers-version` },
-    check: `PV_drivers_version reads ${PRESENTED_VERSION}`,
+    check: l10n.t('PV_drivers_version reads {0}', PRESENTED_VERSION),
     expect: (v) => {
       const got = guestToolsVersion(v as Record<string, string>);
-      return got === PRESENTED_VERSION ? undefined : `the guest reports ${got ?? 'no version'}, not ${PRESENTED_VERSION}`;
+      return got === PRESENTED_VERSION ? undefined : l10n.t('the guest reports {0}, not {1}', got ?? l10n.t('no version'), PRESENTED_VERSION);
     },
     waitMs,
   };
@@ -59,7 +65,7 @@ export function windowsToolsScript(vmName: string): string {
   const lines = [
     '@echo off',
     `rem XCP Admin, H3: make the guest tools of ${vmName.replace(/[\r\n%&|<>^"]/g, '_')} report ${PRESENTED_VERSION}.`,
-    `rem ${RUNBOOK_TABLE_NOTE}`,
+    `rem ${runbookTableNote(english)}`,
     'rem Run as Administrator. Keys that do not exist on this Windows edition are reported and skipped.',
   ];
   for (const key of keys) {
@@ -77,57 +83,57 @@ export function windowsToolsScript(vmName: string): string {
 export function planGuestTools(model: PoolModel, ref: Ref<'VM'>, force?: GuestKind): Plan {
   const vm = model.get('VM', ref);
   const target: ObjectRef = { kind: 'VM', name: vm?.name_label ?? '?', uuid: vm?.uuid ?? '' };
-  const base = { procedure: 'H3', title: `Guest tools report ${PRESENTED_VERSION}` };
+  const base = { procedure: 'H3', title: l10n.t('Guest tools report {0}', PRESENTED_VERSION) };
   const refuse = (refusal: string, facts: string[] = []): Plan => refusedPlan(base, target, refusal, facts);
-  if (!vm) return refuse('This VM is no longer in the pool.');
-  if (!isUuid(vm.uuid)) return refuse(`XAPI gave the VM a malformed uuid (${vm.uuid}); refusing to act on it.`);
+  if (!vm) return refuse(l10n.t('This VM is no longer in the pool.'));
+  if (!isUuid(vm.uuid)) return refuse(l10n.t('XAPI gave the VM a malformed uuid ({0}); refusing to act on it.', vm.uuid));
   const gm = model.get('VM_guest_metrics', vm.guest_metrics);
   const facts: string[] = [];
-  if (!gm) return refuse(`${vm.name_label} has no guest metrics: the tools are not installed or the guest never ran them. Install the tools first.`, [`${vm.name_label}: guest_metrics is empty.`]);
+  if (!gm) return refuse(l10n.t('{0} has no guest metrics: the tools are not installed or the guest never ran them. Install the tools first.', vm.name_label), [l10n.t('{0}: guest_metrics is empty.', vm.name_label)]);
   const kind = force ?? guestKind(gm.os_version);
   const current = guestToolsVersion(gm.PV_drivers_version);
-  facts.push(`${vm.name_label} reports tools ${current ?? 'without a version'} (VM_guest_metrics.PV_drivers_version), OS "${gm.os_version.name ?? gm.os_version.distro ?? 'unknown'}".`);
-  if (vm.power_state !== 'Running') return refuse(`${vm.name_label} is ${vm.power_state}: the guest must run to change what its tools report.`, facts);
-  if (current === PRESENTED_VERSION) return refuse(`${vm.name_label} already reports ${PRESENTED_VERSION}: nothing to do.`, facts);
+  facts.push(l10n.t('{0} reports tools {1} (VM_guest_metrics.PV_drivers_version), OS "{2}".', vm.name_label, current ?? 'without a version', gm.os_version.name ?? gm.os_version.distro ?? 'unknown'));
+  if (vm.power_state !== 'Running') return refuse(l10n.t('{0} is {1}: the guest must run to change what its tools report.', vm.name_label, vm.power_state), facts);
+  if (current === PRESENTED_VERSION) return refuse(l10n.t('{0} already reports {1}: nothing to do.', vm.name_label, PRESENTED_VERSION), facts);
 
   if (kind === 'windows') {
     return {
       ...base,
       target,
-      summary: `${vm.name_label} runs Windows: XCP Admin opens a .cmd script to run in the guest as Administrator (registry values, then a restart of the xensvc service), then waits for the guest to report ${PRESENTED_VERSION}. ${RUNBOOK_TABLE_NOTE}`,
+      summary: l10n.t('{0} runs Windows: XCP Admin opens a .cmd script to run in the guest as Administrator (registry values, then a restart of the xensvc service), then waits for the guest to report {1}. {2}', vm.name_label, PRESENTED_VERSION, runbookTableNote()),
       facts,
-      steps: [verifyStep(vm.name_label, vm.uuid, vm.guest_metrics, 15 * 60_000, 'After the script runs in the guest, the tools report their version to XAPI.')],
+      steps: [verifyStep(vm.name_label, vm.uuid, vm.guest_metrics, 15 * 60_000, l10n.t('After the script runs in the guest, the tools report their version to XAPI.'))],
     };
   }
   const address = guestAddress(gm.networks);
-  if (!address) return refuse(`${vm.name_label}'s agent reports no IP address: the guest cannot be reached over SSH. Run the change in its console: ${sedCommand()}; ${GUEST_ATTRS_SCRIPT}`, facts);
-  facts.push(`Its agent reports the IP address ${address} (networks/0/ip).`);
+  if (!address) return refuse(l10n.t('{0}\'s agent reports no IP address: the guest cannot be reached over SSH. Run the change in its console: {1}; {2}', vm.name_label, sedCommand(), GUEST_ATTRS_SCRIPT), facts);
+  facts.push(l10n.t('Its agent reports the IP address {0} (networks/0/ip).', address));
   // The address comes from the guest (a pool user controls it): root's login must not go to a dom0.
-  if (poolHostAddresses(model).has(address.toLowerCase())) return refuse(`${vm.name_label}'s agent reports ${address}, which is an address of a host of this pool: XCP Admin will not log in as root there for a guest. Check the guest's network in its console.`, facts);
+  if (poolHostAddresses(model).has(address.toLowerCase())) return refuse(l10n.t('{0}\'s agent reports {1}, which is an address of a host of this pool: XCP Admin will not log in as root there for a guest. Check the guest\'s network in its console.', vm.name_label, address), facts);
   const guest: HostTarget = { name: vm.name_label, uuid: vm.uuid, address, outsidePool: true };
   return {
     ...base,
     target,
-    summary: `Over SSH to ${vm.name_label} (${address}, as root): set the version in ${GUEST_ATTRS_SCRIPT} to ${MAJOR}/${MINOR}/${MICRO} (the original is kept once as ${GUEST_ATTRS_SCRIPT}.orig), run it, and read the version back from XAPI.`,
+    summary: l10n.t('Over SSH to {0} ({1}, as root): set the version in {2} to {3}/{4}/{5} (the original is kept once as {6}.orig), run it, and read the version back from XAPI.', vm.name_label, address, GUEST_ATTRS_SCRIPT, MAJOR, MINOR, MICRO, GUEST_ATTRS_SCRIPT),
     facts,
     steps: [
       {
         id: 'edit',
-        title: `Set the version in ${GUEST_ATTRS_SCRIPT}`,
-        why: `The script writes the tools version to xenstore, where XAPI reads it. XCP Admin logs in as root at ${address}, the address the guest's agent reports.`,
+        title: l10n.t('Set the version in {0}', GUEST_ATTRS_SCRIPT),
+        why: l10n.t('The script writes the tools version to xenstore, where XAPI reads it. XCP Admin logs in as root at {0}, the address the guest\'s agent reports.', address),
         destructive: true,
         confirmObject: { ...target, name: `${vm.name_label} — root@${address}` },
         action: { kind: 'shell', host: guest, command: sedCommand() },
-        check: `the script writes ${MAJOR}, ${MINOR} and ${MICRO}`,
+        check: l10n.t('the script writes {0}, {1} and {2}', MAJOR, MINOR, MICRO),
       },
       {
         id: 'report',
-        title: `Run ${GUEST_ATTRS_SCRIPT} now`,
-        why: 'Otherwise the guest reports on its own within about two minutes.',
+        title: l10n.t('Run {0} now', GUEST_ATTRS_SCRIPT),
+        why: l10n.t('Otherwise the guest reports on its own within about two minutes.'),
         destructive: false,
         action: { kind: 'shell', host: guest, command: sh`${GUEST_ATTRS_SCRIPT}` },
       },
-      verifyStep(vm.name_label, vm.uuid, vm.guest_metrics, 150_000, 'The guest agent reports the version it just wrote.'),
+      verifyStep(vm.name_label, vm.uuid, vm.guest_metrics, 150_000, l10n.t('The guest agent reports the version it just wrote.')),
     ],
   };
 }

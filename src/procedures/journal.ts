@@ -4,6 +4,7 @@
 
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { l10n } from '../text/l10n';
 import type { ObjectRef } from './plan';
 
 export interface JournalStep {
@@ -21,6 +22,23 @@ export interface JournalStep {
   command?: string;
   /** After a failure: what the step's diagnosis (Step.onFailure) read, e.g. the tail of /var/log/SMlog. */
   diagnosis?: { what: string; lines: string[] };
+}
+
+/**
+ * A run's or a step's status as the admin reads it (the journal keeps the English word: it is data);
+ * a word this version does not know (a journal written by another) is shown as it is.
+ */
+export function statusText(status: string): string {
+  switch (status) {
+    case 'done': return l10n.t('done');
+    case 'failed': return l10n.t('failed');
+    case 'declined': return l10n.t('declined');
+    case 'cancelled': return l10n.t('cancelled');
+    case 'unknown': return l10n.t('unknown');
+    case 'not run': return l10n.t('not run');
+    case 'refused': return l10n.t('refused');
+    default: return status;
+  }
 }
 
 export interface JournalEntry {

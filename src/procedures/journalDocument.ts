@@ -3,18 +3,20 @@
 // so a name cannot make a heading, a fake run or a link. No vscode import.
 
 import { markdownCode, markdownProse } from '../text/display';
-import type { JournalEntry } from './journal';
+import { statusText, type JournalEntry } from './journal';
+import { l10n } from '../text/l10n';
+import { procedureName } from './plan';
 import { runbookReference } from './runbookSections';
 
 export function journalDocument(entries: readonly JournalEntry[]): string {
-  if (entries.length === 0) return '# Procedure journal\n\nNo procedure has run yet.\n';
+  if (entries.length === 0) return `# ${l10n.t('Procedure journal')}\n\n${l10n.t('No procedure has run yet.')}\n`;
   const p = (text: string) => markdownProse(String(text ?? ''));
-  return '# Procedure journal\n\n' + [...entries].reverse().map((e) =>
-    `## ${p(e.started)} — ${p(e.procedure)} ${p(e.title)}: ${p(e.target?.name ?? '?')} — **${p(e.status)}**\n\n` +
-    (/^[HS]\d$/.test(e.procedure) ? `From the ${runbookReference(e.procedure)}.\n\n` : '') +
+  return `# ${l10n.t('Procedure journal')}\n\n` + [...entries].reverse().map((e) =>
+    `## ${p(e.started)} — ${p(procedureName(e.procedure))} ${p(e.title)}: ${p(e.target?.name ?? '?')} — **${p(statusText(e.status))}**\n\n` +
+    (/^[HS]\d$/.test(e.procedure) ? `${l10n.t('From the {0}.', runbookReference(e.procedure))}\n\n` : '') +
     `${p(e.message)}\n\n` +
-    (e.runbook ? 'Runbook kept with this run (Export Plan as Runbook saves it as Markdown and sh).\n\n' : '') +
-    (e.steps ?? []).map((s) => `- ${s.status === 'unknown' ? '**outcome unknown**' : p(s.status)}: ${p(s.title)}${s.error ? ` — ${p(s.error)}` : ''}` +
+    (e.runbook ? `${l10n.t('Runbook kept with this run (Export Plan as Runbook saves it as Markdown and sh).')}\n\n` : '') +
+    (e.steps ?? []).map((s) => `- ${s.status === 'unknown' ? `**${l10n.t('outcome unknown')}**` : p(statusText(s.status))}: ${p(s.title)}${s.error ? ` — ${p(s.error)}` : ''}` +
       (s.command ? `\n  - ${markdownCode(s.command)}` : '') +
       (s.readBack ?? []).map((l) => `\n  - ${p(l)}`).join('') +
       (s.diagnosis ? `\n  - ${p(s.diagnosis.what)}:` + s.diagnosis.lines.map((l) => `\n    - ${p(l)}`).join('') : '')).join('\n')).join('\n\n') + '\n';

@@ -3,6 +3,7 @@
 
 import { runsAsTask } from '../xapi/task';
 import { markdownCode, markdownProse } from '../text/display';
+import { l10n } from '../text/l10n';
 import { runbookReference } from './runbookSections';
 
 export interface ObjectRef {
@@ -36,7 +37,7 @@ export interface ByteTarget {
 }
 
 export function describeSource(s: ByteSource): string {
-  return s.kind === 'ssh' ? `${s.host.name}:${s.path}` : `this machine:${s.path}`;
+  return s.kind === 'ssh' ? `${s.host.name}:${s.path}` : l10n.t('this machine:{0}', s.path);
 }
 
 /**
@@ -104,6 +105,8 @@ export interface Step {
   action: StepAction;
   /** How to tell that it worked. */
   check?: string;
+  /** The check as a number, for the exported script: the step's result must be more than this. */
+  checkAbove?: number;
   /**
    * Checks the result of an XAPI step: undefined when it is what the step wants, else why not. With
    * `waitMs`, the call is repeated (every few seconds) until it passes or the time is up — for a
@@ -132,6 +135,22 @@ export interface Plan {
   journalExtra?: Record<string, unknown>;
 }
 
+/**
+ * A procedure's code as the admin reads it: the runbook's codes (H2…S5, S3b) stay as they are; the
+ * daily operations' codes are words, said in the admin's language. The plan and the journal keep the code.
+ */
+export function procedureName(code: string): string {
+  switch (code) {
+    case 'VM power': return l10n.t('VM power');
+    case 'VM migrate': return l10n.t('VM migrate');
+    case 'VM memory': return l10n.t('VM memory');
+    case 'VM snapshot': return l10n.t('VM snapshot');
+    case 'Maintenance': return l10n.t('Maintenance');
+    case 'Host power': return l10n.t('Host power');
+    default: return code;
+  }
+}
+
 /** A plan that must not run: who it was for, why not, and the facts that say so. */
 export function refusedPlan(base: { procedure: string; title: string }, target: ObjectRef, refusal: string, facts: string[] = []): Plan {
   return { ...base, target, summary: '', facts, steps: [], refusal };
@@ -146,15 +165,20 @@ export function actionText(a: StepAction): string {
       return a.command;
     case 'relay': {
       const from = a.source.kind === 'ssh' ? `ssh ${a.source.host.address} "dd if=${a.source.path} bs=4M"` : `cat ${a.source.path}`;
-      return `${from} | ssh ${a.target.host.address} "dd of=${a.target.device} bs=4M"   (relayed by XCP Admin, ${a.bytes} bytes)`;
+      return `${from} | ssh ${a.target.host.address} "dd of=${a.target.device} bs=4M"   ${l10n.t('(relayed by XCP Admin, {0} bytes)', a.bytes)}`;
     }
     case 'upload': {
       const from = a.source.kind === 'ssh' ? `ssh ${a.source.host.address} "dd if=${a.source.path} bs=4M"` : `cat ${a.source.path}`;
-      return `${from} | curl -T - "https://<master>/import_raw_vdi?session_id=…&vdi=${a.vdi.uuid}&format=raw"   (by XCP Admin, ${a.bytes} bytes)`;
+      return `${from} | curl -T - "https://<master>/import_raw_vdi?session_id=…&vdi=${a.vdi.uuid}&format=raw"   ${l10n.t('(by XCP Admin, {0} bytes)', a.bytes)}`;
     }
     case 'checksum':
-      return `sha256sum of ${a.bytes} bytes: ${describeSource(a.source)} vs ${a.target.host.name}:${a.target.device}`;
+      return l10n.t('sha256sum of {0} bytes: {1} vs {2}', a.bytes, describeSource(a.source), `${a.target.host.name}:${a.target.device}`);
   }
+}
+
+/** "Target: host **name** (`uuid`)": the preview's and the exported runbook's line (name and uuid already escaped). */
+export function targetLine(kind: string, name: string, uuid: string): string {
+  return l10n.t('Target: {0} **{1}** ({2})', kind, name, uuid);
 }
 
 /**
@@ -166,36 +190,39 @@ export function preview(plan: Plan): string {
   const p = (text: string) => markdownProse(text);
   const c = (text: string) => markdownCode(text);
   const lines: string[] = [];
-  lines.push(`# ${p(plan.procedure)}: ${p(plan.title)} — ${p(plan.target.name)}`, '');
-  if (/^[HS]\d$/.test(plan.procedure)) lines.push(`From the ${runbookReference(plan.procedure)}.`, '');
-  lines.push(`Target: ${plan.target.kind} **${p(plan.target.name)}** (${c(plan.target.uuid)})`, '');
+  lines.push(`# ${p(procedureName(plan.procedure))}: ${p(plan.title)} — ${p(plan.target.name)}`, '');
+  if (/^[HS]\d$/.test(plan.procedure)) lines.push(l10n.t('From the {0}.', runbookReference(plan.procedure)), '');
+  lines.push(targetLine(plan.target.kind, p(plan.target.name), c(plan.target.uuid)), '');
   lines.push(p(plan.summary), '');
   if (plan.facts.length) {
-    lines.push('## What was checked', '');
+    lines.push(`## ${l10n.t('What was checked')}`, '');
     for (const f of plan.facts) lines.push(`- ${p(f)}`);
     lines.push('');
   }
   if (plan.refusal) {
-    lines.push('## Refused', '', p(plan.refusal), '');
+    lines.push(`## ${l10n.t('Refused')}`, '', p(plan.refusal), '');
     return lines.join('\n');
   }
-  lines.push('## Steps', '');
+  lines.push(`## ${l10n.t('Steps')}`, '');
   plan.steps.forEach((s, i) => {
     const coveredBy = s.confirmedBy ? plan.steps.findIndex((x) => x.id === s.confirmedBy) + 1 : 0;
-    const warning = !s.destructive ? '' : coveredBy ? ` — ⚠ destructive, under the confirmation of step ${coveredBy}` : s.typeToConfirm ? ' — ⚠ destructive, asks you to type the name' : ' — ⚠ destructive, asks for confirmation';
+    const warning = !s.destructive ? '' : ` — ⚠ ${coveredBy ? l10n.t('destructive, under the confirmation of step {0}', coveredBy) : s.typeToConfirm ? l10n.t('destructive, asks you to type the name') : l10n.t('destructive, asks for confirmation')}`;
     lines.push(`${i + 1}. **${p(s.title)}**${warning}`);
-    lines.push(`   - why: ${p(s.why)}`);
+    lines.push(`   - ${l10n.t('why: {0}', p(s.why))}`);
     if (s.action.kind === 'xapi') {
-      const on = s.action.on ? ` on ${p(s.action.on.host.name)} (${p(s.action.on.host.address)}, ${s.action.on.session} session)` : '';
-      const task = runsAsTask(s.action.method) ? ' as an XAPI task (progress shown; Ctrl-C cancels it where XAPI allows)' : '';
-      lines.push(`   - XAPI ${c(s.action.method)}${on}${task}, as xe: ${c(s.action.xe)}`);
+      const call = s.action.on ? l10n.t('XAPI {0} on {1} ({2}, {3} session)', c(s.action.method), p(s.action.on.host.name), p(s.action.on.host.address), s.action.on.session) : l10n.t('XAPI {0}', c(s.action.method));
+      const task = runsAsTask(s.action.method) ? l10n.t('{0} as an XAPI task (progress shown; Ctrl-C cancels it where XAPI allows)', call) : call;
+      lines.push(`   - ${l10n.t('{0}, as xe: {1}', task, c(s.action.xe))}`);
     }
-    else if (s.action.kind === 'shell') lines.push(`   - on ${p(s.action.host.name)} (${p(s.action.host.address)}): ${c(s.action.command)}`);
-    else if (s.action.kind === 'upload') lines.push(`   - ${s.action.bytes} bytes from ${c(describeSource(s.action.source))} through XCP Admin into VDI ${p(s.action.vdi.name)} (${c(s.action.vdi.uuid)}) with XAPI's HTTP import\\_raw\\_vdi`);
-    else if (s.action.kind === 'relay') lines.push(`   - ${s.action.bytes} bytes from ${c(describeSource(s.action.source))} through XCP Admin into ${c(s.action.target.device)} on ${p(s.action.target.host.name)}`);
-    else lines.push(`   - SHA-256 of the first ${s.action.bytes} bytes of ${c(describeSource(s.action.source))} and of ${c(s.action.target.device)} on ${p(s.action.target.host.name)}${s.action.target.activate ? ' (the LV activated there to be read, deactivated after)' : ''}`);
-    if (s.check) lines.push(`   - check: ${p(s.check)}${s.waitMs ? ` (waits up to ${Math.round(s.waitMs / 1000)} s)` : ''}`);
-    if (s.onFailure) lines.push(`   - if it fails: ${p(s.onFailure.what)} on ${p(s.onFailure.host.name)}: ${c(s.onFailure.command)}`);
+    else if (s.action.kind === 'shell') lines.push(`   - ${l10n.t('on {0} ({1}): {2}', p(s.action.host.name), p(s.action.host.address), c(s.action.command))}`);
+    else if (s.action.kind === 'upload') lines.push(`   - ${l10n.t('{0} bytes from {1} through XCP Admin into VDI {2} ({3}) with XAPI\'s HTTP {4}', s.action.bytes, c(describeSource(s.action.source)), p(s.action.vdi.name), c(s.action.vdi.uuid), 'import\\_raw\\_vdi')}`);
+    else if (s.action.kind === 'relay') lines.push(`   - ${l10n.t('{0} bytes from {1} through XCP Admin into {2} on {3}', s.action.bytes, c(describeSource(s.action.source)), c(s.action.target.device), p(s.action.target.host.name))}`);
+    else {
+      const sum = l10n.t('SHA-256 of the first {0} bytes of {1} and of {2} on {3}', s.action.bytes, c(describeSource(s.action.source)), c(s.action.target.device), p(s.action.target.host.name));
+      lines.push(`   - ${s.action.target.activate ? l10n.t('{0} (the LV activated there to be read, deactivated after)', sum) : sum}`);
+    }
+    if (s.check) lines.push(`   - ${s.waitMs ? l10n.t('check: {0} (waits up to {1} s)', p(s.check), Math.round(s.waitMs / 1000)) : l10n.t('check: {0}', p(s.check))}`);
+    if (s.onFailure) lines.push(`   - ${l10n.t('if it fails: {0} on {1}: {2}', p(s.onFailure.what), p(s.onFailure.host.name), c(s.onFailure.command))}`);
   });
   return lines.join('\n') + '\n';
 }

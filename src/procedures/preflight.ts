@@ -12,6 +12,7 @@ import type { TransportKind } from '../xapi/transport';
 import { isUuid } from '../xapi/records';
 import { byteCommands } from './byteCommands';
 import { LateArg, refusedPlan, type Plan, type Step } from './plan';
+import { l10n } from '../text/l10n';
 
 /** What a late argument stands for while checking: a well-formed ref, the shape XAPI gives it. */
 const PLACEHOLDER_REF = 'OpaqueRef:00000000-0000-4000-8000-000000000000';
@@ -44,7 +45,7 @@ function* strings(value: unknown, path: string): Generator<{ text: string; at: s
 
 /** Why a value cannot be sent at all, whatever the wire (a NaN, a function, an undefined member). */
 function unsendable(value: unknown, path: string): string | undefined {
-  if (value === null || value === undefined) return `${path} is ${String(value)}: XAPI has no such value`;
+  if (value === null || value === undefined) return l10n.t('{0} is {1}: XAPI has no such value', path, String(value));
   if (typeof value === 'number' && !Number.isFinite(value)) return `${path} is ${value}`;
   if (typeof value === 'function' || typeof value === 'symbol') return `${path} is a ${typeof value}`;
   if (Array.isArray(value)) {
@@ -64,8 +65,8 @@ function unsendable(value: unknown, path: string): string | undefined {
 /** The arguments with every LateArg checked and replaced by a ref of the shape it will have. */
 function withPlaceholders(value: unknown, earlier: ReadonlySet<string>): unknown {
   if (value instanceof LateArg) {
-    if (value.stepId !== undefined && !earlier.has(value.stepId)) throw new Error(`it uses the result of step "${value.stepId}", which is not an XAPI step before it`);
-    if (value.lookup && (!CLASS_NAME.test(value.lookup.cls) || !isUuid(value.lookup.uuid))) throw new Error(`it looks up ${shown(value.lookup.cls)} ${shown(value.lookup.uuid)}, which is not a class and a uuid`);
+    if (value.stepId !== undefined && !earlier.has(value.stepId)) throw new Error(l10n.t('it uses the result of step "{0}", which is not an XAPI step before it', value.stepId));
+    if (value.lookup && (!CLASS_NAME.test(value.lookup.cls) || !isUuid(value.lookup.uuid))) throw new Error(l10n.t('it looks up {0} {1}, which is not a class and a uuid', shown(value.lookup.cls), shown(value.lookup.uuid)));
     return PLACEHOLDER_REF;
   }
   if (Array.isArray(value)) return value.map((v) => withPlaceholders(v, earlier));
@@ -79,26 +80,26 @@ function withPlaceholders(value: unknown, earlier: ReadonlySet<string>): unknown
 function xapiProblem(method: string, args: unknown[], wire: TransportKind): string | undefined {
   const params = [SESSION_REF, ...args];
   for (const { text, at } of strings(args, 'argument')) {
-    if (LONE_SURROGATE.test(text)) return `${at} ${shown(text)} holds a lone UTF-16 surrogate, which no UTF-8 request carries unchanged`;
-    if (wire === 'xmlrpc' && XML_FORBIDDEN.test(text)) return `${at} ${shown(text)} holds a character XML 1.0 forbids (U+${text.codePointAt(text.search(XML_FORBIDDEN))!.toString(16).toUpperCase().padStart(4, '0')}): XML-RPC cannot carry it`;
+    if (LONE_SURROGATE.test(text)) return l10n.t('{0} {1} holds a lone UTF-16 surrogate, which no UTF-8 request carries unchanged', at, shown(text));
+    if (wire === 'xmlrpc' && XML_FORBIDDEN.test(text)) return l10n.t('{0} {1} holds a character XML 1.0 forbids (U+{2}): XML-RPC cannot carry it', at, shown(text), text.codePointAt(text.search(XML_FORBIDDEN))!.toString(16).toUpperCase().padStart(4, '0'));
   }
   try {
     if (wire === 'xmlrpc') {
       const xml = serializeMethodCall(method, params.map(toXmlRpcParam));
-      if (XML_FORBIDDEN.test(xml) || LONE_SURROGATE.test(xml)) return 'its XML-RPC request would hold a character XML 1.0 forbids';
+      if (XML_FORBIDDEN.test(xml) || LONE_SURROGATE.test(xml)) return l10n.t('its XML-RPC request would hold a character XML 1.0 forbids');
     } else {
       JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 });
     }
   } catch (err) {
-    return `it cannot be written as ${wire === 'xmlrpc' ? 'XML-RPC' : 'JSON-RPC'}: ${(err as Error).message.replace(/[\x00-\x1f\x7f-\x9f]/g, '?')}`;
+    return l10n.t('it cannot be written as {0}: {1}', wire === 'xmlrpc' ? 'XML-RPC' : 'JSON-RPC', (err as Error).message.replace(/[\x00-\x1f\x7f-\x9f]/g, '?'));
   }
   return undefined;
 }
 
 /** Why this command cannot be run over SSH as written, or undefined. */
 function commandProblem(command: string): string | undefined {
-  if (command.includes('\0')) return 'its command holds a NUL byte';
-  if (LONE_SURROGATE.test(command)) return 'its command holds a lone UTF-16 surrogate';
+  if (command.includes('\0')) return l10n.t('its command holds a NUL byte');
+  if (LONE_SURROGATE.test(command)) return l10n.t('its command holds a lone UTF-16 surrogate');
   return undefined;
 }
 
@@ -108,7 +109,7 @@ function stepProblem(step: Step, wires: readonly TransportKind[], earlier: Reado
   try {
     switch (a.kind) {
       case 'xapi': {
-        if (!/^[A-Za-z_]+(\.[A-Za-z_]+)+$/.test(a.method)) return `${shown(a.method)} is not an XAPI method name`;
+        if (!/^[A-Za-z_]+(\.[A-Za-z_]+)+$/.test(a.method)) return l10n.t('{0} is not an XAPI method name', shown(a.method));
         const bad = unsendable(a.args, 'argument');
         if (bad) return bad;
         const args = withPlaceholders(a.args, earlier) as unknown[];
@@ -142,7 +143,7 @@ export function preflightProblem(plan: Plan, wires: readonly TransportKind[] = [
   for (let i = 0; i < plan.steps.length; i++) {
     const step = plan.steps[i];
     const why = stepProblem(step, wires, earlier);
-    if (why) return `Step ${i + 1} (${step.title}) could not be sent as planned: ${why}. Nothing was changed: no step of the plan has run.${step.action.kind === 'xapi' && wires.length === 1 && wires[0] === 'xmlrpc' ? ' Rename the object to a name without control characters, then run it again.' : ''}`;
+    if (why) return l10n.t('Step {0} ({1}) could not be sent as planned: {2}. Nothing was changed: no step of the plan has run.{3}', i + 1, step.title, why, step.action.kind === 'xapi' && wires.length === 1 && wires[0] === 'xmlrpc' ? l10n.t(' Rename the object to a name without control characters, then run it again.') : '');
     if (step.action.kind === 'xapi') earlier.add(step.id);
   }
   return undefined;

@@ -7,11 +7,12 @@
 
 import { quote } from '../shell/quote';
 import { displayName, markdownCode, markdownProse } from '../text/display';
+import { l10n } from '../text/l10n';
 import { isUuid } from '../xapi/records';
 import { byteCommands, checksumCommand, relaySourceCommand, relayTargetCommand } from './byteCommands';
 import { typeToConfirm } from './confirmation';
-import type { JournalStep } from './journal';
-import { LateArg, type HostTarget, type Plan, type Step, type StepAction } from './plan';
+import { statusText, type JournalStep } from './journal';
+import { LateArg, procedureName, targetLine, type HostTarget, type Plan, type Step, type StepAction } from './plan';
 import { runbookSection } from './runbookSections';
 
 export interface ExportedStep {
@@ -91,7 +92,7 @@ function commandOf(step: Step, plan: Plan): string {
       byteCommands(a); // the same validation as the runner's
       const source = a.source.kind === 'ssh' ? ssh(a.source.host, checksumCommand(a.source.path, a.bytes)) : checksumCommand(a.source.path, a.bytes);
       return `source_sum=$(${source} | cut -c1-64); target_sum=$(${ssh(a.target.host, checksumCommand(a.target.device, a.bytes, a.target.activate))} | cut -c1-64); ` +
-        `printf 'source %s\\ntarget %s\\n' "$source_sum" "$target_sum"; [ -n "$source_sum" ] && [ "$source_sum" = "$target_sum" ] || fail 'checksums differ: the target does not hold the source'"'"'s bytes'`;
+        `printf 'source %s\\ntarget %s\\n' "$source_sum" "$target_sum"; [ -n "$source_sum" ] && [ "$source_sum" = "$target_sum" ] || fail ${quote(checksumsDiffer())}`;
     }
   }
 }
@@ -101,7 +102,7 @@ function checkOf(step: Step, result: string | undefined): string | undefined {
   const a = step.action;
   if (a.kind !== 'xapi') return undefined; // shell and byte steps check themselves: a failure exits non-zero
   const uuid = UUID_IN.exec(a.xe)?.[1]?.toLowerCase();
-  const why = quote(`check failed: ${line(step.check ?? step.title)}`);
+  const why = quote(l10n.t('check failed: {0}', line(step.check ?? step.title)));
   switch (a.method) {
     case 'VM.power_state_reset':
       return uuid && `[ "$(xe vm-param-get uuid=${uuid} param-name=power-state)" = halted ] || fail ${why}`;
@@ -112,9 +113,13 @@ function checkOf(step: Step, result: string | undefined): string | undefined {
     case 'pool.disable_ha':
       return `[ "$(xe pool-list params=ha-enabled --minimal)" = false ] || fail ${why}`;
   }
-  const more = /^more than (\d+) bytes$/.exec(step.check ?? '');
-  if (more && result) return `[ "$${result}" -gt ${more[1]} ] || fail ${why}`;
+  if (step.checkAbove !== undefined && Number.isSafeInteger(step.checkAbove) && result) return `[ "$${result}" -gt ${step.checkAbove} ] || fail ${why}`;
   return undefined;
+}
+
+/** The script's words when the two checksums differ (also the runner's). */
+export function checksumsDiffer(): string {
+  return l10n.t('checksums differ: the target does not hold the source\'s bytes');
 }
 
 function confirmOf(step: Step, plan: Plan, index: number): ExportedStep['confirm'] {
@@ -123,26 +128,26 @@ function confirmOf(step: Step, plan: Plan, index: number): ExportedStep['confirm
   if (step.confirmedBy !== undefined) return undefined;
   if (step.typeToConfirm) {
     const ask = typeToConfirm(o, []);
-    return { prompt: `${index + 1}. ${line(step.title)}: this cannot be undone. Type ${ask.what}`, answer: ask.answer ?? '' };
+    return { prompt: `${index + 1}. ${l10n.t('{0}: this cannot be undone. Type {1}', line(step.title), ask.what)}`, answer: ask.answer ?? '' };
   }
-  return { prompt: `${index + 1}. ${line(step.title)}? ${o.kind} ${line(o.name)} (${line(o.uuid)}). Type yes`, answer: 'yes' };
+  return { prompt: `${index + 1}. ${l10n.t('{0}? {1} {2} ({3}). Type yes', line(step.title), o.kind, line(o.name), line(o.uuid))}`, answer: 'yes' };
 }
 
 function confirmSentence(step: Step, plan: Plan): string {
-  if (!step.destructive) return 'none (nothing is destroyed)';
+  if (!step.destructive) return l10n.t('none (nothing is destroyed)');
   const o = step.confirmObject ?? plan.target;
-  if (step.confirmedBy !== undefined) return `none of its own: the confirmation of step ${plan.steps.findIndex((s) => s.id === step.confirmedBy) + 1} covers it`;
-  if (step.typeToConfirm) return `asks you to type ${typeToConfirm(o, []).what} (${o.kind} ${o.uuid})`;
-  return `asks, naming ${o.kind} ${o.name} (${o.uuid})`;
+  if (step.confirmedBy !== undefined) return l10n.t('none of its own: the confirmation of step {0} covers it', plan.steps.findIndex((s) => s.id === step.confirmedBy) + 1);
+  if (step.typeToConfirm) return l10n.t('asks you to type {0} ({1} {2})', typeToConfirm(o, []).what, o.kind, o.uuid);
+  return l10n.t('asks, naming {0} {1} ({2})', o.kind, o.name, o.uuid);
 }
 
 function whereText(a: StepAction): string {
   switch (a.kind) {
-    case 'xapi': return `XAPI ${a.method}${a.on ? ` on ${a.on.host.name} (${a.on.host.address}, ${a.on.session} session)` : ''}, as xe`;
-    case 'shell': return `shell on ${a.host.name} (${a.host.address}), over SSH`;
-    case 'relay': return `${a.bytes} bytes streamed by dd into ${a.target.device} on ${a.target.host.name}`;
-    case 'upload': return `${a.bytes} bytes into VDI ${a.vdi.name} (${a.vdi.uuid})`;
-    case 'checksum': return `SHA-256 of the first ${a.bytes} bytes at both ends`;
+    case 'xapi': return l10n.t('{0}, as xe', a.on ? l10n.t('XAPI {0} on {1} ({2}, {3} session)', a.method, a.on.host.name, a.on.host.address, a.on.session) : l10n.t('XAPI {0}', a.method));
+    case 'shell': return l10n.t('shell on {0} ({1}), over SSH', a.host.name, a.host.address);
+    case 'relay': return l10n.t('{0} bytes streamed by dd into {1} on {2}', a.bytes, a.target.device, a.target.host.name);
+    case 'upload': return l10n.t('{0} bytes into VDI {1} ({2})', a.bytes, a.vdi.name, a.vdi.uuid);
+    case 'checksum': return l10n.t('SHA-256 of the first {0} bytes at both ends', a.bytes);
   }
 }
 
@@ -150,7 +155,7 @@ export function exportRunbook(plan: Plan, at: Date = new Date(), outcome?: RunOu
   const results = usedResults(plan);
   const steps: ExportedStep[] = [];
   const built = plan.refusal ? [] : plan.steps.map((step, i) => {
-    const result = step.action.kind === 'xapi' && (results.has(step.id) || /^more than \d+ bytes$/.test(step.check ?? '')) ? shellVar(i) : undefined;
+    const result = step.action.kind === 'xapi' && (results.has(step.id) || step.checkAbove !== undefined) ? shellVar(i) : undefined;
     const e: ExportedStep = { id: step.id, command: commandOf(step, plan), check: checkOf(step, result), confirm: confirmOf(step, plan, i) };
     steps.push(e);
     return { step, e, result };
@@ -161,31 +166,32 @@ export function exportRunbook(plan: Plan, at: Date = new Date(), outcome?: RunOu
   // ---- Markdown ----
   const md: string[] = [];
   md.push(`# ${p(plan.title)} — ${p(plan.target.name)}`, '');
-  md.push(`Procedure ${p(plan.procedure)}${section ? ` of the runbook, [${section.title}](${section.url})` : ''}. Exported by XCP Admin on ${at.toISOString()}.`, '');
-  md.push(`Target: ${plan.target.kind} **${p(plan.target.name)}** (${markdownCode(plan.target.uuid)})`, '');
+  const procedure = section ? l10n.t('Procedure {0} of the runbook, {1}.', p(plan.procedure), `[${section.title}](${section.url})`) : l10n.t('Procedure {0}.', p(procedureName(plan.procedure)));
+  md.push(`${procedure} ${l10n.t('Exported by XCP Admin on {0}.', at.toISOString())}`, '');
+  md.push(targetLine(plan.target.kind, p(plan.target.name), markdownCode(plan.target.uuid)), '');
   if (plan.summary) md.push(p(plan.summary), '');
-  if (outcome) md.push(`Run: **${p(outcome.status)}** — ${p(outcome.message)}`, '');
+  if (outcome) md.push(l10n.t('Run: **{0}** — {1}', p(statusText(outcome.status)), p(outcome.message)), '');
   if (plan.facts.length) {
-    md.push('## What was checked', '');
+    md.push(`## ${l10n.t('What was checked')}`, '');
     for (const f of plan.facts) md.push(`- ${p(f)}`);
     md.push('');
   }
   if (plan.refusal) {
-    md.push('## Refused', '', p(plan.refusal), '', 'Nothing runs: the script stops at once with this reason.', '');
+    md.push(`## ${l10n.t('Refused')}`, '', p(plan.refusal), '', l10n.t('Nothing runs: the script stops at once with this reason.'), '');
   } else {
-    md.push('## Steps', '');
+    md.push(`## ${l10n.t('Steps')}`, '');
     built.forEach(({ step, e }, i) => {
       md.push(`### ${i + 1}. ${p(step.title)}`, '');
-      md.push(`- why: ${p(step.why)}`);
-      md.push(`- how: ${p(whereText(step.action))}`);
-      md.push(`- confirmation: ${p(confirmSentence(step, plan))}`);
-      if (step.check) md.push(`- check: ${p(step.check)}${e.check ? ' (the script checks it and stops when it does not hold)' : ''}`);
-      if (step.onFailure) md.push(`- if it fails: ${p(step.onFailure.what)} is read on ${p(step.onFailure.host.name)}`);
+      md.push(`- ${l10n.t('why: {0}', p(step.why))}`);
+      md.push(`- ${l10n.t('how: {0}', p(whereText(step.action)))}`);
+      md.push(`- ${l10n.t('confirmation: {0}', p(confirmSentence(step, plan)))}`);
+      if (step.check) md.push(`- ${e.check ? l10n.t('check: {0} (the script checks it and stops when it does not hold)', p(step.check)) : l10n.t('check: {0}', p(step.check))}`);
+      if (step.onFailure) md.push(`- ${l10n.t('if it fails: {0} is read on {1}', p(step.onFailure.what), p(step.onFailure.host.name))}`);
       const done = outcome?.steps.find((s) => s.id === step.id);
-      if (done) md.push(`- outcome: **${p(done.status)}**${done.error ? ` — ${p(done.error)}` : ''}`);
+      if (done) md.push(`- ${done.error ? l10n.t('outcome: **{0}** — {1}', p(statusText(done.status)), p(done.error)) : l10n.t('outcome: **{0}**', p(statusText(done.status)))}`);
       // Code spans, one line each (a newline inside a quoted name shows as \n): the .sh file has the exact text.
-      md.push(`- runs: ${markdownCode(e.command)}`);
-      if (e.check) md.push(`- then checks: ${markdownCode(e.check)}`);
+      md.push(`- ${l10n.t('runs: {0}', markdownCode(e.command))}`);
+      if (e.check) md.push(`- ${l10n.t('then checks: {0}', markdownCode(e.check))}`);
       md.push('');
     });
   }
@@ -194,28 +200,28 @@ export function exportRunbook(plan: Plan, at: Date = new Date(), outcome?: RunOu
   const sh: string[] = [];
   sh.push('#!/bin/sh');
   sh.push(`# ${line(plan.title)} — ${plan.target.kind} ${line(plan.target.name)} (${line(plan.target.uuid)})`);
-  sh.push(`# Procedure ${line(plan.procedure)}${section ? ` of the runbook: ${section.title}, ${section.url}` : ''}`);
-  sh.push(`# Exported by XCP Admin on ${at.toISOString()}: the steps XCP Admin would run, in order. Review it first.`);
-  sh.push('# xe commands run on the pool master (or give xe -s/-u/-pw); shell steps go over SSH as root to each host.');
+  sh.push(`# ${section ? l10n.t('Procedure {0} of the runbook: {1}, {2}', line(plan.procedure), section.title, section.url) : l10n.t('Procedure {0}', line(procedureName(plan.procedure)))}`);
+  sh.push(`# ${line(l10n.t('Exported by XCP Admin on {0}: the steps XCP Admin would run, in order. Review it first.', at.toISOString()))}`);
+  sh.push(`# ${line(l10n.t('xe commands run on the pool master (or give xe -s/-u/-pw); shell steps go over SSH as root to each host.'))}`);
   sh.push('set -eu');
   sh.push(`fail() { printf '%s\\n' "$*" >&2; exit 1; }`);
-  sh.push(`confirm() { printf '%s: ' "$1" >&2; read -r answer || answer=; [ -n "$answer" ] && [ "$answer" = "$2" ] || fail "not confirmed: stopped"; }`);
+  sh.push(`confirm() { printf '%s: ' "$1" >&2; read -r answer || answer=; [ -n "$answer" ] && [ "$answer" = "$2" ] || fail ${quote(line(l10n.t('not confirmed: stopped')))}; }`);
   if (plan.refusal) {
-    sh.push(`fail ${quote(`refused: ${line(plan.refusal, 4000)}`)}`);
+    sh.push(`fail ${quote(l10n.t('refused: {0}', line(plan.refusal, 4000)))}`);
   } else {
     built.forEach(({ step, e, result }, i) => {
       sh.push('');
       sh.push(`printf '%s\\n' ${quote(`== ${i + 1}/${built.length} ${line(step.title)}`)}`);
-      sh.push(`# why: ${line(step.why, 2000)}`);
+      sh.push(`# ${l10n.t('why: {0}', line(step.why, 2000))}`);
       if (e.confirm) sh.push(`confirm ${quote(e.confirm.prompt)} ${quote(e.confirm.answer)}`);
       if (result) {
         sh.push(`${result}=$(${e.command})`);
         sh.push(`printf '%s\\n' "$${result}"`);
       } else sh.push(e.command);
       if (e.check) sh.push(e.check);
-      else if (step.check) sh.push(`# check: ${line(step.check, 2000)}`);
+      else if (step.check) sh.push(`# ${l10n.t('check: {0}', line(step.check, 2000))}`);
     });
-    sh.push('', `printf '%s\\n' ${quote(`done: all ${built.length} steps of ${line(plan.title)}`)}`);
+    sh.push('', `printf '%s\\n' ${quote(l10n.t('done: all {0} steps of {1}', built.length, line(plan.title)))}`);
   }
   return { markdown: md.join('\n') + '\n', script: sh.join('\n') + '\n', steps };
 }

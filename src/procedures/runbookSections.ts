@@ -3,6 +3,8 @@
 // know the section titles. The plan preview's heading and the journal name the code next to a link to
 // the section; command titles carry neither. No vscode import.
 
+import { l10n } from '../text/l10n';
+
 /** The runbook page; each section is an anchor on it (MediaWiki: the title with spaces as underscores). */
 export const RUNBOOK_URL = 'https://wiki.nikhef.nl/grid/GSP_Virtualisation_with_Xen';
 
@@ -28,5 +30,5 @@ export function runbookSection(code: string): { title: string; url: string } | u
 /** "runbook H5, [Incinerated VM servers](…)" for a Markdown document: the code and a link to its section. */
 export function runbookReference(code: string): string {
   const s = runbookSection(code);
-  return s ? `runbook ${code}, [${s.title}](${s.url})` : `runbook ${code}`;
+  return s ? l10n.t('runbook {0}, {1}', code, `[${s.title}](${s.url})`) : l10n.t('runbook {0}', code);
 }

@@ -13,10 +13,12 @@ import type { Journal, JournalStep } from './journal';
 import type { RelayProgress, RelayResult } from '../storage/relay';
 import { preflight } from './preflight';
 import { sleep } from '../base/sleep';
-import { exportRunbook, type ExportedRunbook, type RunOutcome } from './runbookExport';
+import { checksumsDiffer, exportRunbook, type ExportedRunbook, type RunOutcome } from './runbookExport';
+import { l10n } from '../text/l10n';
+import { statusText } from './journal';
 import type { TransportKind } from '../xapi/transport';
 import { TerminalLineWriter, cleanLine, type LineKind } from '../text/terminal';
-import { actionText, LateArg, type HostTarget, type Plan, type Step, type StepAction, type XapiTarget } from './plan';
+import { actionText, LateArg, procedureName, type HostTarget, type Plan, type Step, type StepAction, type XapiTarget } from './plan';
 
 /** What an XAPI executor reports while a call runs as a task (progress 0..1, notes such as a reconnect). */
 export interface XapiCallHooks {
@@ -105,10 +107,10 @@ type XapiAction = Extract<StepAction, { kind: 'xapi' }>;
  */
 async function resolveArgs(value: unknown, action: XapiAction, results: ReadonlyMap<string, unknown>, opts: RunOptions): Promise<unknown> {
   if (value instanceof LateArg) {
-    if (value.stepId !== undefined && !results.has(value.stepId)) throw new Error(`the plan uses the result of step "${value.stepId}", which has not run`);
+    if (value.stepId !== undefined && !results.has(value.stepId)) throw new Error(l10n.t('the plan uses the result of step "{0}", which has not run', value.stepId));
     const ref = value.stepId !== undefined ? results.get(value.stepId) : await opts.executors.xapi(`${value.lookup!.cls}.get_by_uuid`, [value.lookup!.uuid], opts.signal, action.on);
     // A late argument always stands for an object: anything else is not passed on.
-    if (typeof ref !== 'string' || !REF.test(ref)) throw new Error(`${value} is ${JSON.stringify(ref)?.slice(0, 80)}, not an object reference: the call was not made`);
+    if (typeof ref !== 'string' || !REF.test(ref)) throw new Error(l10n.t('{0} is {1}, not an object reference: the call was not made', String(value), String(JSON.stringify(ref)?.slice(0, 80))));
     return ref;
   }
   if (Array.isArray(value)) return Promise.all(value.map((v) => resolveArgs(v, action, results, opts)));
@@ -145,7 +147,7 @@ async function callUntilExpected(step: Step, opts: RunOptions, results: Readonly
       problem = describeError(err);
     }
     if (opts.signal?.aborted || Date.now() >= deadline) throw new Error(problem);
-    if (!waiting) opts.console.line(`… waiting (up to ${Math.round((step.waitMs ?? 0) / 1000)} s): ${problem}`, 'note');
+    if (!waiting) opts.console.line(`… ${l10n.t('waiting (up to {0} s): {1}', Math.round((step.waitMs ?? 0) / 1000), problem)}`, 'note');
     waiting = true;
     await sleep(RETRY_EVERY_MS, opts.signal);
   }
@@ -165,7 +167,7 @@ function taskHooks(out: RunConsole, progress: (fraction: number) => void): XapiC
       }
     },
     onNote: (text) => out.line(`  … ${printable(text)}`, 'note'),
-    onTask: (ref) => out.line(`  … running as XAPI task ${printable(ref)}`, 'note'),
+    onTask: (ref) => out.line(`  … ${l10n.t('running as XAPI task {0}', printable(ref))}`, 'note'),
   };
 }
 
@@ -208,23 +210,23 @@ async function readBack(step: Step, plan: Plan, err: OutcomeUnknownError, opts: 
           const named = (x: unknown) => (typeof x === 'string' && x.startsWith('OpaqueRef:') ? opts.nameOf?.(x) ?? x : x);
           return `${f}=${printable(Array.isArray(v) ? `[${v.map(named).join(', ')}]` : named(v))}`;
         });
-        lines.push(`read back ${printable(name)}: ${shown.join(', ') || 'the record exists'}`);
+        lines.push(l10n.t('read back {0}: {1}', printable(name), shown.join(', ') || l10n.t('the record exists')));
         break;
       } catch (e) {
         if (e instanceof XapiError && (e.code === 'HANDLE_INVALID' || e.code === 'UUID_INVALID')) {
-          lines.push(`read back ${printable(t.label)}: it no longer exists (${e.code})`);
+          lines.push(l10n.t('read back {0}: it no longer exists ({1})', printable(t.label), e.code));
           break;
         }
         if (e instanceof XapiError || Date.now() >= deadline) {
-          lines.push(`read back ${printable(t.label)}: could not be read (${describeError(e)}); check it yourself before going on`);
+          lines.push(l10n.t('read back {0}: could not be read ({1}); check it yourself before going on', printable(t.label), describeError(e)));
           break;
         }
-        if (attempt === 0) opts.console.line(`  … reconnecting to read ${printable(t.label)} back`, 'note');
+        if (attempt === 0) opts.console.line(`  … ${l10n.t('reconnecting to read {0} back', printable(t.label))}`, 'note');
         await sleep(Math.min(5_000, 500 * 2 ** attempt));
       }
     }
   }
-  if (step.check) lines.push(`what to look for: ${step.check}`);
+  if (step.check) lines.push(l10n.t('what to look for: {0}', step.check));
   return lines;
 }
 
@@ -233,14 +235,14 @@ const DIAGNOSIS_IN_MESSAGE = 8;
 
 /** After a failed step: its read-only diagnosis command, its output shown and kept (never fails the run further). */
 async function diagnose(d: NonNullable<Step['onFailure']>, opts: RunOptions): Promise<{ what: string; lines: string[] }> {
-  opts.console.line(`… reading ${d.what} on ${d.host.name}`, 'note');
+  opts.console.line(`… ${l10n.t('reading {0} on {1}', d.what, d.host.name)}`, 'note');
   opts.console.line(`[root@${d.host.name}]# ${d.command}`, 'command');
   let lines: string[];
   try {
     const r = await opts.executors.shell(d.host, d.command, undefined, () => undefined);
     lines = `${r.stdout}${r.stderr}`.split('\n').filter((l) => l.trim() !== '').slice(-TAIL).map(printable);
   } catch (e) {
-    lines = [`could not be read: ${describeError(e)}`];
+    lines = [l10n.t('could not be read: {0}', describeError(e))];
   }
   for (const l of lines) opts.console.line(l, 'output');
   return { what: d.what, lines };
@@ -266,16 +268,16 @@ export async function runPlan(planned: Plan, opts: RunOptions): Promise<RunResul
   const results = new Map<string, unknown>();
   const finish = async (status: RunStatus, message: string): Promise<RunResult> => {
     out.line('');
-    out.line(`${status === 'done' ? '✔' : status === 'unknown' ? '⚠' : '✖'} ${plan.procedure} ${status === 'unknown' ? 'outcome unknown' : status}: ${message}`, status === 'done' ? 'success' : status === 'unknown' ? 'warning' : 'failure');
+    out.line(`${status === 'done' ? '✔' : status === 'unknown' ? '⚠' : '✖'} ${procedureName(plan.procedure)} ${status === 'unknown' ? l10n.t('outcome unknown') : statusText(status)}: ${message}`, status === 'done' ? 'success' : status === 'unknown' ? 'warning' : 'failure');
     const runbook = exported && runbookOf(plan, started, { status, message, steps });
     await opts.journal?.append({ procedure: plan.procedure, title: plan.title, target: plan.target, started: started.toISOString(), ended: new Date().toISOString(), status, message, steps, ...(plan.journalExtra ? { extra: plan.journalExtra } : {}), ...(runbook ? { runbook: { markdown: runbook.markdown, script: runbook.script } } : {}) });
     return { status, steps, message };
   };
-  out.line(`# ${plan.procedure}: ${plan.title} — ${plan.target.name} (${plan.target.uuid})`, 'heading');
+  out.line(`# ${procedureName(plan.procedure)}: ${plan.title} — ${plan.target.name} (${plan.target.uuid})`, 'heading');
   if (plan.refusal) return finish('refused', plan.refusal);
   // A byte step needs its executor; checked before anything runs, so a run never stops half-way for it.
   const missing = plan.steps.find((s) => (s.action.kind === 'relay' && !opts.executors.relay) || (s.action.kind === 'upload' && !opts.executors.upload) || (s.action.kind === 'checksum' && !opts.executors.checksum));
-  if (missing) return finish('refused', `step "${missing.title}" streams or reads bytes (${missing.action.kind}), and this run was started without a way to do that; nothing was changed. Run the procedure from the XCP Admin view, which provides it.`);
+  if (missing) return finish('refused', l10n.t('step "{0}" streams or reads bytes ({1}), and this run was started without a way to do that; nothing was changed. Run the procedure from the XCP Admin view, which provides it.', missing.title, missing.action.kind));
 
   for (let i = 0; i < plan.steps.length; i++) {
     const step = plan.steps[i];
@@ -287,12 +289,12 @@ export async function runPlan(planned: Plan, opts: RunOptions): Promise<RunResul
       const started = record.status !== 'not run' && record.status !== 'declined';
       const left = plan.steps.slice(i + (record.status === 'done' || started ? 1 : 0)).map((s) => s.title);
       // A step with an unknown outcome may have changed something: "nothing was changed" would be a guess.
-      const before = done.length ? `done: ${done.join('; ')}` : record.status === 'unknown' ? 'no earlier step had changed anything' : 'nothing was changed';
-      return `${before}${left.length ? `; not run: ${left.join('; ')}` : ''}.`;
+      const before = done.length ? l10n.t('done: {0}', done.join('; ')) : record.status === 'unknown' ? l10n.t('no earlier step had changed anything') : l10n.t('nothing was changed');
+      return left.length ? l10n.t('{0}; not run: {1}.', before, left.join('; ')) : `${before}.`;
     };
     if (opts.signal?.aborted) {
       record.status = 'cancelled';
-      return finish('cancelled', `cancelled before step ${i + 1}; ${stateNote()}`);
+      return finish('cancelled', l10n.t('cancelled before step {0}; {1}', i + 1, stateNote()));
     }
     out.line('');
     out.line(`## ${i + 1}/${plan.steps.length} ${step.title}`, 'heading');
@@ -301,7 +303,7 @@ export async function runPlan(planned: Plan, opts: RunOptions): Promise<RunResul
       const ok = await opts.confirmer.confirm(step, plan);
       if (!ok) {
         record.status = 'declined';
-        return finish('declined', `step ${i + 1} was not confirmed; ${stateNote()}`);
+        return finish('declined', l10n.t('step {0} was not confirmed; {1}', i + 1, stateNote()));
       }
     }
     record.started = new Date().toISOString();
@@ -330,7 +332,10 @@ export async function runPlan(planned: Plan, opts: RunOptions): Promise<RunResul
           lines.flush();
         }
         record.output = tail(text || r.stdout + r.stderr);
-        if (r.code !== 0) throw new Error(`exit status ${r.code ?? 'none (cancelled)'}${r.stderr ? `: ${r.stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`);
+        if (r.code !== 0) {
+          const status = r.code === null ? l10n.t('exit status none (cancelled)') : l10n.t('exit status {0}', r.code);
+          throw new Error(r.stderr ? `${status}: ${r.stderr.trim().split('\n').slice(-3).join(' ')}` : status);
+        }
       } else if (step.action.kind === 'relay' || step.action.kind === 'upload') {
         const action = step.action;
         const stream = action.kind === 'relay' ? opts.executors.relay!.bind(undefined, action) : opts.executors.upload!.bind(undefined, action);
@@ -342,51 +347,53 @@ export async function runPlan(planned: Plan, opts: RunOptions): Promise<RunResul
           const tenth = Math.floor((p.bytes / Math.max(1, p.total)) * 10);
           if (tenth > shownTenth) {
             shownTenth = tenth;
-            out.line(`  ${tenth * 10}% ${p.bytes} bytes, ${(p.bytes / 1048576 / Math.max(0.001, p.elapsedMs / 1000)).toFixed(1)} MiB/s`);
+            out.line(`  ${l10n.t('{0}% {1} bytes, {2} MiB/s', tenth * 10, p.bytes, (p.bytes / 1048576 / Math.max(0.001, p.elapsedMs / 1000)).toFixed(1))}`);
           }
         });
         record.output = JSON.stringify(r);
-        out.line(`${r.bytes} bytes in ${(r.elapsedMs / 1000).toFixed(1)} s, sha256 of the stream ${r.sha256}`);
-        if (r.bytes !== action.bytes) throw new Error(`${r.bytes} bytes went through, ${action.bytes} expected: the source ended early`);
+        out.line(l10n.t('{0} bytes in {1} s, sha256 of the stream {2}', r.bytes, (r.elapsedMs / 1000).toFixed(1), r.sha256));
+        if (r.bytes !== action.bytes) throw new Error(l10n.t('{0} bytes went through, {1} expected: the source ended early', r.bytes, action.bytes));
       } else {
         out.line(`$ ${actionText(step.action)}`, 'command');
         const c = await opts.executors.checksum!(step.action, opts.signal);
         record.output = JSON.stringify(c);
-        out.line(`source ${c.source}`);
-        out.line(`target ${c.target}`);
-        if (c.source !== c.target) throw new Error(`checksums differ: the target does not hold the source's bytes`);
-        out.line('checksums match', 'success');
+        out.line(l10n.t('source {0}', c.source));
+        out.line(l10n.t('target {0}', c.target));
+        if (c.source !== c.target) throw new Error(checksumsDiffer());
+        out.line(l10n.t('checksums match'), 'success');
       }
       record.status = 'done';
-      out.line('→ ok');
+      out.line(`→ ${l10n.t('ok')}`);
       opts.onStep?.(step, 'done', record.output);
     } catch (err) {
       if (err instanceof OutcomeUnknownError && step.action.kind === 'xapi') {
         record.status = 'unknown';
         record.error = describeError(err);
-        out.line(`→ OUTCOME UNKNOWN: ${record.error}`, 'warning');
+        out.line(`→ ${l10n.t('OUTCOME UNKNOWN: {0}', record.error)}`, 'warning');
         const found = await readBack(step, plan, err, opts);
         for (const l of found) out.line(l, 'warning');
         record.readBack = found;
         opts.onStep?.(step, 'unknown', `${record.output ?? ''}\n${record.error}\n${found.join('\n')}`, record.error);
         record.ended = new Date().toISOString();
         const why = err.cause instanceof Error ? err.cause.message.replace(/\.$/, '') : String(err.cause);
-        return finish('unknown', `step ${i + 1} (${step.title}): outcome unknown — ${step.action.method} may or may not have run (${why}). ${found.join('; ').replace(/\.$/, '')}. ${stateNote()}`);
+        return finish('unknown', l10n.t('step {0} ({1}): outcome unknown — {2} may or may not have run ({3}). {4}. {5}', i + 1, step.title, step.action.method, why, found.join('; ').replace(/\.$/, ''), stateNote()));
       }
       record.status = opts.signal?.aborted ? 'cancelled' : 'failed';
       record.error = describeError(err);
-      out.line(`→ ${record.status === 'cancelled' ? 'CANCELLED' : 'FAILED'}: ${record.error}`, 'failure');
+      out.line(`→ ${record.status === 'cancelled' ? l10n.t('CANCELLED: {0}', record.error) : l10n.t('FAILED: {0}', record.error)}`, 'failure');
       const diagnosis = record.status === 'failed' && step.onFailure ? await diagnose(step.onFailure, opts) : undefined;
       if (diagnosis) record.diagnosis = diagnosis;
       opts.onStep?.(step, record.status, `${record.output ?? ''}\n${record.error}${diagnosis ? `\n${diagnosis.lines.join('\n')}` : ''}`, record.error);
       const leftBehind = step.action.kind === 'relay'
-        ? ` ${relayed} of ${step.action.bytes} bytes had gone into ${step.action.target.device}: it holds a partial image.`
-        : step.action.kind === 'upload' ? ` ${relayed} of ${step.action.bytes} bytes had been sent to VDI ${step.action.vdi.name}: it holds a partial image.` : '';
-      const said = diagnosis ? ` ${diagnosis.what} says: ${diagnosis.lines.slice(-DIAGNOSIS_IN_MESSAGE).join(' / ') || '(nothing)'}.` : '';
-      return finish(record.status, `step ${i + 1} (${step.title}) ${record.status === 'cancelled' ? 'was cancelled' : 'failed'}: ${printable(record.error).replace(/\.$/, '')}.${said}${leftBehind} ${stateNote()}`);
+        ? ` ${l10n.t('{0} of {1} bytes had gone into {2}: it holds a partial image.', relayed, step.action.bytes, step.action.target.device)}`
+        : step.action.kind === 'upload' ? ` ${l10n.t('{0} of {1} bytes had been sent to VDI {2}: it holds a partial image.', relayed, step.action.bytes, step.action.vdi.name)}` : '';
+      const said = diagnosis ? ` ${l10n.t('{0} says: {1}.', diagnosis.what, diagnosis.lines.slice(-DIAGNOSIS_IN_MESSAGE).join(' / ') || l10n.t('(nothing)'))}` : '';
+      const error = printable(record.error).replace(/\.$/, '');
+      const stopped = record.status === 'cancelled' ? l10n.t('step {0} ({1}) was cancelled: {2}.', i + 1, step.title, error) : l10n.t('step {0} ({1}) failed: {2}.', i + 1, step.title, error);
+      return finish(record.status, `${stopped}${said}${leftBehind} ${stateNote()}`);
     } finally {
       record.ended = new Date().toISOString();
     }
   }
-  return finish('done', `all ${plan.steps.length} steps done.`);
+  return finish('done', l10n.t('all {0} steps done.', plan.steps.length));
 }

@@ -9,6 +9,7 @@ import { lvDevicePath, LVM_SR_TYPES, volumeGroupOf } from '../model/storageLayou
 import { sh } from '../shell/quote';
 import type { JournalEntry } from './journal';
 import { refusedPlan, type HostTarget, type ObjectRef, type Plan } from './plan';
+import { l10n } from '../text/l10n';
 
 const UUID_IN_TEXT = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
@@ -27,67 +28,67 @@ export function writesInto(entries: readonly JournalEntry[], srUuid: string, dev
 export function planSrRepair(model: PoolModel, srRef: Ref<'SR'>, scanError: string | undefined, journal: readonly JournalEntry[]): Plan {
   const sr = model.get('SR', srRef);
   const target: ObjectRef = { kind: 'SR', name: sr?.name_label ?? '?', uuid: sr?.uuid ?? '' };
-  const base = { procedure: 'S3', title: 'Repair an SR broken by a raw overwrite' };
+  const base = { procedure: 'S3', title: l10n.t('Repair an SR broken by a raw overwrite') };
   const refuse = (refusal: string, facts: string[] = []): Plan => refusedPlan(base, target, refusal, facts);
-  if (!sr) return refuse('This SR is no longer in the pool.');
-  if (!isUuid(sr.uuid)) return refuse(`XAPI gave the SR a malformed uuid (${sr.uuid}).`);
-  if (!LVM_SR_TYPES.includes(sr.type)) return refuse(`${sr.name_label} is a ${sr.type} SR; this repair is for LVM-based SRs.`);
-  if (!scanError) return refuse(`SR.scan of ${sr.name_label} succeeds: there is nothing to repair.`, [`SR.scan of ${sr.name_label} passed just now.`]);
-  const facts = [`SR.scan of ${sr.name_label} fails now: ${scanError}`];
+  if (!sr) return refuse(l10n.t('This SR is no longer in the pool.'));
+  if (!isUuid(sr.uuid)) return refuse(l10n.t('XAPI gave the SR a malformed uuid ({0}).', sr.uuid));
+  if (!LVM_SR_TYPES.includes(sr.type)) return refuse(l10n.t('{0} is a {1} SR; this repair is for LVM-based SRs.', sr.name_label, sr.type));
+  if (!scanError) return refuse(l10n.t('SR.scan of {0} succeeds: there is nothing to repair.', sr.name_label), [l10n.t('SR.scan of {0} passed just now.', sr.name_label)]);
+  const facts = [l10n.t('SR.scan of {0} fails now: {1}', sr.name_label, scanError)];
   const named = vdisNamedBy(model, srRef, scanError);
   if (named.length !== 1) {
-    return refuse(`The scan error names ${named.length === 0 ? 'no VDI of this SR' : `${named.length} VDIs`}: XCP Admin removes an LV only when exactly one is to blame. Look at /var/log/SMlog on the master.`, facts);
+    return refuse(l10n.t('The scan error names {0}: XCP Admin removes an LV only when exactly one is to blame. Look at /var/log/SMlog on the master.', named.length === 0 ? l10n.t('no VDI of this SR') : `${named.length} VDIs`), facts);
   }
   const vdiRef = named[0];
   const vdi = model.get('VDI', vdiRef)!;
   const format = model.vdiFormat(vdiRef);
   const device = lvDevicePath(sr, vdi, format === 'unknown' ? 'vhd' : format);
-  if (!device) return refuse('No LV path for the VDI the scan names.', facts);
+  if (!device) return refuse(l10n.t('No LV path for the VDI the scan names.'), facts);
   const writes = writesInto(journal, sr.uuid, device);
   facts.push(writes.length
-    ? `The journal has ${writes.length} raw write(s) into ${writes[0].extra?.wrote === device ? device : `${sr.name_label}`}: ${writes.map((w) => `${w.started} from ${String(w.extra?.source ?? '?')} (${w.status})`).join('; ')}.`
-    : `This journal holds no write into ${device}: it was written from elsewhere (by hand, or from another machine).`);
+    ? l10n.t('The journal has {0} raw write(s) into {1}: {2}.', writes.length, writes[0].extra?.wrote === device ? device : `${sr.name_label}`, writes.map((w) => `${w.started} from ${String(w.extra?.source ?? '?')} (${w.status})`).join('; '))
+    : l10n.t('This journal holds no write into {0}: it was written from elsewhere (by hand, or from another machine).', device));
   const users = model.vmsUsing(vdiRef).filter((v) => !v.record.is_control_domain).map((v) => v.record.name_label);
-  facts.push(`${vdi.name_label} (${vdi.uuid}) is the VDI on that LV${users.length ? `, used by ${users.join(', ')}` : ''}: its contents are already lost.`);
+  facts.push(l10n.t('{0} ({1}) is the VDI on that LV{2}: its contents are already lost.', vdi.name_label, vdi.uuid, users.length ? l10n.t(', used by {0}', users.join(', ')) : ''));
   const master = model.master();
-  if (!master) return refuse('The pool has no known master.', facts);
+  if (!master) return refuse(l10n.t('The pool has no known master.'), facts);
   const host: HostTarget = { name: master.record.name_label, uuid: master.record.uuid, address: master.record.address };
   const vg = volumeGroupOf(sr.uuid);
   return {
     ...base,
     target,
-    summary: `Removes exactly ${device} (the VHD that a raw write destroyed; ${vdi.name_label} is lost either way), after backing up the LVM metadata of ${vg}, then scans ${sr.name_label} again. Every other VDI of the SR stays as it is. If the scan still fails, the SR must be forgotten and re-attached (never formatted): stop there and do that by hand.`,
+    summary: l10n.t('Removes exactly {0} (the VHD that a raw write destroyed; {1} is lost either way), after backing up the LVM metadata of {2}, then scans {3} again. Every other VDI of the SR stays as it is. If the scan still fails, the SR must be forgotten and re-attached (never formatted): stop there and do that by hand.', device, vdi.name_label, vg, sr.name_label),
     facts,
     steps: [
       {
         id: 'backup',
-        title: `Back up the LVM metadata of ${vg}`,
-        why: 'vgcfgbackup keeps the volume group\'s layout in /etc/lvm/backup, so a wrong removal could be undone with vgcfgrestore.',
+        title: l10n.t('Back up the LVM metadata of {0}', vg),
+        why: l10n.t('vgcfgbackup keeps the volume group\'s layout in /etc/lvm/backup, so a wrong removal could be undone with vgcfgrestore.'),
         destructive: false,
         action: { kind: 'shell', host, command: sh`vgcfgbackup ${vg}` },
       },
       {
         id: 'lvscan',
-        title: 'List the LVs',
-        why: 'The LV to remove must be there, and the list is kept in the journal.',
+        title: l10n.t('List the LVs'),
+        why: l10n.t('The LV to remove must be there, and the list is kept in the journal.'),
         destructive: false,
         action: { kind: 'shell', host, command: sh`lvscan | grep -F ${vg}` },
       },
       {
         id: 'lvremove',
-        title: `Remove ${device}`,
-        why: `It holds no valid VHD any more and makes every scan of ${sr.name_label} fail.`,
+        title: l10n.t('Remove {0}', device),
+        why: l10n.t('It holds no valid VHD any more and makes every scan of {0} fail.', sr.name_label),
         destructive: true,
         confirmObject: { kind: 'VDI', name: `${vdi.name_label} — ${device}`, uuid: vdi.uuid },
         action: { kind: 'shell', host, command: sh`lvremove -f ${device}` },
       },
       {
         id: 'scan',
-        title: `Scan ${sr.name_label}`,
-        why: 'The storage manager reads the VG again and forgets the VDI whose LV is gone.',
+        title: l10n.t('Scan {0}', sr.name_label),
+        why: l10n.t('The storage manager reads the VG again and forgets the VDI whose LV is gone.'),
         destructive: false,
         action: { kind: 'xapi', method: 'SR.scan', args: [srRef], xe: `xe sr-scan uuid=${sr.uuid}` },
-        check: 'the scan passes',
+        check: l10n.t('the scan passes'),
       },
     ],
   };

@@ -8,6 +8,7 @@
 import type { PoolModel } from '../model/poolModel';
 import { isUuid, type Ref } from '../xapi/records';
 import { devicePathArg, raw, sh, uuidArg } from '../shell/quote';
+import { l10n } from '../text/l10n';
 import { refusedPlan, type HostTarget, type ObjectRef, type Plan, type Step } from './plan';
 
 /** The grid's columns: per host, then once for the pool. */
@@ -64,33 +65,33 @@ function hostSteps(host: HostTarget, wwid: string): Step[] {
   return [
     {
       id: id('find map'),
-      title: `${host.name}: find the multipath map and its paths`,
-      why: 'The PBD\'s SCSIid names the LUN; multipath -l gives its map (dm-N), sysfs the paths under it and their sizes.',
+      title: l10n.t('{0}: find the multipath map and its paths', host.name),
+      why: l10n.t('The PBD\'s SCSIid names the LUN; multipath -l gives its map (dm-N), sysfs the paths under it and their sizes.'),
       destructive: false,
       action: { kind: 'shell', host, command: sh`${findMap(wwid)}; multipath -l ${wwid}; pvscan >/dev/null 2>&1; ${pathSizes}; ${mapSize}` },
-      check: 'a map with its paths',
+      check: l10n.t('a map with its paths'),
     },
     {
       id: id('rescan paths'),
-      title: `${host.name}: rescan each path`,
-      why: 'A path reads the LUN\'s new capacity only when rescanned; every path must agree before the map can grow.',
+      title: l10n.t('{0}: rescan each path', host.name),
+      why: l10n.t('A path reads the LUN\'s new capacity only when rescanned; every path must agree before the map can grow.'),
       destructive: false,
       action: {
         kind: 'shell', host,
         command: sh`${findMap(wwid)}; ${rememberOldSize}; ${rescanEachPath}; ${waitForLargerPaths}; ${pathSizes}; ${failUnlessGrown}; ${failUnlessPathsAgree}`,
       },
-      check: 'every path reports the same, larger size',
+      check: l10n.t('every path reports the same, larger size'),
     },
     {
       id: id('resize map'),
-      title: `${host.name}: resize the map`,
-      why: 'multipathd takes the paths\' new size into the map the PV sits on.',
+      title: l10n.t('{0}: resize the map', host.name),
+      why: l10n.t('multipathd takes the paths\' new size into the map the PV sits on.'),
       destructive: false,
       action: {
         kind: 'shell', host,
         command: sh`${findMap(wwid)}; ${resizeMap(wwid)}; ${pathSizes}; ${mapSize}; ${failUnlessMapMatchesPaths}`,
       },
-      check: 'the map is as large as its paths',
+      check: l10n.t('the map is as large as its paths'),
     },
   ];
 }
@@ -109,26 +110,26 @@ export function smlogOfLastScan(srUuid: string): string {
 export function planSrResize(model: PoolModel, srRef: Ref<'SR'>): Plan {
   const sr = model.get('SR', srRef);
   const target: ObjectRef = { kind: 'SR', name: sr?.name_label ?? '?', uuid: sr?.uuid ?? '' };
-  const base = { procedure: 'S4', title: 'Grow an FC SR online' };
+  const base = { procedure: 'S4', title: l10n.t('Grow an FC SR online') };
   const refuse = (refusal: string, facts: string[] = []): Plan => refusedPlan(base, target, refusal, facts);
-  if (!sr) return refuse('This SR is no longer in the pool.');
-  if (!isUuid(sr.uuid)) return refuse(`XAPI gave the SR a malformed uuid (${sr.uuid}).`);
-  if (sr.type !== 'lvmohba' && sr.type !== 'lvmoiscsi') return refuse(`${sr.name_label} is a ${sr.type} SR: this procedure grows a multipathed LUN (lvmohba, or lvmoiscsi).`);
+  if (!sr) return refuse(l10n.t('This SR is no longer in the pool.'));
+  if (!isUuid(sr.uuid)) return refuse(l10n.t('XAPI gave the SR a malformed uuid ({0}).', sr.uuid));
+  if (sr.type !== 'lvmohba' && sr.type !== 'lvmoiscsi') return refuse(l10n.t('{0} is a {1} SR: this procedure grows a multipathed LUN (lvmohba, or lvmoiscsi).', sr.name_label, sr.type));
   const pbds = model.pbdsOf(srRef);
-  const facts = [`${sr.name_label}: physical_size ${sr.physical_size} bytes, ${pbds.length} PBD(s).`];
+  const facts = [l10n.t('{0}: physical_size {1} bytes, {2} PBD(s).', sr.name_label, sr.physical_size, pbds.length)];
   const ids = new Set(pbds.map((p) => p.record.device_config.SCSIid).filter(Boolean));
-  if (ids.size !== 1) return refuse(`The PBDs name ${ids.size === 0 ? 'no SCSIid' : `${ids.size} different SCSIids`}: one LUN is expected.`, facts);
+  if (ids.size !== 1) return refuse(l10n.t('The PBDs name {0}: one LUN is expected.', ids.size === 0 ? l10n.t('no SCSIid') : l10n.t('{0} different SCSIids', ids.size)), facts);
   const wwid = [...ids][0];
-  if (!WWID.test(wwid)) return refuse(`The SCSIid "${wwid}" is not a WWID (letters and digits): refusing to put it into a command.`, facts);
-  facts.push(`The LUN's WWID (PBD device_config.SCSIid): ${wwid}.`);
+  if (!WWID.test(wwid)) return refuse(l10n.t('The SCSIid "{0}" is not a WWID (letters and digits): refusing to put it into a command.', wwid), facts);
+  facts.push(l10n.t('The LUN\'s WWID (PBD device_config.SCSIid): {0}.', wwid));
   const unplugged = pbds.filter((p) => !p.record.currently_attached || !p.host || !model.isHostLive(p.host.ref));
   if (unplugged.length) {
-    return refuse(`Every host with a PBD must take part; ${unplugged.map((p) => p.host?.record.name_label ?? '?').join(', ')} ${unplugged.length > 1 ? 'are' : 'is'} dead or unplugged. Plug or forget ${unplugged.length > 1 ? 'them' : 'it'} first.`, facts);
+    return refuse((unplugged.length > 1 ? l10n.t('Every host with a PBD must take part; {0} are dead or unplugged. Plug or forget them first.', unplugged.map((p) => p.host?.record.name_label ?? '?').join(', ')) : l10n.t('Every host with a PBD must take part; {0} is dead or unplugged. Plug or forget it first.', unplugged.map((p) => p.host?.record.name_label ?? '?').join(', '))), facts);
   }
   const master = model.master();
-  if (!master) return refuse('The pool has no known master.', facts);
+  if (!master) return refuse(l10n.t('The pool has no known master.'), facts);
   const hosts = pbds.map((p) => p.host!).sort((a, b) => a.record.name_label.localeCompare(b.record.name_label, 'en', { numeric: true }));
-  facts.push(`Hosts with a PBD: ${hosts.map((h) => h.record.name_label).join(', ')}.`);
+  facts.push(l10n.t('Hosts with a PBD: {0}.', hosts.map((h) => h.record.name_label).join(', ')));
   const m: HostTarget = { name: master.record.name_label, uuid: master.record.uuid, address: master.record.address };
   const newer = /^(8|9)\./.test(master.record.software_version.product_version ?? '') && /xcp-ng/i.test(master.record.software_version.product_brand ?? '');
   const pool = (c: string) => `pool:${m.uuid}:${c}`;
@@ -136,33 +137,34 @@ export function planSrResize(model: PoolModel, srRef: Ref<'SR'>): Plan {
   return {
     ...base,
     target,
-    summary: `For a LUN already grown on the array: on each of the ${hosts.length} hosts, rescan the paths of ${wwid} and resize its map; then pvresize once on ${m.name} and scan, so ${sr.name_label}'s physical_size grows (now ${before} bytes). Nothing is written to the VDIs; VMs keep running.`,
+    summary: l10n.t('For a LUN already grown on the array: on each of the {0} hosts, rescan the paths of {1} and resize its map; then pvresize once on {2} and scan, so {3}\'s physical_size grows (now {4} bytes). Nothing is written to the VDIs; VMs keep running.', hosts.length, wwid, m.name, sr.name_label, before),
     facts,
     steps: [
       ...hosts.flatMap((h) => hostSteps({ name: h.record.name_label, uuid: h.record.uuid, address: h.record.address }, wwid)),
       {
         id: pool('pvresize'),
-        title: `${m.name}: grow the PV`,
-        why: 'Every host sees the larger map; the PV (and with it the VG) takes the new size once, on the master.',
+        title: l10n.t('{0}: grow the PV', m.name),
+        why: l10n.t('Every host sees the larger map; the PV (and with it the VG) takes the new size once, on the master.'),
         destructive: false,
         action: { kind: 'shell', host: m, command: sh`pvresize ${writableMetadata(newer)}${devicePathArg(`/dev/mapper/${wwid}`)} && pvdisplay -C && vgdisplay -C` },
       },
       {
         id: pool('SR.scan'),
-        title: `Scan ${sr.name_label}`,
-        why: 'XAPI reads the VG\'s new size into physical_size.',
+        title: l10n.t('Scan {0}', sr.name_label),
+        why: l10n.t('XAPI reads the VG\'s new size into physical_size.'),
         destructive: false,
         action: { kind: 'xapi', method: 'SR.scan', args: [srRef], xe: sh`xe sr-scan uuid=${uuidArg(sr.uuid)}` },
       },
       {
         id: pool('physical_size'),
-        title: `Read ${sr.name_label}'s physical_size back`,
-        why: 'The end state: larger than before. An unchanged size means the grow failed (see /var/log/SMlog on the master: "Failed to grow the PV, non-fatal").',
+        title: l10n.t('Read {0}\'s physical_size back', sr.name_label),
+        why: l10n.t('The end state: larger than before. An unchanged size means the grow failed (see /var/log/SMlog on the master: "Failed to grow the PV, non-fatal").'),
         destructive: false,
         action: { kind: 'xapi', method: 'SR.get_physical_size', args: [srRef], xe: sh`xe sr-param-get uuid=${uuidArg(sr.uuid)} param-name=physical-size` },
-        expect: (v) => (Number(v) > before ? undefined : `physical_size is still ${Number(v)} bytes: the PV did not grow`),
-        check: `more than ${before} bytes`,
-        onFailure: { host: m, what: `/var/log/SMlog (the scan of ${sr.name_label})`, command: smlogOfLastScan(sr.uuid) },
+        expect: (v) => (Number(v) > before ? undefined : l10n.t('physical_size is still {0} bytes: the PV did not grow', Number(v))),
+        check: l10n.t('more than {0} bytes', before),
+        checkAbove: before,
+        onFailure: { host: m, what: l10n.t('{0} (the scan of {1})', '/var/log/SMlog', sr.name_label), command: smlogOfLastScan(sr.uuid) },
       },
     ],
   };

@@ -14,6 +14,7 @@ import { RelayError, relayStream } from '../storage/relay';
 import { checksumCommand, readingOf, readingProblem, relaySourceCommand, relayTargetCommand, type EndReading } from './byteCommands';
 import { describeSource, type ByteSource, type HostTarget } from './plan';
 import type { Executors } from './runner';
+import { l10n } from '../text/l10n';
 
 export interface SshExecutors {
   shell: Executors['shell'];
@@ -78,8 +79,8 @@ export function sshExecutors(optionsFor: (host: HostTarget) => Promise<SshConnec
         const result = await relayStream(source, target.stdin, { total: action.bytes, signal, onProgress });
         const [t, s] = await Promise.all([target.done, sourceDone]);
         if (signal?.aborted) throw new Error('cancelled');
-        if (s && s.code !== 0) throw new Error(`the source's dd failed (exit status ${s.code ?? 'none'}): ${s.stderr.trim()}`);
-        if (t.code !== 0) throw new Error(`the target's dd failed (exit status ${t.code ?? 'none'}): ${(targetSays + t.stderr).trim().split('\n').slice(-2).join(' ')}`);
+        if (s && s.code !== 0) throw new Error(l10n.t('the source\'s dd failed (exit status {0}): {1}', s.code ?? l10n.t('none'), s.stderr.trim()));
+        if (t.code !== 0) throw new Error(l10n.t('the target\'s dd failed (exit status {0}): {1}', t.code ?? l10n.t('none'), (targetSays + t.stderr).trim().split('\n').slice(-2).join(' ')));
         return result;
       } catch (err) {
         // Whatever went wrong, neither end is left running.
@@ -88,9 +89,9 @@ export function sshExecutors(optionsFor: (host: HostTarget) => Promise<SshConnec
         if (!(err instanceof RelayError)) throw err;
         // Name the end that failed, with what its process said when it is known within a moment.
         const ended = await Promise.race([(err.end === 'target' ? target.done : sourceDone).catch(() => undefined), new Promise<undefined>((r) => setTimeout(() => r(undefined), 3_000))]);
-        const said = ended ? ` (exit status ${ended.code ?? 'none: killed'}${ended.stderr.trim() || targetSays.trim() ? `: ${(ended.stderr + (err.end === 'target' ? targetSays : '')).trim().split('\n').slice(-2).join(' ')}` : ''})` : '';
-        const who = err.end === 'target' ? `the target's dd on ${action.target.host.name} (${action.target.device})` : `the source, ${describeSource(action.source)},`;
-        throw new Error(`${who} stopped after ${err.bytes} of ${action.bytes} bytes${said}`, { cause: err });
+        const said = ended ? l10n.t(' (exit status {0}{1})', ended.code ?? l10n.t('none: killed'), ended.stderr.trim() || targetSays.trim() ? `: ${(ended.stderr + (err.end === 'target' ? targetSays : '')).trim().split('\n').slice(-2).join(' ')}` : '') : '';
+        const who = err.end === 'target' ? l10n.t('the target\'s dd on {0} ({1})', action.target.host.name, action.target.device) : l10n.t('the source, {0},', describeSource(action.source));
+        throw new Error(l10n.t('{0} stopped after {1} of {2} bytes{3}', who, err.bytes, action.bytes, said), { cause: err });
       }
     },
 
@@ -102,8 +103,8 @@ export function sshExecutors(optionsFor: (host: HostTarget) => Promise<SshConnec
       ]);
       // An end that could not be read is its own outcome, never a hash to compare.
       const problems = [
-        readingProblem(`the source (${describeSource(action.source)})`, source, n),
-        readingProblem(`the target (${action.target.host.name}:${action.target.device})`, target, n),
+        readingProblem(l10n.t('the source ({0})', describeSource(action.source)), source, n),
+        readingProblem(l10n.t('the target ({0}:{1})', action.target.host.name, action.target.device), target, n),
       ].filter((p): p is string => p !== undefined);
       if (problems.length) throw new Error(problems.join('; '));
       return { source: (source as { sha256: string }).sha256, target: (target as { sha256: string }).sha256 };
@@ -136,6 +137,6 @@ export async function sourceSize(ex: Pick<SshExecutors, 'shell'>, source: ByteSo
   }
   const r = await ex.shell(source.host, sh`stat -L -c %s ${source.path}`, signal, () => undefined);
   const n = Number(r.stdout.trim());
-  if (r.code !== 0 || !Number.isSafeInteger(n)) throw new Error(`cannot read the size of ${source.path} on ${source.host.name}: ${r.stderr.trim() || r.stdout.trim()}`);
+  if (r.code !== 0 || !Number.isSafeInteger(n)) throw new Error(l10n.t('cannot read the size of {0} on {1}: {2}', source.path, source.host.name, r.stderr.trim() || r.stdout.trim()));
   return n;
 }

@@ -9,6 +9,7 @@ import type { CertificatePolicy } from '../xapi/tls';
 import { UploadError } from '../xapi/http';
 import { describeSource, type StepAction } from './plan';
 import type { SshExecutors } from './sshExecutor';
+import { l10n } from '../text/l10n';
 
 type UploadAction = Extract<StepAction, { kind: 'upload' }>;
 
@@ -37,12 +38,12 @@ export async function uploadFromSource(
   } catch (err) {
     src.stream.destroy();
     if (!(err instanceof UploadError)) throw err;
-    if (err.end === 'target') throw new UploadError('target', err.bytesSent, `the pool stopped taking the bytes for VDI ${action.vdi.name} after ${err.bytesSent} of ${action.bytes}: ${err.message}`, err);
+    if (err.end === 'target') throw new UploadError('target', err.bytesSent, l10n.t('the pool stopped taking the bytes for VDI {0} after {1} of {2}: {3}', action.vdi.name, err.bytesSent, action.bytes, err.message), err);
     const exit = await Promise.race([src.done.catch(() => undefined), new Promise<undefined>((r) => setTimeout(() => r(undefined), SOURCE_EXIT_WAIT_MS))]);
-    const status = exit && exit.code !== 0 ? ` (its dd ended with exit status ${exit.code ?? 'none: killed'}${exit.stderr.trim() ? `: ${exit.stderr.trim().split('\n').slice(-1)[0]}` : ''})` : '';
-    throw new UploadError('source', err.bytesSent, `the source ${source} failed${status}: ${err.message}; ${err.bytesSent} of ${action.bytes} bytes went into VDI ${action.vdi.name}.`, err);
+    const status = exit && exit.code !== 0 ? l10n.t(' (its dd ended with exit status {0}{1})', exit.code ?? l10n.t('none: killed'), exit.stderr.trim() ? `: ${exit.stderr.trim().split('\n').slice(-1)[0]}` : '') : '';
+    throw new UploadError('source', err.bytesSent, l10n.t('the source {0} failed{1}: {2}; {3} of {4} bytes went into VDI {5}.', source, status, err.message, err.bytesSent, action.bytes, action.vdi.name), err);
   }
   const exit = await src.done;
-  if (exit && exit.code !== 0) throw new UploadError('source', result.bytes, `the source ${source}: dd ended with exit status ${exit.code ?? 'none'} although all ${result.bytes} bytes went in; check the image on its host.`);
+  if (exit && exit.code !== 0) throw new UploadError('source', result.bytes, l10n.t('the source {0}: dd ended with exit status {1} although all {2} bytes went in; check the image on its host.', source, exit.code ?? l10n.t('none'), result.bytes));
   return result;
 }

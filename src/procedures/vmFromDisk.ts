@@ -6,6 +6,7 @@ import type { PoolModel } from '../model/poolModel';
 import { isUuid, type Ref } from '../xapi/records';
 import { quote } from '../shell/quote';
 import { refusedPlan, resultOf, type Plan, type Step } from './plan';
+import { l10n } from '../text/l10n';
 
 export const OTHER_TEMPLATE = 'Other install media';
 const MiB = 1024 * 1024;
@@ -19,36 +20,36 @@ export interface VmFromDiskOptions {
 
 /** Why the options cannot make a VM (undefined when they can): for the input boxes and the plan alike. */
 export function checkVmOptions(o: VmFromDiskOptions): string | undefined {
-  if (o.name.trim() === '') return 'The VM needs a name.';
-  if (!Number.isInteger(o.memoryMiB) || o.memoryMiB < 64 || o.memoryMiB > 1024 * 1024) return 'Memory is a whole number of MiB, from 64.';
-  if (!Number.isInteger(o.vcpus) || o.vcpus < 1 || o.vcpus > 64) return 'vCPUs is a whole number from 1 to 64.';
+  if (o.name.trim() === '') return l10n.t('The VM needs a name.');
+  if (!Number.isInteger(o.memoryMiB) || o.memoryMiB < 64 || o.memoryMiB > 1024 * 1024) return l10n.t('Memory is a whole number of MiB, from 64.');
+  if (!Number.isInteger(o.vcpus) || o.vcpus < 1 || o.vcpus > 64) return l10n.t('vCPUs is a whole number from 1 to 64.');
   return undefined;
 }
 
 export function planVmFromDisk(model: PoolModel, vdiRef: Ref<'VDI'>, o: VmFromDiskOptions): Plan {
   const vdi = model.get('VDI', vdiRef);
-  const base = { procedure: 'S2', title: 'Make a VM with this disk' };
+  const base = { procedure: 'S2', title: l10n.t('Make a VM with this disk') };
   const target = { kind: 'VDI' as const, name: vdi?.name_label ?? '?', uuid: vdi?.uuid ?? '' };
   const refuse = (refusal: string, facts: string[] = []): Plan => refusedPlan(base, target, refusal, facts);
-  if (!vdi) return refuse('This VDI is no longer in the pool.');
-  if (!isUuid(vdi.uuid)) return refuse(`XAPI gave the VDI a malformed uuid (${vdi.uuid}).`);
+  if (!vdi) return refuse(l10n.t('This VDI is no longer in the pool.'));
+  if (!isUuid(vdi.uuid)) return refuse(l10n.t('XAPI gave the VDI a malformed uuid ({0}).', vdi.uuid));
   const bad = checkVmOptions(o);
   if (bad) return refuse(bad);
   const users = model.vmsUsing(vdiRef).filter((v) => !v.record.is_control_domain && !v.record.is_a_template);
-  if (users.length) return refuse(`${vdi.name_label} is already a disk of ${users.map((v) => v.record.name_label).join(', ')}: two VMs writing one disk would corrupt it.`);
+  if (users.length) return refuse(l10n.t('{0} is already a disk of {1}: two VMs writing one disk would corrupt it.', vdi.name_label, users.map((v) => v.record.name_label).join(', ')));
   const templates = model.all('VM').filter((v) => v.record.is_a_template && v.record.name_label === OTHER_TEMPLATE);
-  if (templates.length !== 1) return refuse(templates.length ? `The pool has ${templates.length} templates called "${OTHER_TEMPLATE}": rename the extra ones first.` : `The pool has no "${OTHER_TEMPLATE}" template to start from.`);
+  if (templates.length !== 1) return refuse(templates.length ? l10n.t('The pool has {0} templates called "{1}": rename the extra ones first.', templates.length, OTHER_TEMPLATE) : l10n.t('The pool has no "{0}" template to start from.', OTHER_TEMPLATE));
   const template = templates[0];
   const sr = model.get('SR', vdi.SR);
   const plugged = model.pbdsOf(vdi.SR).filter((p) => p.record.currently_attached && p.host && model.isHostLive(p.host.ref)).map((p) => p.host!.record.name_label);
   const facts = [
-    `${vdi.name_label} (${vdi.uuid}): ${vdi.virtual_size} bytes on ${sr?.name_label ?? '?'}, used by no VM.`,
+    l10n.t('{0} ({1}): {2} bytes on {3}, used by no VM.', vdi.name_label, vdi.uuid, vdi.virtual_size, sr?.name_label ?? '?'),
     `Template "${OTHER_TEMPLATE}" (${template.record.uuid}).`,
-    `Live hosts with ${sr?.name_label ?? 'the SR'} plugged: ${plugged.join(', ') || 'none'}.`,
+    l10n.t('Live hosts with {0} plugged: {1}.', sr?.name_label ?? l10n.t('the SR'), plugged.join(', ') || l10n.t('none')),
   ];
-  if (o.start && plugged.length === 0) return refuse(`No live host has ${sr?.name_label ?? 'the SR'} plugged: the VM could not start. Make it without starting, or plug the SR first.`, facts);
+  if (o.start && plugged.length === 0) return refuse(l10n.t('No live host has {0} plugged: the VM could not start. Make it without starting, or plug the SR first.', sr?.name_label ?? l10n.t('the SR')), facts);
   const vm = resultOf('clone');
-  const newVm = '<the new VM>';
+  const newVm = l10n.t('<the new VM>');
   const bytes = o.memoryMiB * MiB;
   const xapi = (id: string, title: string, why: string, method: string, args: unknown[], xe: string): Step => ({ id, title, why, destructive: false, action: { kind: 'xapi', method, args, xe } });
   const steps: Step[] = [
@@ -68,15 +69,15 @@ export function planVmFromDisk(model: PoolModel, vdiRef: Ref<'VDI'>, o: VmFromDi
     steps.push(xapi('start', `Start ${o.name}`, 'XAPI picks a live host that sees the SR.', 'VM.start', [vm, false, false], `xe vm-start uuid=${newVm}`));
     steps.push({
       ...xapi('running', `Check that ${o.name} runs`, 'Started is what the pool says, read back.', 'VM.get_power_state', [vm], `xe vm-param-get uuid=${newVm} param-name=power-state`),
-      expect: (v) => (v === 'Running' ? undefined : `power_state is ${String(v)}`),
+      expect: (v) => (v === 'Running' ? undefined : l10n.t('power_state is {0}', String(v))),
       waitMs: 30_000,
-      check: 'power_state reads Running',
+      check: l10n.t('power_state reads Running'),
     });
   }
   return {
     ...base,
     target,
-    summary: `Makes a VM named ${o.name} (${o.memoryMiB} MiB, ${o.vcpus} vCPU(s), PV boot through pygrub) from the "${OTHER_TEMPLATE}" template with ${vdi.name_label} as its only disk${o.start ? ', then starts it' : ''}. Nothing is written to the disk.`,
+    summary: (o.start ? l10n.t('Makes a VM named {0} ({1} MiB, {2} vCPU(s), PV boot through pygrub) from the "{3}" template with {4} as its only disk, then starts it. Nothing is written to the disk.', o.name, o.memoryMiB, o.vcpus, OTHER_TEMPLATE, vdi.name_label) : l10n.t('Makes a VM named {0} ({1} MiB, {2} vCPU(s), PV boot through pygrub) from the "{3}" template with {4} as its only disk. Nothing is written to the disk.', o.name, o.memoryMiB, o.vcpus, OTHER_TEMPLATE, vdi.name_label)),
     facts,
     steps,
     journalExtra: { vdi: vdi.uuid, vm: o.name },

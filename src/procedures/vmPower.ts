@@ -7,28 +7,33 @@
 import type { Entry, PoolModel } from '../model/poolModel';
 import { isUuid, type Ref, type VmRecord } from '../xapi/records';
 import { refusedPlan, type ObjectRef, type Plan, type Step } from './plan';
+import { l10n } from '../text/l10n';
 
 export type PowerAction = 'start' | 'start_on' | 'clean_shutdown' | 'hard_shutdown' | 'clean_reboot' | 'hard_reboot' | 'suspend' | 'resume';
 
 interface ActionInfo {
-  title: string;
-  verb: string;
+  title(): string;
+  verb(): string;
+  /** The step's title for one VM (start_on: on its host). */
+  one(vm: string, host?: string): string;
+  /** The summary's opening for several VMs. */
+  many(n: number): string;
   /** The power states the action applies to (XAPI's table, xapi_vm_lifecycle.ml). */
   states: readonly string[];
   destructive: boolean;
   xe(uuid: string, hostUuid?: string): string;
-  why: string;
+  why(): string;
 }
 
 const ACTIONS: Record<PowerAction, ActionInfo> = {
-  start: { title: 'Start VMs', verb: 'Start', states: ['Halted'], destructive: false, xe: (u) => `xe vm-start uuid=${u}`, why: 'XAPI picks a live, enabled host that sees its disks and has the memory.' },
-  start_on: { title: 'Start a VM on a host', verb: 'Start', states: ['Halted'], destructive: false, xe: (u, h) => `xe vm-start uuid=${u} on=${h}`, why: 'XAPI checked that this host can run it (VM.assert_can_boot_here).' },
-  clean_shutdown: { title: 'Shut down VMs', verb: 'Shut down', states: ['Running'], destructive: true, xe: (u) => `xe vm-shutdown uuid=${u}`, why: 'The guest is asked to shut down through its tools and halts when it is done.' },
-  hard_shutdown: { title: 'Force VMs off', verb: 'Force off', states: ['Running', 'Paused', 'Suspended'], destructive: true, xe: (u) => `xe vm-shutdown uuid=${u} --force`, why: 'The domain is destroyed at once, like pulling the plug: unsaved data in the guest is lost.' },
-  clean_reboot: { title: 'Reboot VMs', verb: 'Reboot', states: ['Running'], destructive: true, xe: (u) => `xe vm-reboot uuid=${u}`, why: 'The guest is asked to reboot through its tools.' },
-  hard_reboot: { title: 'Force VMs to reboot', verb: 'Force reboot', states: ['Running', 'Paused'], destructive: true, xe: (u) => `xe vm-reboot uuid=${u} --force`, why: 'The domain is destroyed and started again, like pressing reset: unsaved data in the guest is lost.' },
-  suspend: { title: 'Suspend VMs', verb: 'Suspend', states: ['Running'], destructive: true, xe: (u) => `xe vm-suspend uuid=${u}`, why: 'The guest\'s memory is saved to a disk on the suspend SR and the VM stops; Resume brings it back.' },
-  resume: { title: 'Resume VMs', verb: 'Resume', states: ['Suspended'], destructive: false, xe: (u) => `xe vm-resume uuid=${u}`, why: 'XAPI picks a host that can run it and loads its saved memory.' },
+  start: { title: () => l10n.t('Start VMs'), verb: () => l10n.t('Start'), one: (vm) => l10n.t('Start {0}', vm), many: (n) => l10n.t('Start {0} VMs', n), states: ['Halted'], destructive: false, xe: (u) => `xe vm-start uuid=${u}`, why: () => l10n.t('XAPI picks a live, enabled host that sees its disks and has the memory.') },
+  start_on: { title: () => l10n.t('Start a VM on a host'), verb: () => l10n.t('Start'), one: (vm, host) => l10n.t('Start {0} on {1}', vm, host ?? '?'), many: (n) => l10n.t('Start {0} VMs', n), states: ['Halted'], destructive: false, xe: (u, h) => `xe vm-start uuid=${u} on=${h}`, why: () => l10n.t('XAPI checked that this host can run it (VM.assert_can_boot_here).') },
+  clean_shutdown: { title: () => l10n.t('Shut down VMs'), verb: () => l10n.t('Shut down'), one: (vm) => l10n.t('Shut down {0}', vm), many: (n) => l10n.t('Shut down {0} VMs', n), states: ['Running'], destructive: true, xe: (u) => `xe vm-shutdown uuid=${u}`, why: () => l10n.t('The guest is asked to shut down through its tools and halts when it is done.') },
+  hard_shutdown: { title: () => l10n.t('Force VMs off'), verb: () => l10n.t('Force off'), one: (vm) => l10n.t('Force off {0}', vm), many: (n) => l10n.t('Force off {0} VMs', n), states: ['Running', 'Paused', 'Suspended'], destructive: true, xe: (u) => `xe vm-shutdown uuid=${u} --force`, why: () => l10n.t('The domain is destroyed at once, like pulling the plug: unsaved data in the guest is lost.') },
+  clean_reboot: { title: () => l10n.t('Reboot VMs'), verb: () => l10n.t('Reboot'), one: (vm) => l10n.t('Reboot {0}', vm), many: (n) => l10n.t('Reboot {0} VMs', n), states: ['Running'], destructive: true, xe: (u) => `xe vm-reboot uuid=${u}`, why: () => l10n.t('The guest is asked to reboot through its tools.') },
+  hard_reboot: { title: () => l10n.t('Force VMs to reboot'), verb: () => l10n.t('Force reboot'), one: (vm) => l10n.t('Force reboot {0}', vm), many: (n) => l10n.t('Force reboot {0} VMs', n), states: ['Running', 'Paused'], destructive: true, xe: (u) => `xe vm-reboot uuid=${u} --force`, why: () => l10n.t('The domain is destroyed and started again, like pressing reset: unsaved data in the guest is lost.') },
+  suspend: { title: () => l10n.t('Suspend VMs'), verb: () => l10n.t('Suspend'), one: (vm) => l10n.t('Suspend {0}', vm), many: (n) => l10n.t('Suspend {0} VMs', n), states: ['Running'], destructive: true, xe: (u) => `xe vm-suspend uuid=${u}`, why: () => l10n.t('The guest\'s memory is saved to a disk on the suspend SR and the VM stops; Resume brings it back.') },
+  resume: { title: () => l10n.t('Resume VMs'), verb: () => l10n.t('Resume'), one: (vm) => l10n.t('Resume {0}', vm), many: (n) => l10n.t('Resume {0} VMs', n), states: ['Suspended'], destructive: false, xe: (u) => `xe vm-resume uuid=${u}`, why: () => l10n.t('XAPI picks a host that can run it and loads its saved memory.') },
 };
 
 /** The XAPI method of each action (start_on takes the host as well). */
@@ -41,11 +46,11 @@ const METHOD: Record<PowerAction, string> = {
 export function vmTarget(model: PoolModel, ref: Ref<'VM'>): { vm: VmRecord; target: ObjectRef } | { refusal: string; target: ObjectRef } {
   const vm = model.get('VM', ref);
   const target: ObjectRef = { kind: 'VM', name: vm?.name_label ?? '?', uuid: vm?.uuid ?? '' };
-  if (!vm) return { refusal: 'This VM is no longer in the pool.', target };
-  if (!isUuid(vm.uuid)) return { refusal: `XAPI gave the VM a malformed uuid (${vm.uuid}); refusing to act on it.`, target };
-  if (vm.is_control_domain) return { refusal: `${vm.name_label} is a host's control domain: XAPI allows no power operation on it.`, target };
-  if (vm.is_a_snapshot) return { refusal: `${vm.name_label} is a snapshot: revert its VM to it, or delete it.`, target };
-  if (vm.is_a_template) return { refusal: `${vm.name_label} is a template: make a VM from it first.`, target };
+  if (!vm) return { refusal: l10n.t('This VM is no longer in the pool.'), target };
+  if (!isUuid(vm.uuid)) return { refusal: l10n.t('XAPI gave the VM a malformed uuid ({0}); refusing to act on it.', vm.uuid), target };
+  if (vm.is_control_domain) return { refusal: l10n.t('{0} is a host\'s control domain: XAPI allows no power operation on it.', vm.name_label), target };
+  if (vm.is_a_snapshot) return { refusal: l10n.t('{0} is a snapshot: revert its VM to it, or delete it.', vm.name_label), target };
+  if (vm.is_a_template) return { refusal: l10n.t('{0} is a template: make a VM from it first.', vm.name_label), target };
   return { vm, target };
 }
 
@@ -68,16 +73,16 @@ function busyWith(vm: VmRecord): string[] {
 function actionRefusal(vm: VmRecord, action: PowerAction): string | undefined {
   const info = ACTIONS[action];
   if (!info.states.includes(vm.power_state)) {
-    return `${vm.name_label} is ${vm.power_state}; ${info.verb.toLowerCase()} needs it ${info.states.join(' or ')}.`;
+    return l10n.t('{0} is {1}; {2} needs it {3}.', vm.name_label, vm.power_state, info.verb().toLowerCase(), info.states.join(l10n.t(' or ')));
   }
   const busy = busyWith(vm);
-  if (busy.length > 0) return `${vm.name_label} is busy (${busy.join(', ')}): wait for that to finish.`;
+  if (busy.length > 0) return l10n.t('{0} is busy ({1}): wait for that to finish.', vm.name_label, busy.join(', '));
   const op = action === 'start_on' ? 'start_on' : action;
   if (!allowedOps(vm).includes(op)) {
     if (action === 'clean_shutdown' || action === 'clean_reboot' || action === 'suspend') {
-      return `XAPI does not allow a clean ${action === 'suspend' ? 'suspend' : action === 'clean_reboot' ? 'reboot' : 'shutdown'} of ${vm.name_label} now (its guest has no tools that answer, VM_MISSING_PV_DRIVERS): install the guest tools, or use Force ${action === 'clean_reboot' ? 'Reboot' : 'Shut Down'}.`;
+      return l10n.t('XAPI does not allow a clean {0} of {1} now (its guest has no tools that answer, VM_MISSING_PV_DRIVERS): install the guest tools, or use Force {2}.', action === 'suspend' ? l10n.t('suspend') : action === 'clean_reboot' ? l10n.t('reboot') : l10n.t('shutdown'), vm.name_label, action === 'clean_reboot' ? l10n.t('Reboot') : l10n.t('Shut Down'));
     }
-    return `XAPI does not allow ${op} on ${vm.name_label} now (it is not in the VM's allowed_operations).`;
+    return l10n.t('XAPI does not allow {0} on {1} now (it is not in the VM\'s allowed_operations).', op, vm.name_label);
   }
   return undefined;
 }
@@ -88,13 +93,13 @@ function actionRefusal(vm: VmRecord, action: PowerAction): string | undefined {
  */
 export function planVmPower(model: PoolModel, vms: readonly Ref<'VM'>[], action: PowerAction, host?: Ref<'host'>): Plan {
   const info = ACTIONS[action];
-  const base = { procedure: 'VM power', title: info.title };
+  const base = { procedure: 'VM power', title: info.title() };
   const targets = vms.map((ref) => ({ ref, t: vmTarget(model, ref) }));
   const first = targets[0]?.t.target ?? { kind: 'VM' as const, name: '?', uuid: '' };
   const target: ObjectRef = targets.length === 1 ? first : { kind: 'pool', name: model.pool().record.name_label, uuid: model.pool().record.uuid };
-  if (targets.length === 0) return refusedPlan(base, target, 'No VM was selected.');
+  if (targets.length === 0) return refusedPlan(base, target, l10n.t('No VM was selected.'));
   const hostRec = host ? model.get('host', host) : undefined;
-  if (action === 'start_on' && (!hostRec || !isUuid(hostRec.uuid))) return refusedPlan(base, target, 'The host to start on is no longer in the pool.');
+  if (action === 'start_on' && (!hostRec || !isUuid(hostRec.uuid))) return refusedPlan(base, target, l10n.t('The host to start on is no longer in the pool.'));
   const facts: string[] = [];
   const refusals: string[] = [];
   const steps: Step[] = [];
@@ -104,8 +109,10 @@ export function planVmPower(model: PoolModel, vms: readonly Ref<'VM'>[], action:
       continue;
     }
     const { vm } = t;
-    const where = vm.resident_on !== 'OpaqueRef:NULL' ? ` on ${model.get('host', vm.resident_on)?.name_label ?? '?'}` : '';
-    facts.push(`${vm.name_label}: ${vm.power_state}${where}; XAPI allows ${allowedOps(vm).join(', ') || 'nothing'}.`);
+    const allows = allowedOps(vm).join(', ') || l10n.t('nothing');
+    facts.push(vm.resident_on !== 'OpaqueRef:NULL'
+      ? l10n.t('{0}: {1} on {2}; XAPI allows {3}.', vm.name_label, vm.power_state, model.get('host', vm.resident_on)?.name_label ?? '?', allows)
+      : l10n.t('{0}: {1}; XAPI allows {2}.', vm.name_label, vm.power_state, allows));
     const no = actionRefusal(vm, action);
     if (no) {
       refusals.push(no);
@@ -113,8 +120,8 @@ export function planVmPower(model: PoolModel, vms: readonly Ref<'VM'>[], action:
     }
     steps.push({
       id: `${action}-${vm.uuid}`,
-      title: `${info.verb} ${vm.name_label}${hostRec ? ` on ${hostRec.name_label}` : ''}`,
-      why: info.why,
+      title: info.one(vm.name_label, hostRec?.name_label),
+      why: info.why(),
       destructive: info.destructive,
       confirmObject: info.destructive ? t.target : undefined,
       action: {
@@ -123,13 +130,13 @@ export function planVmPower(model: PoolModel, vms: readonly Ref<'VM'>[], action:
         args: action === 'start_on' ? [ref, host, false, false] : action === 'start' || action === 'resume' ? [ref, false, false] : [ref],
         xe: info.xe(vm.uuid, hostRec?.uuid),
       },
-      check: action.includes('shutdown') ? 'VM.power_state reads Halted.' : action === 'suspend' ? 'VM.power_state reads Suspended.' : 'VM.power_state reads Running.',
+      check: action.includes('shutdown') ? l10n.t('VM.power_state reads Halted.') : action === 'suspend' ? l10n.t('VM.power_state reads Suspended.') : l10n.t('VM.power_state reads Running.'),
     });
   }
   const plan: Plan = {
     ...base,
     target,
-    summary: `${info.verb} ${steps.length === 1 ? steps[0].title.slice(info.verb.length + 1) : `${steps.length} VMs`}. ${info.why}`,
+    summary: `${steps.length === 1 ? steps[0].title : info.many(steps.length)}. ${info.why()}`,
     facts,
     steps,
   };

@@ -9,6 +9,7 @@ import { Endpoint, UploadError } from '../xapi/http';
 import { hostPortOf } from '../xapi/session';
 import type { CertificatePolicy } from '../xapi/tls';
 import { StreamMeter, type RelayProgress, type RelayResult } from './relay';
+import { l10n } from '../text/l10n';
 
 const MAX_REDIRECTS = 3;
 
@@ -19,9 +20,9 @@ export class ImportRawVdiError extends Error {
 }
 
 function explain(status: number, body: string, url: string): string {
-  if (status === 404) return `${url} has no import_raw_vdi handler (HTTP 404): XenServer 5.5 and later, XCP 1.x and XCP-ng have it, so this may not be a XAPI master. Use the dd relay into the LV instead (LVM SRs, raw VDIs).`;
-  if (status === 401 || status === 403) return `The server refused the session for import_raw_vdi (HTTP ${status}): log in again and retry.`;
-  return `import_raw_vdi answered HTTP ${status}: ${body.trim().slice(0, 200) || 'no detail'}`;
+  if (status === 404) return l10n.t('{0} has no import_raw_vdi handler (HTTP 404): XenServer 5.5 and later, XCP 1.x and XCP-ng have it, so this may not be a XAPI master. Use the dd relay into the LV instead (LVM SRs, raw VDIs).', url);
+  if (status === 401 || status === 403) return l10n.t('The server refused the session for import_raw_vdi (HTTP {0}): log in again and retry.', status);
+  return l10n.t('import_raw_vdi answered HTTP {0}: {1}', status, body.trim().slice(0, 200) || l10n.t('no detail'));
 }
 
 export async function importRawVdi(opts: {
@@ -52,7 +53,7 @@ export async function importRawVdi(opts: {
         continue;
       }
       if (answer.status !== 200) throw new ImportRawVdiError(answer.status, explain(answer.status, answer.body.toString('utf8'), url.origin));
-      if (meter.bytes !== opts.bytes) throw new UploadError('source', meter.bytes, `the source ended after ${meter.bytes} of ${opts.bytes} bytes`);
+      if (meter.bytes !== opts.bytes) throw new UploadError('source', meter.bytes, l10n.t('the source ended after {0} of {1} bytes', meter.bytes, opts.bytes));
       return { ...meter.result(), host: url.hostname };
     } finally {
       endpoint.destroy();
@@ -69,12 +70,12 @@ function checkedRedirect(from: URL, location: string, status: number, members: r
   try {
     next = new URL(location, from);
   } catch {
-    throw new ImportRawVdiError(status, `import_raw_vdi redirected to an unreadable address (${JSON.stringify(location.slice(0, 200))}): refused.`);
+    throw new ImportRawVdiError(status, l10n.t('import_raw_vdi redirected to an unreadable address ({0}): refused.', JSON.stringify(location.slice(0, 200))));
   }
-  if (next.protocol !== from.protocol) throw new ImportRawVdiError(status, `import_raw_vdi redirected from ${from.protocol} to ${next.protocol}: refused, the session id would travel unprotected.`);
+  if (next.protocol !== from.protocol) throw new ImportRawVdiError(status, l10n.t('import_raw_vdi redirected from {0} to {1}: refused, the session id would travel unprotected.', from.protocol, next.protocol));
   const host = next.hostname.replace(/^\[(.*)\]$/, '$1');
   if (!members.includes(host)) {
-    throw new ImportRawVdiError(status, `import_raw_vdi redirected to ${next.host}, which is not a host of this pool: refused, the redirect carries the session id. Nothing was written.`);
+    throw new ImportRawVdiError(status, l10n.t('import_raw_vdi redirected to {0}, which is not a host of this pool: refused, the redirect carries the session id. Nothing was written.', next.host));
   }
   return next;
 }

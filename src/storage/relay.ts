@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { l10n } from '../text/l10n';
 
 export interface RelayProgress {
   bytes: number;
@@ -74,8 +75,8 @@ export async function relayStream(source: Readable, target: Writable, opts: Rela
     await pipeline(source, meter, target, { signal: opts.signal });
   } catch (err) {
     if (opts.signal?.aborted || !failed) throw err;
-    const what = failed === 'target' ? 'the target stopped taking bytes' : 'the source stopped sending bytes';
-    throw new RelayError(failed, meter.bytes, `${what} after ${meter.bytes} of ${opts.total} bytes (${(err as Error).message})`, err);
+    const what = failed === 'target' ? l10n.t('the target stopped taking bytes') : l10n.t('the source stopped sending bytes');
+    throw new RelayError(failed, meter.bytes, l10n.t('{0} after {1} of {2} bytes ({3})', what, meter.bytes, opts.total, (err as Error).message), err);
   }
   return meter.result();
 }
