@@ -97,6 +97,7 @@ export function planGuestTools(model: PoolModel, ref: Ref<'VM'>, force?: GuestKi
       summary: `${vm.name_label} runs Windows: XCP Admin opens a .cmd script to run in the guest as Administrator (registry values, then a restart of the xensvc service), then waits for the guest to report ${PRESENTED_VERSION}. ${RUNBOOK_TABLE_NOTE}`,
       facts,
       steps: [verifyStep(vm.name_label, vm.uuid, vm.guest_metrics, 15 * 60_000, 'After the script runs in the guest, the tools report their version to XAPI.')],
+      guestScript: { file: 'xcp-admin-guest-tools.cmd', text: windowsToolsScript(vm.name_label) },
     };
   }
   const address = guestAddress(gm.networks);

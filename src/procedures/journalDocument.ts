@@ -6,12 +6,13 @@ import { markdownCode, markdownProse } from '../text/display';
 import type { JournalEntry } from './journal';
 import { runbookReference } from './runbookSections';
 
-export function journalDocument(entries: readonly JournalEntry[]): string {
+/** `runbookUrl`: the team's runbook page (setting xcpAdmin.runbook.url), linked next to each code; none: no link. */
+export function journalDocument(entries: readonly JournalEntry[], runbookUrl?: string): string {
   if (entries.length === 0) return '# Procedure journal\n\nNo procedure has run yet.\n';
   const p = (text: string) => markdownProse(String(text ?? ''));
   return '# Procedure journal\n\n' + [...entries].reverse().map((e) =>
     `## ${p(e.started)} — ${p(e.procedure)} ${p(e.title)}: ${p(e.target?.name ?? '?')} — **${p(e.status)}**\n\n` +
-    (/^[HS]\d$/.test(e.procedure) ? `From the ${runbookReference(e.procedure)}.\n\n` : '') +
+    (/^[HS]\d$/.test(e.procedure) ? `From the ${runbookReference(e.procedure, runbookUrl)}.\n\n` : '') +
     `${p(e.message)}\n\n` +
     (e.runbook ? 'Runbook kept with this run (Export Plan as Runbook saves it as Markdown and sh).\n\n' : '') +
     (e.steps ?? []).map((s) => `- ${s.status === 'unknown' ? '**outcome unknown**' : p(s.status)}: ${p(s.title)}${s.error ? ` — ${p(s.error)}` : ''}` +

@@ -84,8 +84,7 @@ function commandOf(step: Step, plan: Plan): string {
     }
     case 'upload': {
       const from = a.source.kind === 'ssh' ? ssh(a.source.host, relaySourceCommand(a.source)) : `cat ${quote(a.source.path)}`;
-      if (!isUuid(a.vdi.uuid)) throw new Error(`"${a.vdi.uuid.slice(0, 80)}" is not a uuid`);
-      return `${from} | xe vdi-import uuid=${a.vdi.uuid.toLowerCase()} filename=/dev/stdin format=raw`;
+      return uploadLine(from, a);
     }
     case 'checksum': {
       byteCommands(a); // the same validation as the runner's
@@ -94,6 +93,24 @@ function commandOf(step: Step, plan: Plan): string {
         `printf 'source %s\\ntarget %s\\n' "$source_sum" "$target_sum"; [ -n "$source_sum" ] && [ "$source_sum" = "$target_sum" ] || fail 'checksums differ: the target does not hold the source'"'"'s bytes'`;
     }
   }
+}
+
+/**
+ * The upload by hand, into the same handler the runner PUTs to (`/import_raw_vdi`, the VDI by uuid), per
+ * what the pool's xe can do (release.ts xeImportsFromPipe, with the history behind it): `xe vdi-import`
+ * from the pipe; or, on XCP 1.5 and other xe that cannot read a pipe, curl on the master (where the
+ * script's xe lines run) to xapi's own HTTP port on loopback, root's password asked by curl on the
+ * terminal (never in the script), the length given (those xapi refuse a chunked body), and the answer
+ * read: anything but 200 (a redirect to the host that sees the SR included) stops the script.
+ */
+export function uploadLine(from: string, a: Extract<StepAction, { kind: 'upload' }>): string {
+  if (!isUuid(a.vdi.uuid)) throw new Error(`"${a.vdi.uuid.slice(0, 80)}" is not a uuid`);
+  if (!Number.isSafeInteger(a.bytes) || a.bytes < 0) throw new Error(`${a.bytes} is not a byte count`);
+  const uuid = a.vdi.uuid.toLowerCase();
+  if (a.xe !== 'curl') return `${from} | xe vdi-import uuid=${uuid} filename=/dev/stdin format=raw`;
+  const curl = `curl --silent --show-error --user root --upload-file - --header 'Transfer-Encoding:' --header 'Content-Length: ${a.bytes}' ` +
+    `--output /dev/null --write-out '%{http_code}' 'http://127.0.0.1/import_raw_vdi?vdi=${uuid}&format=raw'`;
+  return `[ "$(${from} | ${curl})" = 200 ] || fail 'import_raw_vdi did not answer 200 (run this on the pool master; a redirect means the master does not see the SR: run it on the host that does)'`;
 }
 
 /** A command that fails when the step's check does not hold, where the check can be read by a command. */
@@ -141,12 +158,13 @@ function whereText(a: StepAction): string {
     case 'xapi': return `XAPI ${a.method}${a.on ? ` on ${a.on.host.name} (${a.on.host.address}, ${a.on.session} session)` : ''}, as xe`;
     case 'shell': return `shell on ${a.host.name} (${a.host.address}), over SSH`;
     case 'relay': return `${a.bytes} bytes streamed by dd into ${a.target.device} on ${a.target.host.name}`;
-    case 'upload': return `${a.bytes} bytes into VDI ${a.vdi.name} (${a.vdi.uuid})`;
+    case 'upload': return `${a.bytes} bytes into VDI ${a.vdi.name} (${a.vdi.uuid}) through XAPI's import_raw_vdi; by hand ${a.xe === 'curl' ? 'with curl on the pool master (this pool\'s xe cannot read a pipe; curl asks for root\'s password)' : 'with xe vdi-import'}`;
     case 'checksum': return `SHA-256 of the first ${a.bytes} bytes at both ends`;
   }
 }
 
-export function exportRunbook(plan: Plan, at: Date = new Date(), outcome?: RunOutcome): ExportedRunbook {
+/** `runbookUrl`: the team's runbook page (setting xcpAdmin.runbook.url); none: the section is named without a link. */
+export function exportRunbook(plan: Plan, at: Date = new Date(), outcome?: RunOutcome, runbookUrl?: string): ExportedRunbook {
   const results = usedResults(plan);
   const steps: ExportedStep[] = [];
   const built = plan.refusal ? [] : plan.steps.map((step, i) => {
@@ -155,19 +173,25 @@ export function exportRunbook(plan: Plan, at: Date = new Date(), outcome?: RunOu
     steps.push(e);
     return { step, e, result };
   });
-  const section = runbookSection(plan.procedure);
+  const section = runbookSection(plan.procedure, runbookUrl);
   const p = (t: string) => markdownProse(t);
 
   // ---- Markdown ----
   const md: string[] = [];
   md.push(`# ${p(plan.title)} — ${p(plan.target.name)}`, '');
-  md.push(`Procedure ${p(plan.procedure)}${section ? ` of the runbook, [${section.title}](${section.url})` : ''}. Exported by XCP Admin on ${at.toISOString()}.`, '');
+  md.push(`Procedure ${p(plan.procedure)}${section ? ` of the runbook, ${section.url ? `[${section.title}](${section.url})` : `*${section.title}*`}` : ''}. Exported by XCP Admin on ${at.toISOString()}.`, '');
   md.push(`Target: ${plan.target.kind} **${p(plan.target.name)}** (${markdownCode(plan.target.uuid)})`, '');
   if (plan.summary) md.push(p(plan.summary), '');
   if (outcome) md.push(`Run: **${p(outcome.status)}** — ${p(outcome.message)}`, '');
   if (plan.facts.length) {
     md.push('## What was checked', '');
     for (const f of plan.facts) md.push(`- ${p(f)}`);
+    md.push('');
+  }
+  if (plan.guestScript && !plan.refusal) {
+    // Indented, so nothing in it is Markdown; the names in it were made safe for cmd.exe by its maker.
+    md.push('## First, in the guest', '', `Run this as ${markdownCode(plan.guestScript.file)} in the guest, as Administrator; the steps below wait for its effect.`, '');
+    for (const l of plan.guestScript.text.split(/\r?\n/)) if (l) md.push(`    ${line(l, 2000)}`);
     md.push('');
   }
   if (plan.refusal) {
@@ -194,12 +218,16 @@ export function exportRunbook(plan: Plan, at: Date = new Date(), outcome?: RunOu
   const sh: string[] = [];
   sh.push('#!/bin/sh');
   sh.push(`# ${line(plan.title)} — ${plan.target.kind} ${line(plan.target.name)} (${line(plan.target.uuid)})`);
-  sh.push(`# Procedure ${line(plan.procedure)}${section ? ` of the runbook: ${section.title}, ${section.url}` : ''}`);
+  sh.push(`# Procedure ${line(plan.procedure)}${section ? ` of the runbook: ${section.title}${section.url ? `, ${section.url}` : ''}` : ''}`);
   sh.push(`# Exported by XCP Admin on ${at.toISOString()}: the steps XCP Admin would run, in order. Review it first.`);
   sh.push('# xe commands run on the pool master (or give xe -s/-u/-pw); shell steps go over SSH as root to each host.');
   sh.push('set -eu');
   sh.push(`fail() { printf '%s\\n' "$*" >&2; exit 1; }`);
   sh.push(`confirm() { printf '%s: ' "$1" >&2; read -r answer || answer=; [ -n "$answer" ] && [ "$answer" = "$2" ] || fail "not confirmed: stopped"; }`);
+  if (plan.guestScript && !plan.refusal) {
+    sh.push(`# First, in the guest: run this as ${line(plan.guestScript.file)}, as Administrator (the steps below wait for its effect):`);
+    for (const l of plan.guestScript.text.split(/\r?\n/)) if (l) sh.push(`#   ${line(l, 2000)}`);
+  }
   if (plan.refusal) {
     sh.push(`fail ${quote(`refused: ${line(plan.refusal, 4000)}`)}`);
   } else {
