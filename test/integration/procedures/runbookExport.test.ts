@@ -328,6 +328,13 @@ test('exported runbooks do what the runner does: S2 the import itself (dd relay,
   const upload = planHttpImport(piet.model, nfsVdi, source, bytes, writer.ref);
   assert.equal(upload.steps[0].action.kind === 'upload' && upload.steps[0].action.xe, 'curl', 'XCP 1.5 (API 1.9): curl, not xe vdi-import');
   await runAndCompare(upload, piet.model, executors, log);
+  // A current pool (XCP-ng 8.3, API 2.21): its xe reads the pipe, so the script has xe vdi-import.
+  const lab = await f.open('Lab');
+  const spare = lab.model.all('VDI').find((v) => lab.model.vmsUsing(v.ref).length === 0 && v.record.virtual_size >= bytes && !v.record.read_only && lab.model.get('SR', v.record.SR)?.content_type !== 'iso')!;
+  const current = planHttpImport(lab.model, spare.ref, source, bytes);
+  assert.equal(current.refusal, undefined, current.refusal);
+  assert.equal(current.steps[0].action.kind === 'upload' && current.steps[0].action.xe, 'vdi-import');
+  assert.match(exportRunbook(current).steps[0].command, new RegExp(` \\| xe vdi-import uuid=${spare.record.uuid} filename=/dev/stdin format=raw$`));
 
   // S3: a raw write into a VHD LV broke the FC SR's scan; the repair removes exactly that LV after a metadata backup.
   const victim = piet.model.vdisOf(fc.ref).find((v) => piet.model.vdiFormat(v.ref) === 'vhd')!;
