@@ -14,6 +14,11 @@ import { planVmFromDisk } from '../../../src/procedures/vmFromDisk';
 import { planHttpImport, planImportTarget, planRawWrite } from '../../../src/procedures/rawImport';
 import { planSrRepair } from '../../../src/procedures/srRepair';
 import { planGuestTools } from '../../../src/procedures/guestTools';
+import { planVmPower } from '../../../src/procedures/vmPower';
+import { planMigrate } from '../../../src/procedures/vmMigrate';
+import { planDeleteSnapshot, planRevert, planTakeSnapshot } from '../../../src/procedures/snapshots';
+import { planSetMemory } from '../../../src/procedures/vmMemory';
+import { planEnterMaintenance, planExitMaintenance } from '../../../src/procedures/maintenanceMode';
 import { PRESENTED_VERSION } from '../../../src/model/xenCenterVersion';
 import { uploadFromSource } from '../../../src/procedures/uploadFromSource';
 import type { ByteSource } from '../../../src/procedures/plan';
@@ -70,6 +75,21 @@ const XE: Record<string, string> = {
   'VDI.create': 'vdi-create',
   'VDI.destroy': 'vdi-destroy',
   'VM_guest_metrics.get_PV_drivers_version': 'vm-param-get',
+  'VM.snapshot': 'vm-snapshot',
+  'VM.snapshot_with_quiesce': 'vm-snapshot-with-quiesce',
+  'VM.revert': 'snapshot-revert',
+  'VM.destroy': 'snapshot-destroy',
+  'VM.set_memory_dynamic_range': 'vm-memory-dynamic-range-set',
+  'VM.pool_migrate': 'vm-migrate',
+  'VM.clean_shutdown': 'vm-shutdown',
+  'VM.hard_shutdown': 'vm-shutdown',
+  'VM.clean_reboot': 'vm-reboot',
+  'VM.start_on': 'vm-start',
+  'host.disable': 'host-disable',
+  'host.enable': 'host-enable',
+  'host.evacuate': 'host-evacuate',
+  'host.add_to_other_config': 'host-param-set',
+  'host.remove_from_other_config': 'host-param-remove',
 };
 
 /** The script runs this line as a statement of its own, or keeps its output for a later step (`result_N=$(…)`). */
@@ -383,4 +403,42 @@ test('exported runbooks do what the runner does: H3 on a Linux guest over SSH, a
   const gm = vm.pool.getOf('VM_guest_metrics', vm.obj.record.guest_metrics as string)!;
   vm.pool.update(gm, { PV_drivers_version: { ...(gm.record.PV_drivers_version as Record<string, string>), major, minor, micro } });
   await runAndCompare(winPlan, piet.model, { xapi: (m, a) => piet.conn.call(m, a), shell: piet.ssh.shell }, f.sim.dom0Executed!);
+});
+
+test('exported runbooks do what the runner does: the daily operations (snapshot, memory, migrate, power, revert, delete snapshot, maintenance mode)', { timeout: 240_000 }, async (t) => {
+  const f = await fleet(t);
+  const g = await f.open('Generic');
+  const ex: Executors = { xapi: (m, a) => g.conn.call(m, a), shell: g.ssh.shell };
+  const live = g.model.hosts().filter((h) => g.model.isHostLive(h.ref));
+  const vm = g.model.all('VM').find((v) => v.record.power_state === 'Running' && !v.record.is_control_domain && !v.record.is_a_template && g.model.get('VM_guest_metrics', v.record.guest_metrics) && live.some((h) => h.ref !== v.record.resident_on))!;
+  const rec = () => g.model.get('VM', vm.ref)!;
+
+  const snap = await runAndCompare(planTakeSnapshot(g.model, vm.ref, 'before the change', false), g.model, ex);
+  const snapRef = snap.steps[0].output as Ref<'VM'>;
+  await until('the model has the snapshot', () => g.model.get('VM', snapRef) !== undefined);
+  const mib = 1024 * 1024;
+  const max = rec().memory_static_max;
+  const min = Math.max(rec().memory_static_min, Math.floor(max / 2 / mib) * mib);
+  await runAndCompare(planSetMemory(g.model, vm.ref, min === rec().memory_dynamic_min ? min + mib : min, max), g.model, ex);
+  const other = live.find((h) => h.ref !== rec().resident_on)!;
+  await runAndCompare(planMigrate(g.model, vm.ref, other.ref), g.model, ex);
+  await until('the model sees it moved', () => rec().resident_on === other.ref);
+  await runAndCompare(planVmPower(g.model, [vm.ref], 'clean_shutdown'), g.model, ex);
+  await until('the model sees it halted', () => rec().power_state === 'Halted');
+  await runAndCompare(planVmPower(g.model, [vm.ref], 'start'), g.model, ex);
+  await until('the model sees it running', () => rec().power_state === 'Running');
+  await runAndCompare(planRevert(g.model, snapRef), g.model, ex);
+  await until('the snapshot still there', () => g.model.get('VM', snapRef) !== undefined);
+  await runAndCompare(planDeleteSnapshot(g.model, snapRef), g.model, ex);
+
+  // Maintenance mode on a slave whose VMs can all move (XAPI's own answer, as the editor asks it), and back.
+  let slave: (typeof live)[number] | undefined;
+  for (const h of live.filter((x) => !g.model.isMaster(x.ref))) {
+    const problems = await g.conn.call<Record<string, string[]>>('host.get_vms_which_prevent_evacuation', [h.ref]);
+    if (Object.keys(problems).length === 0) { slave = h; break; }
+  }
+  assert.ok(slave, 'Generic has a slave whose VMs can all move');
+  await runAndCompare(planEnterMaintenance(g.model, slave.ref, {}), g.model, ex);
+  await until('the model sees it disabled', () => g.model.get('host', slave.ref)?.enabled === false);
+  await runAndCompare(planExitMaintenance(g.model, slave.ref), g.model, ex);
 });
