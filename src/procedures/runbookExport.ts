@@ -189,9 +189,9 @@ export function exportRunbook(plan: Plan, at: Date = new Date(), outcome?: RunOu
     md.push('');
   }
   if (plan.guestScript && !plan.refusal) {
-    // Indented, so nothing in it is Markdown; the names in it were made safe for cmd.exe by its maker.
-    md.push('## First, in the guest', '', `Run this as ${markdownCode(plan.guestScript.file)} in the guest, as Administrator; the steps below wait for its effect.`, '');
-    for (const l of plan.guestScript.text.split(/\r?\n/)) if (l) md.push(`    ${line(l, 2000)}`);
+    // Each line a code span (a VM name in it stays inert); the .sh file has it too, and the editor opens the .cmd itself.
+    md.push('## First, in the guest', '', `Run this as ${markdownCode(plan.guestScript.file)} in the guest, as Administrator; the steps below wait for its effect:`, '');
+    for (const l of plan.guestScript.text.split(/\r?\n/)) if (l) md.push(`- ${markdownCode(l)}`);
     md.push('');
   }
   if (plan.refusal) {

@@ -192,7 +192,7 @@ function checkExport(plan: Plan, where: string, stats: { exported: number }): vo
     return;
   }
   stats.exported++;
-  checkMarkdown(r.markdown, /^(# [^\n]*|## (What was checked|Steps|Refused)|### \d+\. .*)$/, `${where} exported Markdown`);
+  checkMarkdown(r.markdown, /^(# [^\n]*|## (What was checked|Steps|Refused|First, in the guest)|### \d+\. .*)$/, `${where} exported Markdown`);
   const free = scriptUnquoted(r.script);
   assert.doesNotMatch(free, UNSAFE, `${where}: a control character outside quotes in the script`);
   for (const v of NEVER_UNQUOTED) assert.ok(!free.includes(v), `${where}: ${JSON.stringify(v)} outside single quotes in the exported script`);
@@ -418,6 +418,16 @@ test('hostile corpus: every plan builder, preview, command, XAPI call, confirmat
     }
     assert.ok(built > 0, `${b.name} built no plan`);
   }
+  // H3's Windows path on every running VM (its .cmd, with the VM's name, goes into the exported runbook).
+  let windows = 0;
+  for (const vm of model.all('VM').filter((v) => v.record.power_state === 'Running' && !v.record.is_control_domain)) {
+    const plan = planGuestTools(model, vm.ref, 'windows');
+    if (plan.refusal) continue;
+    windows++;
+    assert.ok(plan.guestScript, 'the Windows plan carries its .cmd');
+    checkExport(plan, `H3 windows ${vm.record.uuid}`, stats);
+  }
+  assert.ok(windows > 0, 'some hostile-named VM took the Windows path');
   checkMarkdown(journalDocument(await journal.entries(), RUNBOOK_URL), /^(# Procedure journal|## .*)$/, 'journal document');
   for (const line of journalDocument(await journal.entries()).split('\n')) if (line.startsWith('## ')) assert.match(line, /^## \d{4}-\d\d-\d\dT/, 'each run heading starts with its date, never a name');
   for (const v of HOSTILE) checkTerminal(v, `hostile value ${JSON.stringify(v.slice(0, 30))}`);

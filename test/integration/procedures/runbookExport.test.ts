@@ -396,7 +396,10 @@ test('exported runbooks do what the runner does: H3 on a Linux guest over SSH, a
   const exported = exportRunbook(winPlan);
   const cmd = winPlan.guestScript;
   assert.ok(cmd, 'the Windows plan carries its .cmd');
-  for (const line of cmd.text.split('\r\n').filter((l) => l)) assert.ok(exported.markdown.includes(`    ${line}`), `the Markdown shows the .cmd line ${line}`);
+  for (const line of cmd.text.split('\r\n').filter((l) => l)) {
+    assert.ok(exported.markdown.includes(`- ${markdownCode(line)}`), `the Markdown shows the .cmd line ${line}`);
+    assert.ok(exported.script.includes(`\n#   ${line}\n`), `the script shows the .cmd line ${line} as a comment`);
+  }
   // The admin runs it; the guest's agent reports the new version (as the simulated guest would).
   const [major, minor, micro] = PRESENTED_VERSION.split('.');
   const vm = f.sim.state.findByUuid(win.record.uuid)!;
