@@ -101,7 +101,10 @@ function commandOf(step: Step, plan: Plan): string {
  * from the pipe; or, on XCP 1.5 and other xe that cannot read a pipe, curl on the master (where the
  * script's xe lines run) to xapi's own HTTP port on loopback, root's password asked by curl on the
  * terminal (never in the script), the length given (those xapi refuse a chunked body), and the answer
- * read: anything but 200 (a redirect to the host that sees the SR included) stops the script.
+ * read: anything but 200 (a redirect to the host that sees the SR included) stops the script. XCP 1.5's
+ * handler answers 200 before it reads the body (simulator/releases.ts), so there the 200 says the
+ * handler took the VDI, and the plan's checksum step after it (raw LVs) is what checks the bytes, as
+ * for the runner.
  */
 export function uploadLine(from: string, a: Extract<StepAction, { kind: 'upload' }>): string {
   if (!isUuid(a.vdi.uuid)) throw new Error(`"${a.vdi.uuid.slice(0, 80)}" is not a uuid`);
