@@ -41,6 +41,8 @@ export interface RunningSimulator {
   readonly port: number;
   /** The live databases, for code that acts on the fleet directly (a simulated dom0, tests). */
   readonly state: SimState;
+  /** With dom0s: every exec request their sshd received, in order (address, command as sent); tests compare exported runbooks with it. */
+  readonly dom0Executed?: readonly { address: string; command: string }[];
   /** Replaces the TLS certificate (https only); new connections see the new one. */
   rotateCertificate(): Promise<{ fingerprint256: string }>;
   stop(): Promise<void>;
@@ -71,6 +73,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     controlUrl: fleet.current.control,
     port: server.port,
     state,
+    ...(dom0 ? { dom0Executed: dom0.executed } : {}),
     async rotateCertificate() {
       if (!certificate) throw new Error('the simulator was started without tls');
       certificate = await makeSelfSignedCertificate();

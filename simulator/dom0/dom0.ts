@@ -36,6 +36,8 @@ export interface Dom0Fleet {
   username: string;
   hosts: Dom0Host[];
   guests: GuestSsh[];
+  /** Every exec request as it arrived, in order (the address it came to, the command as sent): what a test compares an exported runbook with. */
+  executed: { address: string; command: string }[];
   stop(): Promise<void>;
 }
 
@@ -220,6 +222,7 @@ export async function startDom0s(sim: SimState, opts: { port?: number; authorize
   const servers: Server[] = [];
   const clients = new Set<Connection>();
   const described: Dom0Host[] = [];
+  const executed: { address: string; command: string }[] = [];
   let port = opts.port ?? 0;
   const listen = async (address: string, ctx: HostContext): Promise<string> => {
     const { key, parsed } = hostKey();
@@ -240,7 +243,7 @@ export async function startDom0s(sim: SimState, opts: { port?: number; authorize
   for (const [uuid, { pool, host }] of hosts) {
     const address = host.record.address as string;
     const dir = sandbox.prepareHost(host);
-    const fingerprint = await listen(address, { pool, host, sandbox, rc, sock, dir, who: uuid, keys });
+    const fingerprint = await listen(address, { pool, host, sandbox, rc, sock, dir, who: uuid, keys, address, executed });
     described.push({ name: host.record.name_label as string, uuid, address, port, hostKeySha256: fingerprint });
   }
   luns.build(sim.pools); // after the hosts' folders exist
@@ -248,7 +251,7 @@ export async function startDom0s(sim: SimState, opts: { port?: number; authorize
   for (const [uuid, { pool, vm, address }] of guests) {
     const gm = pool.getOf('VM_guest_metrics', vm.record.guest_metrics as string)!;
     const dir = sandbox.prepareGuest(vm, gm.record.PV_drivers_version as Record<string, string>);
-    const fingerprint = await listen(address, { pool, host: vm, sandbox, rc, sock, dir, who: uuid, keys });
+    const fingerprint = await listen(address, { pool, host: vm, sandbox, rc, sock, dir, who: uuid, keys, address, executed });
     guestList.push({ name: vm.record.name_label as string, uuid, address, hostKeySha256: fingerprint });
   }
   return {
@@ -256,6 +259,7 @@ export async function startDom0s(sim: SimState, opts: { port?: number; authorize
     username: 'root',
     hosts: described,
     guests: guestList,
+    executed,
     async stop() {
       for (const c of clients) c.end(); // a stopping simulator drops its sessions, as a host going away would
       await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
@@ -280,6 +284,9 @@ interface HostContext {
   who: string;
   /** Public keys root may log in with. */
   keys: ParsedKey[];
+  /** The address it listens on, and the fleet's log of exec requests. */
+  address: string;
+  executed: { address: string; command: string }[];
 }
 
 function serveClient(client: Connection, ctx: HostContext): void {
@@ -303,7 +310,11 @@ function serveClient(client: Connection, ctx: HostContext): void {
       });
       session.on('window-change', (accept) => accept?.());
       session.on('env', (accept) => accept?.());
-      session.on('exec', (accept, _reject, info) => run(accept(), ctx, ['-c', mapDom0Paths(info.command, ctx.dir)], undefined));
+      session.on('exec', (accept, _reject, info) => {
+        ctx.executed.push({ address: ctx.address, command: info.command });
+        if (ctx.executed.length > 20_000) ctx.executed.splice(0, 10_000); // a long demo run keeps the recent ones
+        run(accept(), ctx, ['-c', mapDom0Paths(info.command, ctx.dir)], undefined);
+      });
       session.on('shell', (accept) => run(accept(), ctx, ['-i'], pty ?? { cols: 80, rows: 24, term: 'xterm' }));
     });
   });

@@ -3,6 +3,7 @@
 // shows every step → the journal. Command files build the plan; this file runs it.
 
 import * as vscode from 'vscode';
+import { runbookUrl } from './runbookUrl';
 import type { PoolRegistry } from '../model/poolRegistry';
 import { Journal } from '../procedures/journal';
 import { actionText, type Plan } from '../procedures/plan';
@@ -49,7 +50,7 @@ export async function journalRefusal(deps: Pick<ProcedureCommandDeps, 'journal'>
   const now = new Date();
   let runbook: { markdown: string; script: string } | undefined;
   try {
-    const r = exportRunbook(plan, now, { status: 'refused', message: why, steps: [] });
+    const r = exportRunbook(plan, now, { status: 'refused', message: why, steps: [] }, runbookUrl());
     runbook = { markdown: r.markdown, script: r.script };
   } catch {
     runbook = undefined; // a value no runbook can hold: the refusal is journaled without one
@@ -67,7 +68,7 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
   // The walkthrough's "preview a procedure" step completes on this.
   void vscode.commands.executeCommand('setContext', 'xcpAdmin.planPreviewed', true);
   if (plan.refusal) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('{0} refused for {1}: {2}', plan.procedure, displayName(plan.target.name), displayName(plan.refusal, 1000)));
+    void vscode.window.showErrorMessage(vscode.l10n.t('{0} refused for {1}: {2}', displayName(plan.title, 200), displayName(plan.target.name), displayName(plan.refusal, 1000)));
     await journalRefusal(deps, plan, plan.refusal);
     return undefined;
   }
@@ -75,7 +76,8 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
   const asks = plan.steps.filter((s) => s.destructive && !s.confirmedBy).length;
   const run = vscode.l10n.t('Run');
   const go = await vscode.window.showWarningMessage(
-    vscode.l10n.t('{0}: {1} — {2}?', plan.procedure, plan.title, displayName(plan.target.name)),
+    // Plain words: the runbook code is in the preview's heading and the journal, next to the runbook link.
+    vscode.l10n.t('{0} — {1}?', displayName(plan.title, 200), displayName(plan.target.name)),
     {
       modal: true,
       detail: asks === destructive
@@ -89,7 +91,7 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
   if (!connection) return undefined;
   const ssh = hooks.ssh ?? sshExecutors((host) => sshOptions(deps.ssh, pool, host.address, host.outsidePool));
   const terminal = new ProcedureTerminal();
-  vscode.window.createTerminal({ name: vscode.l10n.t('{0} {1}', plan.procedure, displayName(plan.target.name, 40)), pty: terminal, iconPath: new vscode.ThemeIcon('tools') }).show();
+  vscode.window.createTerminal({ name: vscode.l10n.t('{0} — {1}', displayName(plan.title, 60), displayName(plan.target.name, 40)), pty: terminal, iconPath: new vscode.ThemeIcon('tools') }).show();
   hooks.started?.();
   const executors: Executors = {
     // Long calls run as XAPI tasks (progress, cancel through the terminal's Ctrl-C); see src/xapi/task.ts.
@@ -109,6 +111,7 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
       wire,
       signal: hooks.signal ? AbortSignal.any([terminal.cancel.signal, hooks.signal]) : terminal.cancel.signal,
       journal: deps.journal,
+      runbookUrl: runbookUrl(),
       nameOf: (ref) => {
         const state = connection.state;
         if (state.kind !== 'connected') return undefined;
@@ -155,18 +158,18 @@ export async function runWithConfirmation(deps: ProcedureCommandDeps, pool: stri
   }
   terminal.done();
   const show = result.status === 'done' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-  void show(endedMessage(result.status, plan.procedure, displayName(plan.target.name), displayName(result.message, 1000)));
+  void show(endedMessage(result.status, displayName(plan.title, 200), displayName(plan.target.name), displayName(result.message, 1000)));
   return result;
 }
 
 /** The notification at the end of a run: one whole sentence per outcome. */
-function endedMessage(status: RunStatus, procedure: string, target: string, message: string): string {
+function endedMessage(status: RunStatus, title: string, target: string, message: string): string {
   switch (status) {
-    case 'done': return vscode.l10n.t('{0} done on {1}: {2}', procedure, target, message);
-    case 'failed': return vscode.l10n.t('{0} failed on {1}: {2}', procedure, target, message);
-    case 'declined': return vscode.l10n.t('{0} declined on {1}: {2}', procedure, target, message);
-    case 'cancelled': return vscode.l10n.t('{0} cancelled on {1}: {2}', procedure, target, message);
-    case 'unknown': return vscode.l10n.t('{0} outcome unknown on {1}: {2}', procedure, target, message);
-    case 'refused': return vscode.l10n.t('{0} refused on {1}: {2}', procedure, target, message);
+    case 'done': return vscode.l10n.t('{0} done on {1}: {2}', title, target, message);
+    case 'failed': return vscode.l10n.t('{0} failed on {1}: {2}', title, target, message);
+    case 'declined': return vscode.l10n.t('{0} declined on {1}: {2}', title, target, message);
+    case 'cancelled': return vscode.l10n.t('{0} cancelled on {1}: {2}', title, target, message);
+    case 'unknown': return vscode.l10n.t('{0} outcome unknown on {1}: {2}', title, target, message);
+    case 'refused': return vscode.l10n.t('{0} refused on {1}: {2}', title, target, message);
   }
 }

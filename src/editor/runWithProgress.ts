@@ -7,6 +7,7 @@
 //   runWithConfirmation (preview, confirmations naming the object, terminal) with the notification on top.
 
 import * as vscode from 'vscode';
+import { runbookUrl } from './runbookUrl';
 import type { Plan, Step } from '../procedures/plan';
 import { preflight } from '../procedures/preflight';
 import { runPlan, type Executors, type RunResult } from '../procedures/runner';
@@ -92,6 +93,7 @@ export async function runAtOnce(deps: ProcedureCommandDeps, pool: string, planne
       console: { line: () => undefined },
       confirmer: { confirm: async () => false },
       journal: deps.journal,
+      runbookUrl: runbookUrl(),
       signal: abort.signal,
       wire,
       onStep: (step, status) => { if (status === 'running') note.stepStarted(step); },

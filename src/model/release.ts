@@ -43,6 +43,21 @@ export function hasImportRawVdi(model: PoolModel): boolean {
 }
 
 /**
+ * Whether the pool's own `xe vdi-import` can take raw bytes from a pipe (`filename=/dev/stdin
+ * format=raw`), which is how an exported runbook writes an image by hand. In xen-api's history:
+ * `vdi-import uuid= filename=` is there from the first public commit (2009), but its client read the file
+ * with `in_channel_length` and sent that as Content-Length, which fails on a pipe, until commit
+ * a64272d4d7 (2014-11-19, CA-152227 "xe: when uploading a file, allow the contents to be read from a
+ * pipe"); `format=` came with be7acec752 (2013-11-24). Both are in XenServer 7.0 (API 2.5) and later;
+ * XCP 1.5 (API 1.9) has neither, nor has 6.2 for certain: those pools get curl to the same
+ * `/import_raw_vdi` handler, which takes `vdi=<uuid>` and HTTP Basic auth there (import_raw_vdi.ml
+ * `vdi_of_req`, xapi_http.ml `with_context` at 0bb225ddb4, 2012) but no chunked body (so Content-Length).
+ */
+export function xeImportsFromPipe(model: PoolModel): boolean {
+  return apiAtLeast(apiVersionOf(model), 2, 5);
+}
+
+/**
  * The runbook's 6.0.99 presentation (H2, H3) is for XCP 1.x pools, which XenCenter judges by a
  * XenServer version: a pool of API 2.x (XenServer 6.2+, XCP-ng) has nothing to present. Unknown
  * (no API version read): treated as 1.x, as the runbook's pools are.

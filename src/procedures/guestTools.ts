@@ -103,6 +103,7 @@ export function planGuestTools(model: PoolModel, ref: Ref<'VM'>, force?: GuestKi
       summary: l10n.t('{0} runs Windows: XCP Admin opens a .cmd script to run in the guest as Administrator (registry values, then a restart of the xensvc service), then waits for the guest to report {1}. {2}', vm.name_label, PRESENTED_VERSION, runbookTableNote()),
       facts,
       steps: [verifyStep(vm.name_label, vm.uuid, vm.guest_metrics, 15 * 60_000, l10n.t('After the script runs in the guest, the tools report their version to XAPI.'))],
+      guestScript: { file: 'xcp-admin-guest-tools.cmd', text: windowsToolsScript(vm.name_label) },
     };
   }
   const address = guestAddress(gm.networks);

@@ -8,12 +8,13 @@ import { l10n } from '../text/l10n';
 import { procedureName } from './plan';
 import { runbookReference } from './runbookSections';
 
-export function journalDocument(entries: readonly JournalEntry[]): string {
+/** `runbookUrl`: the team's runbook page (setting xcpAdmin.runbook.url), linked next to each code; none: no link. */
+export function journalDocument(entries: readonly JournalEntry[], runbookUrl?: string): string {
   if (entries.length === 0) return `# ${l10n.t('Procedure journal')}\n\n${l10n.t('No procedure has run yet.')}\n`;
   const p = (text: string) => markdownProse(String(text ?? ''));
   return `# ${l10n.t('Procedure journal')}\n\n` + [...entries].reverse().map((e) =>
     `## ${p(e.started)} — ${p(procedureName(e.procedure))} ${p(e.title)}: ${p(e.target?.name ?? '?')} — **${p(statusText(e.status))}**\n\n` +
-    (/^[HS]\d$/.test(e.procedure) ? `${l10n.t('From the {0}.', runbookReference(e.procedure))}\n\n` : '') +
+    (/^[HS]\d$/.test(e.procedure) ? `${l10n.t('From the {0}.', runbookReference(e.procedure, runbookUrl))}\n\n` : '') +
     `${p(e.message)}\n\n` +
     (e.runbook ? `${l10n.t('Runbook kept with this run (Export Plan as Runbook saves it as Markdown and sh).')}\n\n` : '') +
     (e.steps ?? []).map((s) => `- ${s.status === 'unknown' ? `**${l10n.t('outcome unknown')}**` : p(statusText(s.status))}: ${p(s.title)}${s.error ? ` — ${p(s.error)}` : ''}` +

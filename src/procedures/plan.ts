@@ -86,7 +86,8 @@ export type StepAction =
   /** Streams `bytes` bytes from the source into the target through the extension (the dd relay). */
   | { kind: 'relay'; source: ByteSource; target: ByteTarget; bytes: number }
   /** Streams `bytes` bytes from the source into a VDI through XAPI's HTTP import_raw_vdi (any SR type). */
-  | { kind: 'upload'; source: ByteSource; vdi: { ref: string; uuid: string; name: string }; bytes: number }
+  /** `xe`: how an exported runbook sends the bytes by hand: the pool's xe reads a pipe (`xe vdi-import`), or not (curl to the same handler); see release.ts. */
+  | { kind: 'upload'; source: ByteSource; vdi: { ref: string; uuid: string; name: string }; bytes: number; xe?: 'vdi-import' | 'curl' }
   /** SHA-256 of the first `bytes` bytes at both ends, computed where they are; they must match. */
   | { kind: 'checksum'; source: ByteSource; target: ByteTarget; bytes: number };
 
@@ -133,6 +134,8 @@ export interface Plan {
   refusal?: string;
   /** Kept in the journal with the run (e.g. which LV an import writes, for a later SR repair). */
   journalExtra?: Record<string, unknown>;
+  /** A script the admin runs inside a guest before the steps (H3's .cmd for Windows): the exported runbook carries it. */
+  guestScript?: { file: string; text: string };
 }
 
 /**
@@ -186,12 +189,13 @@ export function targetLine(kind: string, name: string, uuid: string): string {
  * sentence goes through markdownProse and every command through markdownCode: names come from XAPI, and
  * a newline, a `#` or a URL in one must not make a heading, a fake step or a link.
  */
-export function preview(plan: Plan): string {
+/** `runbookUrl`: the team's runbook page (setting xcpAdmin.runbook.url), for the link next to the code; none: no link. */
+export function preview(plan: Plan, runbookUrl?: string): string {
   const p = (text: string) => markdownProse(text);
   const c = (text: string) => markdownCode(text);
   const lines: string[] = [];
   lines.push(`# ${p(procedureName(plan.procedure))}: ${p(plan.title)} — ${p(plan.target.name)}`, '');
-  if (/^[HS]\d$/.test(plan.procedure)) lines.push(l10n.t('From the {0}.', runbookReference(plan.procedure)), '');
+  if (/^[HS]\d$/.test(plan.procedure)) lines.push(l10n.t('From the {0}.', runbookReference(plan.procedure, runbookUrl)), '');
   lines.push(targetLine(plan.target.kind, p(plan.target.name), c(plan.target.uuid)), '');
   lines.push(p(plan.summary), '');
   if (plan.facts.length) {

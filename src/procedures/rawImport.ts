@@ -12,7 +12,7 @@ import { isUuid, type Ref } from '../xapi/records';
 import { lvDevicePath, LVM_SR_TYPES } from '../model/storageLayout';
 import { sh } from '../shell/quote';
 import { describeSource, refusedPlan, type ByteSource, type HostTarget, type ObjectRef, type Plan } from './plan';
-import { apiVersionOf, hasImportRawVdi } from '../model/release';
+import { apiVersionOf, hasImportRawVdi, xeImportsFromPipe } from '../model/release';
 import type { RunResult, RunStatus } from './runner';
 import { l10n } from '../text/l10n';
 
@@ -183,7 +183,7 @@ export function planHttpImport(model: PoolModel, vdiRef: Ref<'VDI'>, source: Byt
     why: l10n.t('XAPI\'s import_raw_vdi: the storage manager writes the bytes; no SSH to the pool, no LV handling.'),
     destructive: true,
     confirmObject: { kind: 'VDI', name: `${vdi.name_label}${device ? ` — ${device}` : ''}`, uuid: vdi.uuid },
-    action: { kind: 'upload', source, vdi: { ref: vdiRef, uuid: vdi.uuid, name: vdi.name_label }, bytes: sourceBytes },
+    action: { kind: 'upload', source, vdi: { ref: vdiRef, uuid: vdi.uuid, name: vdi.name_label }, bytes: sourceBytes, xe: xeImportsFromPipe(model) ? 'vdi-import' : 'curl' },
     check: l10n.t('the server answers 200 after every byte'),
   }];
   if (device && host) {

@@ -85,8 +85,7 @@ function commandOf(step: Step, plan: Plan): string {
     }
     case 'upload': {
       const from = a.source.kind === 'ssh' ? ssh(a.source.host, relaySourceCommand(a.source)) : `cat ${quote(a.source.path)}`;
-      if (!isUuid(a.vdi.uuid)) throw new Error(`"${a.vdi.uuid.slice(0, 80)}" is not a uuid`);
-      return `${from} | xe vdi-import uuid=${a.vdi.uuid.toLowerCase()} filename=/dev/stdin format=raw`;
+      return uploadLine(from, a);
     }
     case 'checksum': {
       byteCommands(a); // the same validation as the runner's
@@ -95,6 +94,27 @@ function commandOf(step: Step, plan: Plan): string {
         `printf 'source %s\\ntarget %s\\n' "$source_sum" "$target_sum"; [ -n "$source_sum" ] && [ "$source_sum" = "$target_sum" ] || fail ${quote(checksumsDiffer())}`;
     }
   }
+}
+
+/**
+ * The upload by hand, into the same handler the runner PUTs to (`/import_raw_vdi`, the VDI by uuid), per
+ * what the pool's xe can do (release.ts xeImportsFromPipe, with the history behind it): `xe vdi-import`
+ * from the pipe; or, on XCP 1.5 and other xe that cannot read a pipe, curl on the master (where the
+ * script's xe lines run) to xapi's own HTTP port on loopback, root's password asked by curl on the
+ * terminal (never in the script), the length given (those xapi refuse a chunked body), and the answer
+ * read: anything but 200 (a redirect to the host that sees the SR included) stops the script. XCP 1.5's
+ * handler answers 200 before it reads the body (simulator/releases.ts), so there the 200 says the
+ * handler took the VDI, and the plan's checksum step after it (raw LVs) is what checks the bytes, as
+ * for the runner.
+ */
+export function uploadLine(from: string, a: Extract<StepAction, { kind: 'upload' }>): string {
+  if (!isUuid(a.vdi.uuid)) throw new Error(`"${a.vdi.uuid.slice(0, 80)}" is not a uuid`);
+  if (!Number.isSafeInteger(a.bytes) || a.bytes < 0) throw new Error(`${a.bytes} is not a byte count`);
+  const uuid = a.vdi.uuid.toLowerCase();
+  if (a.xe !== 'curl') return `${from} | xe vdi-import uuid=${uuid} filename=/dev/stdin format=raw`;
+  const curl = `curl --silent --show-error --user root --upload-file - --header 'Transfer-Encoding:' --header 'Content-Length: ${a.bytes}' ` +
+    `--output /dev/null --write-out '%{http_code}' 'http://127.0.0.1/import_raw_vdi?vdi=${uuid}&format=raw'`;
+  return `[ "$(${from} | ${curl})" = 200 ] || fail 'import_raw_vdi did not answer 200 (run this on the pool master; a redirect means the master does not see the SR: run it on the host that does)'`;
 }
 
 /** A command that fails when the step's check does not hold, where the check can be read by a command. */
@@ -146,12 +166,15 @@ function whereText(a: StepAction): string {
     case 'xapi': return l10n.t('{0}, as xe', a.on ? l10n.t('XAPI {0} on {1} ({2}, {3} session)', a.method, a.on.host.name, a.on.host.address, a.on.session) : l10n.t('XAPI {0}', a.method));
     case 'shell': return l10n.t('shell on {0} ({1}), over SSH', a.host.name, a.host.address);
     case 'relay': return l10n.t('{0} bytes streamed by dd into {1} on {2}', a.bytes, a.target.device, a.target.host.name);
-    case 'upload': return l10n.t('{0} bytes into VDI {1} ({2})', a.bytes, a.vdi.name, a.vdi.uuid);
+    case 'upload': return a.xe === 'curl'
+      ? l10n.t('{0} bytes into VDI {1} ({2}) through XAPI\'s import_raw_vdi; by hand with curl on the pool master (this pool\'s xe cannot read a pipe; curl asks for root\'s password)', a.bytes, a.vdi.name, a.vdi.uuid)
+      : l10n.t('{0} bytes into VDI {1} ({2}) through XAPI\'s import_raw_vdi; by hand with xe vdi-import', a.bytes, a.vdi.name, a.vdi.uuid);
     case 'checksum': return l10n.t('SHA-256 of the first {0} bytes at both ends', a.bytes);
   }
 }
 
-export function exportRunbook(plan: Plan, at: Date = new Date(), outcome?: RunOutcome): ExportedRunbook {
+/** `runbookUrl`: the team's runbook page (setting xcpAdmin.runbook.url); none: the section is named without a link. */
+export function exportRunbook(plan: Plan, at: Date = new Date(), outcome?: RunOutcome, runbookUrl?: string): ExportedRunbook {
   const results = usedResults(plan);
   const steps: ExportedStep[] = [];
   const built = plan.refusal ? [] : plan.steps.map((step, i) => {
@@ -160,13 +183,15 @@ export function exportRunbook(plan: Plan, at: Date = new Date(), outcome?: RunOu
     steps.push(e);
     return { step, e, result };
   });
-  const section = runbookSection(plan.procedure);
+  const section = runbookSection(plan.procedure, runbookUrl);
   const p = (t: string) => markdownProse(t);
 
   // ---- Markdown ----
   const md: string[] = [];
   md.push(`# ${p(plan.title)} — ${p(plan.target.name)}`, '');
-  const procedure = section ? l10n.t('Procedure {0} of the runbook, {1}.', p(plan.procedure), `[${section.title}](${section.url})`) : l10n.t('Procedure {0}.', p(procedureName(plan.procedure)));
+  const procedure = section
+    ? l10n.t('Procedure {0} of the runbook, {1}.', p(plan.procedure), section.url ? `[${section.title}](${section.url})` : `*${section.title}*`)
+    : l10n.t('Procedure {0}.', p(procedureName(plan.procedure)));
   md.push(`${procedure} ${l10n.t('Exported by XCP Admin on {0}.', at.toISOString())}`, '');
   md.push(targetLine(plan.target.kind, p(plan.target.name), markdownCode(plan.target.uuid)), '');
   if (plan.summary) md.push(p(plan.summary), '');
@@ -174,6 +199,12 @@ export function exportRunbook(plan: Plan, at: Date = new Date(), outcome?: RunOu
   if (plan.facts.length) {
     md.push(`## ${l10n.t('What was checked')}`, '');
     for (const f of plan.facts) md.push(`- ${p(f)}`);
+    md.push('');
+  }
+  if (plan.guestScript && !plan.refusal) {
+    // Each line a code span (a VM name in it stays inert); the .sh file has it too, and the editor opens the .cmd itself.
+    md.push('## First, in the guest', '', `Run this as ${markdownCode(plan.guestScript.file)} in the guest, as Administrator; the steps below wait for its effect:`, '');
+    for (const l of plan.guestScript.text.split(/\r?\n/)) if (l) md.push(`- ${markdownCode(l)}`);
     md.push('');
   }
   if (plan.refusal) {
@@ -200,12 +231,16 @@ export function exportRunbook(plan: Plan, at: Date = new Date(), outcome?: RunOu
   const sh: string[] = [];
   sh.push('#!/bin/sh');
   sh.push(`# ${line(plan.title)} — ${plan.target.kind} ${line(plan.target.name)} (${line(plan.target.uuid)})`);
-  sh.push(`# ${section ? l10n.t('Procedure {0} of the runbook: {1}, {2}', line(plan.procedure), section.title, section.url) : l10n.t('Procedure {0}', line(procedureName(plan.procedure)))}`);
+  sh.push(`# ${section ? (section.url ? l10n.t('Procedure {0} of the runbook: {1}, {2}', line(plan.procedure), section.title, section.url) : l10n.t('Procedure {0} of the runbook: {1}', line(plan.procedure), section.title)) : l10n.t('Procedure {0}', line(procedureName(plan.procedure)))}`);
   sh.push(`# ${line(l10n.t('Exported by XCP Admin on {0}: the steps XCP Admin would run, in order. Review it first.', at.toISOString()))}`);
   sh.push(`# ${line(l10n.t('xe commands run on the pool master (or give xe -s/-u/-pw); shell steps go over SSH as root to each host.'))}`);
   sh.push('set -eu');
   sh.push(`fail() { printf '%s\\n' "$*" >&2; exit 1; }`);
   sh.push(`confirm() { printf '%s: ' "$1" >&2; read -r answer || answer=; [ -n "$answer" ] && [ "$answer" = "$2" ] || fail ${quote(line(l10n.t('not confirmed: stopped')))}; }`);
+  if (plan.guestScript && !plan.refusal) {
+    sh.push(`# ${line(l10n.t('First, in the guest: run this as {0}, as Administrator (the steps below wait for its effect):', plan.guestScript.file))}`);
+    for (const l of plan.guestScript.text.split(/\r?\n/)) if (l) sh.push(`#   ${line(l, 2000)}`);
+  }
   if (plan.refusal) {
     sh.push(`fail ${quote(l10n.t('refused: {0}', line(plan.refusal, 4000)))}`);
   } else {

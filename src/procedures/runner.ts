@@ -91,6 +91,8 @@ export interface RunOptions {
   readBackWithinMs?: number;
   /** The wire format the pool's XAPI calls travel in (the pre-flight serializes for it); both when not given. */
   wire?: TransportKind;
+  /** The team's runbook page (setting xcpAdmin.runbook.url) for the journal's runbook; none: no link. */
+  runbookUrl?: string;
 }
 
 const TAIL = 40;
@@ -249,9 +251,9 @@ async function diagnose(d: NonNullable<Step['onFailure']>, opts: RunOptions): Pr
 }
 
 /** The plan as a runbook for the journal; undefined when a value cannot go into one (the run says why on its own). */
-function runbookOf(plan: Plan, at: Date, outcome?: RunOutcome): ExportedRunbook | undefined {
+function runbookOf(plan: Plan, at: Date, outcome?: RunOutcome, runbookUrl?: string): ExportedRunbook | undefined {
   try {
-    return exportRunbook(plan, at, outcome);
+    return exportRunbook(plan, at, outcome, runbookUrl);
   } catch {
     return undefined;
   }
@@ -261,7 +263,7 @@ export async function runPlan(planned: Plan, opts: RunOptions): Promise<RunResul
   // Nothing runs unless every call and command of the plan can be sent as planned (preflight.ts).
   const plan = preflight(planned, opts.wire ? [opts.wire] : undefined);
   const started = new Date();
-  const exported = runbookOf(plan, started);
+  const exported = runbookOf(plan, started, undefined, opts.runbookUrl);
   const steps: JournalStep[] = plan.steps.map((s, i) => ({ id: s.id, title: s.title, status: 'not run' as StepStatus, ...(exported?.steps[i] ? { command: exported.steps[i].command } : {}) }));
   const { console: out } = opts;
   /** What each XAPI step returned, by step id (for later steps' LateArgs). */
@@ -269,7 +271,7 @@ export async function runPlan(planned: Plan, opts: RunOptions): Promise<RunResul
   const finish = async (status: RunStatus, message: string): Promise<RunResult> => {
     out.line('');
     out.line(`${status === 'done' ? '✔' : status === 'unknown' ? '⚠' : '✖'} ${procedureName(plan.procedure)} ${status === 'unknown' ? l10n.t('outcome unknown') : statusText(status)}: ${message}`, status === 'done' ? 'success' : status === 'unknown' ? 'warning' : 'failure');
-    const runbook = exported && runbookOf(plan, started, { status, message, steps });
+    const runbook = exported && runbookOf(plan, started, { status, message, steps }, opts.runbookUrl);
     await opts.journal?.append({ procedure: plan.procedure, title: plan.title, target: plan.target, started: started.toISOString(), ended: new Date().toISOString(), status, message, steps, ...(plan.journalExtra ? { extra: plan.journalExtra } : {}), ...(runbook ? { runbook: { markdown: runbook.markdown, script: runbook.script } } : {}) });
     return { status, steps, message };
   };

@@ -29,7 +29,7 @@ test('a dead host\'s VMs are declared halted from its context menu', { timeout: 
 
     const dialog = e2e.page.locator('.monaco-dialog-box');
     await dialog.waitFor({ timeout: T });
-    assert.match(await dialog.innerText(), new RegExp(`H6: .* ${name}`));
+    assert.match(await dialog.innerText(), new RegExp(`^Declare the VMs of a dead host halted — .*${name}`, 'm'), 'the Run dialog speaks plain words (no runbook code)');
     t.diagnostic(`screenshot: ${await e2e.screenshot('dead-host-plan')}`);
     await dialog.getByRole('button', { name: 'Run' }).click();
     // One confirmation per VM, each naming its VM (in the plan's order).

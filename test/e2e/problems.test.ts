@@ -69,7 +69,7 @@ test('Problems view: a dead host and a multipath alert, evidence in the tooltip,
     await e2e.contextMenu(dead!, /Run Fix/);
     const dialog = e2e.page.locator('.monaco-dialog-box');
     await dialog.waitFor({ timeout: T });
-    assert.match(await dialog.innerText(), new RegExp(`H6: .* ${victim.name_label}`));
+    assert.match(await dialog.innerText(), new RegExp(`^Declare the VMs of a dead host halted — .*${victim.name_label}`, 'm'));
     await dialog.getByRole('button', { name: 'Run' }).click();
     await e2e.confirmEach(victim.resident_VMs.filter((v) => !vms[v].is_control_domain).map((v) => vms[v].name_label), (n) => `Declare ${n} halted?`, T);
     await e2e.until(async () => /H6 done/.test(await e2e.terminalText()), 'H6 done in the terminal', T);

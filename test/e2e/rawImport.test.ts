@@ -13,9 +13,9 @@ test('S2 from the tree: the dd webview reaches 100% and shows the checksum verdi
     const { password, sha256: sha } = image;
     const { piet, storage } = await answerImport(e2e, image, 'legacy disk');
 
-    await modalButton(e2e, /S2: Import a raw disk image: create the target VDI/, 'Run');
+    await modalButton(e2e, /^Import a raw disk image: create the target VDI — /m, 'Run');
     await e2e.until(async () => /S2 done/.test(await e2e.terminalText()), 'the VDI is created', T);
-    await modalButton(e2e, /S2: Import a raw disk image: write the bytes/, 'Run');
+    await modalButton(e2e, /^Import a raw disk image: write the bytes/m, 'Run');
     // The writer (a Piet dom0) is contacted for the first time: its key is confirmed; then the write.
     let confirm = '';
     for (let i = 0; i < 6 && !confirm; i++) {
@@ -55,7 +55,7 @@ test('S2 from the tree: the dd webview reaches 100% and shows the checksum verdi
     await quickInput(e2e, /Memory \(MiB\)/, '512');
     await quickInput(e2e, /vCPUs/, undefined);
     await quickInput(e2e, /start it once made/, 'Make it and start it');
-    await modalButton(e2e, /S2: Make a VM with this disk/, 'Run');
+    await modalButton(e2e, /^Make a VM with this disk/m, 'Run');
     await e2e.until(async () => /S2 done: all 11 steps done/.test(await e2e.terminalText()), 'the VM is made and started', T);
     const vms = await x.allRecords<{ name_label: string; power_state: string; resident_on: string; PV_bootloader: string; is_a_template: boolean }>('VM');
     const vm = Object.values(vms).find((v) => v.name_label === 'legacy disk' && !v.is_a_template);

@@ -12,15 +12,15 @@ test('S2 dismissed at the write: the empty VDI just created is offered for remov
     const x = new XapiJson(e2e.pools.find((p) => p.name === 'Piet')!);
     const named = async () => Object.values(await x.allRecords<{ name_label: string }>('VDI')).filter((v) => v.name_label === 'abandoned disk').length;
     await answerImport(e2e, image, 'abandoned disk');
-    await modalButton(e2e, /S2: Import a raw disk image: create the target VDI/, 'Run');
+    await modalButton(e2e, /^Import a raw disk image: create the target VDI — /m, 'Run');
     await e2e.until(async () => (await named()) === 1 || undefined, 'the new VDI in XAPI', T);
 
     // The admin changes their mind at the write's confirmation.
-    await modalButton(e2e, /S2: Import a raw disk image: write the bytes/, 'Cancel');
+    await modalButton(e2e, /^Import a raw disk image: write the bytes/m, 'Cancel');
     const offer = await modalButton(e2e, /Nothing was written: abandoned disk, created for this import, is empty/, 'Destroy the VDI');
     assert.match(offer, /Destroy it now\?/);
     t.diagnostic(`screenshot: ${await e2e.screenshot('raw-import-abandoned-destroy-plan')}`);
-    await modalButton(e2e, /S2: Destroy the empty VDI/, 'Run');
+    await modalButton(e2e, /^Destroy the empty VDI/m, 'Run');
     await modalButton(e2e, /Destroy abandoned disk/, 'Yes, do it');
     await e2e.until(async () => (await named()) === 0 || undefined, 'the empty VDI gone from XAPI', T);
     await x.logout();

@@ -30,7 +30,7 @@ test('S4 from the tree: the resize grid completes with the new physical_size', {
       await dialog.waitFor({ state: 'hidden', timeout: T }).catch(() => undefined);
     };
     await press(/been grown on the storage array/, 'It was grown');
-    await press(/S4: Grow an FC SR online/, 'Run');
+    await press(/^Grow an FC SR online — /m, 'Run');
 
     const view = e2e.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     // First contact with each of the 5 dom0s asks about its host key; the grid fills in meanwhile.

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { Journal, JournalEntry } from '../../procedures/journal';
 import { exportRunbook } from '../../procedures/runbookExport';
 import { displayName } from '../../text/display';
+import { runbookUrl } from '../runbookUrl';
 import { PLAN_SCHEME, planFileName, type PlanDocuments } from './planDocuments';
 
 export interface PlanExportDeps {
@@ -46,7 +47,7 @@ export function registerPlanExport(deps: PlanExportDeps): vscode.Disposable[] {
         void vscode.window.showErrorMessage(vscode.l10n.t('Open a plan preview first (run a procedure from the tree), or export from the journal: "Export Runbook of a Journal Entry".'));
         return;
       }
-      await save(exportRunbook(plan), planFileName(plan));
+      await save(exportRunbook(plan, undefined, undefined, runbookUrl()), planFileName(plan));
     }),
     vscode.commands.registerCommand('xcpAdmin.journal.exportRunbook', async () => {
       const entries = (await deps.journal.entries()).filter((e) => e.runbook).reverse();

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { preview, type Plan } from '../../procedures/plan';
 import { displayName } from '../../text/display';
+import { runbookUrl } from '../runbookUrl';
 
 export const PLAN_SCHEME = 'xcp-admin-plan';
 
@@ -31,7 +32,7 @@ export class PlanDocuments implements vscode.TextDocumentContentProvider, vscode
   async show(plan: Plan): Promise<void> {
     const key = `${plan.procedure}|${plan.title}|${plan.target.kind}|${plan.target.uuid}`;
     const uri = vscode.Uri.from({ scheme: PLAN_SCHEME, path: `/${planFileName(plan)}.md`, query: encodeURIComponent(key) });
-    this.shown.set(uri.toString(), { plan, text: preview(plan) });
+    this.shown.set(uri.toString(), { plan, text: preview(plan, runbookUrl()) });
     this.changed.fire(uri);
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: false });

@@ -23,7 +23,7 @@ import { journalDocument } from '../../../src/procedures/journalDocument';
 import { LateArg, preview, type ByteSource, type ObjectRef, type Plan } from '../../../src/procedures/plan';
 import { preflight, preflightProblem } from '../../../src/procedures/preflight';
 import { exportRunbook } from '../../../src/procedures/runbookExport';
-import { RUNBOOK_URL } from '../../../src/procedures/runbookSections';
+import { DEFAULT_RUNBOOK_URL as RUNBOOK_URL } from '../../../src/procedures/runbookSections';
 import { execFileSync } from 'node:child_process';
 import { runPlan, type Executors } from '../../../src/procedures/runner';
 import { sshExecutors } from '../../../src/procedures/sshExecutor';
@@ -185,14 +185,14 @@ function scriptUnquoted(script: string): string {
 function checkExport(plan: Plan, where: string, stats: { exported: number }): void {
   let r: ReturnType<typeof exportRunbook>;
   try {
-    r = exportRunbook(plan);
+    r = exportRunbook(plan, undefined, undefined, RUNBOOK_URL);
   } catch (e) {
     // A value that cannot go into a command (a malformed uuid) refuses the export, as it refuses the run.
     assert.ok(preflightProblem(plan) !== undefined || plan.refusal !== undefined || /not a uuid|NUL|cannot/.test((e as Error).message), `${where}: the export threw ${(e as Error).message}`);
     return;
   }
   stats.exported++;
-  checkMarkdown(r.markdown, /^(# [^\n]*|## (What was checked|Steps|Refused)|### \d+\. .*)$/, `${where} exported Markdown`);
+  checkMarkdown(r.markdown, /^(# [^\n]*|## (What was checked|Steps|Refused|First, in the guest)|### \d+\. .*)$/, `${where} exported Markdown`);
   const free = scriptUnquoted(r.script);
   assert.doesNotMatch(free, UNSAFE, `${where}: a control character outside quotes in the script`);
   for (const v of NEVER_UNQUOTED) assert.ok(!free.includes(v), `${where}: ${JSON.stringify(v)} outside single quotes in the exported script`);
@@ -370,7 +370,7 @@ test('hostile corpus: every plan builder, preview, command, XAPI call, confirmat
       built++;
       stats.plans++;
       if (plan.refusal) stats.refused++;
-      checkMarkdown(preview(plan), /^(# [^\n]*|## (What was checked|Steps|Refused))$/, `${where} preview`);
+      checkMarkdown(preview(plan, RUNBOOK_URL), /^(# [^\n]*|## (What was checked|Steps|Refused))$/, `${where} preview`);
       assert.doesNotMatch(displayName(plan.target.name), UNSAFE);
       for (const step of plan.steps) {
         stats.steps++;
@@ -418,7 +418,17 @@ test('hostile corpus: every plan builder, preview, command, XAPI call, confirmat
     }
     assert.ok(built > 0, `${b.name} built no plan`);
   }
-  checkMarkdown(journalDocument(await journal.entries()), /^(# Procedure journal|## .*)$/, 'journal document');
+  // H3's Windows path on every running VM (its .cmd, with the VM's name, goes into the exported runbook).
+  let windows = 0;
+  for (const vm of model.all('VM').filter((v) => v.record.power_state === 'Running' && !v.record.is_control_domain)) {
+    const plan = planGuestTools(model, vm.ref, 'windows');
+    if (plan.refusal) continue;
+    windows++;
+    assert.ok(plan.guestScript, 'the Windows plan carries its .cmd');
+    checkExport(plan, `H3 windows ${vm.record.uuid}`, stats);
+  }
+  assert.ok(windows > 0, 'some hostile-named VM took the Windows path');
+  checkMarkdown(journalDocument(await journal.entries(), RUNBOOK_URL), /^(# Procedure journal|## .*)$/, 'journal document');
   for (const line of journalDocument(await journal.entries()).split('\n')) if (line.startsWith('## ')) assert.match(line, /^## \d{4}-\d\d-\d\dT/, 'each run heading starts with its date, never a name');
   for (const v of HOSTILE) checkTerminal(v, `hostile value ${JSON.stringify(v.slice(0, 30))}`);
   assert.ok(!existsSync(MARKER), 'no file was created by a name');

@@ -19,7 +19,7 @@ import { preview, type ByteSource, type Plan } from '../../../src/procedures/pla
 import { exportRunbook } from '../../../src/procedures/runbookExport';
 import { runPlan, type Executors } from '../../../src/procedures/runner';
 import { planVmPower } from '../../../src/procedures/vmPower';
-import { runbookSection } from '../../../src/procedures/runbookSections';
+import { DEFAULT_RUNBOOK_URL, runbookSection } from '../../../src/procedures/runbookSections';
 import { markdownProse } from '../../../src/text/display';
 import { english, useTranslator } from '../../../src/text/l10n';
 import type { LineKind } from '../../../src/text/terminal';
@@ -84,8 +84,12 @@ function dataOf(model: PoolModel, extra: readonly string[]): string[] {
   // The runbook's own section titles and addresses, XAPI's class names, session kinds and units.
   const out = new Set<string>([...extra, 'host', 'pool', 'SR', 'VDI', 'VM', 'slave-local', 'MiB', 'GiB', 'bytes', 'Halted', 'Running', 'Paused', 'Suspended']);
   for (const code of ['H2', 'H3', 'H4', 'H5', 'H6', 'S1', 'S2', 'S3', 'S4', 'S5']) {
-    const s = runbookSection(code);
-    if (s) out.add(`[${s.title}](${s.url})`).add(s.title).add(s.url);
+    for (const url of [undefined, DEFAULT_RUNBOOK_URL]) {
+      const s = runbookSection(code, url);
+      if (!s) continue;
+      out.add(s.title).add(`*${s.title}*`);
+      if (s.url) out.add(`[${s.title}](${s.url})`).add(s.url);
+    }
   }
   for (const cls of ['pool', 'host', 'SR', 'VDI', 'VM', 'PBD', 'network', 'VM_guest_metrics'] as const) {
     for (const { record } of model.all(cls)) {
