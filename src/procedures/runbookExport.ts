@@ -114,7 +114,7 @@ export function uploadLine(from: string, a: Extract<StepAction, { kind: 'upload'
   if (a.xe !== 'curl') return `${from} | xe vdi-import uuid=${uuid} filename=/dev/stdin format=raw`;
   const curl = `curl --silent --show-error --user root --upload-file - --header 'Transfer-Encoding:' --header 'Content-Length: ${a.bytes}' ` +
     `--output /dev/null --write-out '%{http_code}' 'http://127.0.0.1/import_raw_vdi?vdi=${uuid}&format=raw'`;
-  return `[ "$(${from} | ${curl})" = 200 ] || fail 'import_raw_vdi did not answer 200 (run this on the pool master; a redirect means the master does not see the SR: run it on the host that does)'`;
+  return `[ "$(${from} | ${curl})" = 200 ] || fail ${quote(line(l10n.t('import_raw_vdi did not answer 200 (run this on the pool master; a redirect means the master does not see the SR: run it on the host that does)')))}`;
 }
 
 /** A command that fails when the step's check does not hold, where the check can be read by a command. */
@@ -203,7 +203,7 @@ export function exportRunbook(plan: Plan, at: Date = new Date(), outcome?: RunOu
   }
   if (plan.guestScript && !plan.refusal) {
     // Each line a code span (a VM name in it stays inert); the .sh file has it too, and the editor opens the .cmd itself.
-    md.push('## First, in the guest', '', `Run this as ${markdownCode(plan.guestScript.file)} in the guest, as Administrator; the steps below wait for its effect:`, '');
+    md.push(`## ${l10n.t('First, in the guest')}`, '', l10n.t('Run this as {0} in the guest, as Administrator; the steps below wait for its effect:', markdownCode(plan.guestScript.file)), '');
     for (const l of plan.guestScript.text.split(/\r?\n/)) if (l) md.push(`- ${markdownCode(l)}`);
     md.push('');
   }
