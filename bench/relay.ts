@@ -2,9 +2,9 @@
 // by side in the same run:
 //   ours        the extension's relay (ssh2 streams through this process, SHA-256 of the stream)
 //   ours+feed   the same, with each progress report taken the way the dd panel's feed takes it in the
-//               editor (storageCommands' streamed() → ProgressPanel.post): a progress message per chunk,
-//               the panel's reducer on every message, its throttle (100 ms), and each message it lets
-//               through serialized as postMessage serializes it (JSON), plus the 1 s clock tick. Not
+//               editor (the runner's step progress → ProgressPanel.post): a progress message per chunk
+//               into the panel's throttle (100 ms), the panel's reducer on each message it lets through
+//               and that message serialized as postMessage serializes it (JSON), plus the 1 s clock. Not
 //               measured: the runner's own handling of the step's progress, VS Code's IPC to the webview
 //               and the webview's rendering (another process). The bench keeps a copy of that path
 //               (ProgressPanel needs vscode); keep it in step with src/webviews/progressPanel.ts.
@@ -106,14 +106,15 @@ async function main(): Promise<void> {
         posted++;
         serialized += JSON.stringify(m).length;
       };
-      const throttle = new Throttle<DdToView>(100, send);
-      const post = (m: DdToView) => {
+      const throttle = new Throttle<DdToView>(100, (m) => {
         state = reduceDd(state, m);
-        if (m.kind === 'progress') throttle.push(m);
-        else {
-          throttle.flush();
-          send(m);
-        }
+        send(m);
+      });
+      const post = (m: DdToView) => {
+        if (m.kind === 'progress') return throttle.push(m);
+        throttle.flush();
+        state = reduceDd(state, m);
+        send(m);
       };
       const t0 = process.hrtime.bigint();
       let clock: ReturnType<typeof setInterval> | undefined;

@@ -1,6 +1,8 @@
 // A webview panel that shows a long run live (the dd relay, the FC SR resize). The extension keeps
 // the view's state with the same reducer the view uses, so a hidden panel costs nothing and gets a
-// snapshot when shown again; fast updates (kind "progress") are throttled, the others go at once.
+// snapshot when shown again; fast updates (kind "progress") are throttled, the others go at once. A
+// progress update is reduced when the throttle lets it through, not as it comes: the state is what the
+// view has been sent, and a relay's thousands of chunk reports a second cost a store each.
 
 import * as vscode from 'vscode';
 import { nonce, webviewHtml } from './html';
@@ -48,7 +50,10 @@ export class ProgressPanel<S, M extends { kind: string }, F extends { kind: 'rea
       labels: opts.labels,
       lang: vscode.env.language,
     });
-    this.throttle = new Throttle<M>(opts.throttleMs ?? 100, (m) => this.send(m));
+    this.throttle = new Throttle<M>(opts.throttleMs ?? 100, (m) => {
+      this.state = opts.reduce(this.state, m);
+      this.send(m);
+    });
     this.subscriptions.push(
       webview.onDidReceiveMessage((raw: unknown) => {
         const m = opts.fromView(raw);
@@ -64,12 +69,10 @@ export class ProgressPanel<S, M extends { kind: string }, F extends { kind: 'rea
 
   post(msg: M): void {
     if (this.disposed) return;
+    if (msg.kind === 'progress') return this.throttle.push(msg);
+    this.throttle.flush(); // the last progress first, reduced and sent
     this.state = this.opts.reduce(this.state, msg);
-    if (msg.kind === 'progress') this.throttle.push(msg);
-    else {
-      this.throttle.flush();
-      this.send(msg);
-    }
+    this.send(msg);
   }
 
   private send(msg: M): void {
