@@ -40,6 +40,7 @@ import { keepsNode } from '../../../src/tree/filter';
 import { MODEL_CLASSES } from '../../../src/xapi/records';
 import { toXmlRpcParam } from '../../../src/xapi/xmlRpcTransport';
 import { XapiSession } from '../../../src/xapi/session';
+import { planBuilders } from '../../helpers/planBuilders';
 import { connectPool, control, poolNamed, startSimulator, until, type Simulator } from '../xapi/simulator';
 import { findingDetails, findingMarkdown } from '../../../src/health/describe';
 import { HealthMonitor } from '../../../src/health/monitor';
@@ -254,22 +255,6 @@ function checkTerminal(text: string, where: string): void {
 
 // ---- the builders, from the module exports ----
 
-type Builder = { name: string; fn: (...args: unknown[]) => Plan; params: string[] };
-
-function planBuilders(): Builder[] {
-  const dir = join(__dirname, '../../../src/procedures');
-  const out: Builder[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.js')).sort()) {
-    const mod = require(join(dir, file)) as Record<string, unknown>;
-    for (const [name, fn] of Object.entries(mod)) {
-      if (!/^plan[A-Z]/.test(name) || typeof fn !== 'function') continue;
-      const m = /^function\s*\w*\s*\(([^)]*)\)/.exec(fn.toString());
-      assert.ok(m, `${file}: ${name} is not a plain function`);
-      out.push({ name, fn: fn as Builder['fn'], params: m[1].split(',').map((p) => p.trim().split(/\s*=/)[0]).filter(Boolean) });
-    }
-  }
-  return out;
-}
 
 /** What to pass for each parameter name a builder has (a new name fails the test until it is added here). */
 function candidates(model: PoolModel, param: string, sample: { hosts: string[]; srs: string[]; vdis: string[]; vms: string[]; snapshots: string[] }): unknown[] {

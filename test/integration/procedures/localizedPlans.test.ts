@@ -23,6 +23,7 @@ import { DEFAULT_RUNBOOK_URL, runbookSection } from '../../../src/procedures/run
 import { markdownProse } from '../../../src/text/display';
 import { english, useTranslator } from '../../../src/text/l10n';
 import type { LineKind } from '../../../src/text/terminal';
+import { planBuilders } from '../../helpers/planBuilders';
 import { connectPool, startSimulator } from '../xapi/simulator';
 
 /**
@@ -111,22 +112,6 @@ function dataOf(model: PoolModel, extra: readonly string[]): string[] {
   return [...out].filter((d) => /\p{L}/u.test(d)).sort((a, b) => b.length - a.length);
 }
 
-type Builder = { name: string; fn: (...args: unknown[]) => Plan; params: string[] };
-
-function planBuilders(): Builder[] {
-  const dir = join(__dirname, '../../../src/procedures');
-  const out: Builder[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.js')).sort()) {
-    const mod = require(join(dir, file)) as Record<string, unknown>;
-    for (const [name, fn] of Object.entries(mod)) {
-      if (!/^plan[A-Z]/.test(name) || typeof fn !== 'function') continue;
-      const m = /^function\s*\w*\s*\(([^)]*)\)/.exec(fn.toString());
-      assert.ok(m, `${file}: ${name} is not a plain function`);
-      out.push({ name, fn: fn as Builder['fn'], params: m[1].split(',').map((p) => p.trim().split(/\s*=/)[0]).filter(Boolean) });
-    }
-  }
-  return out;
-}
 
 interface Sample { hosts: string[]; srs: string[]; vdis: string[]; vms: string[]; snapshots: string[] }
 
