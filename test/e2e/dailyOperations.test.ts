@@ -87,7 +87,7 @@ test('Enter Maintenance Mode… on a slave with VMs leaves it empty, disabled an
     const folder = await hostsFolder(e2e);
     const row = await e2e.until(() => e2e.childRow(folder, 'vms-gen-03'), 'vms-gen-03', T);
     await e2e.contextMenu(row, /Enter Maintenance Mode/);
-    await confirmDialog(e2e, /Maintenance: Enter maintenance mode — vms-gen-03/, 'Run');
+    await confirmDialog(e2e, /Enter maintenance mode — vms-gen-03\?/, 'Run');
     t.diagnostic(`screenshot: ${await e2e.screenshot('host-maintenance-plan')}`);
     const asked = await confirmDialog(e2e, /Disable vms-gen-03\?/, 'Yes, do it');
     assert.match(asked, /host vms-gen-03/, 'the confirmation names the host');
@@ -138,7 +138,7 @@ test('Take Snapshot… then Revert to Snapshot… from the tree: the snapshot sh
     t.diagnostic(`screenshot: ${await e2e.screenshot('vm-snapshot-taken')}`);
 
     await e2e.contextMenu(snapRow, /Revert to Snapshot/);
-    await confirmDialog(e2e, /VM snapshot: Revert a VM to a snapshot — jenkins-01/, 'Run');
+    await confirmDialog(e2e, /Revert a VM to a snapshot — jenkins-01\?/, 'Run');
     const asked = await confirmDialog(e2e, /Revert jenkins-01 to before upgrade\?/, 'Yes, do it');
     assert.match(asked, /jenkins-01 → snapshot before upgrade/, 'the confirmation names the VM and the snapshot');
     const [snapRef] = await x.call<string[]>('VM.get_snapshots', jenkins);
