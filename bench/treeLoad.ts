@@ -5,7 +5,7 @@
 //   plain-xmlrpc  the xmlrpc package's own client (methodCall of each get_all_records), no model
 //   floor-xml     raw HTTP POST of the same requests + a minimal tokenizer pass over the answers as text
 //   floor-bytes   the same tokenizer pass over the answers' bytes, never made one string (our decoder
-//                 reads the bytes since 0.10, so this is the floor it is held to as well: both printed)
+//                 reads the bytes too, so this is the floor it is held to as well: both printed)
 //   floor-json    raw HTTP POST of the same requests + JSON.parse
 // All variants fetch the classes in parallel from the simulator running in its own process (so its
 // serving time is not billed to the client's process; its answers are cached after the first, so the

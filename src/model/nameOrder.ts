@@ -14,9 +14,14 @@ function nameOf(e: Entry<XapiClass>): string {
   return (e.record as { name_label?: string }).name_label ?? '';
 }
 
+/** Natural order of two names: vms-gen-2 before vms-gen-10, case and accents aside. */
+export function compareNames(a: string, b: string): number {
+  return collator.compare(a, b);
+}
+
 /** Natural order of names; ties broken by ref so the order is stable and total. */
 export function byName<K extends XapiClass>(a: Entry<K>, b: Entry<K>): number {
-  return collator.compare(nameOf(a), nameOf(b)) || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0);
+  return compareNames(nameOf(a), nameOf(b)) || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0);
 }
 
 /** Shorter lists are sorted outright: the bookkeeping would cost more than it saves. */

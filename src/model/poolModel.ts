@@ -8,7 +8,7 @@
 import type { PoolRecords, XapiEvent } from '../xapi/eventWatcher';
 import { MODEL_CLASSES, NULL_REF, type RecordOf, type Ref, type XapiClass } from '../xapi/records';
 import { Emitter, type Disposable } from '../base/emitter';
-import { NameOrder, byName } from './nameOrder';
+import { NameOrder, byName, compareNames } from './nameOrder';
 
 export interface Entry<K extends XapiClass> {
   ref: Ref<K>;
@@ -76,8 +76,6 @@ function sameValue(x: unknown, y: unknown): boolean {
   for (const k of kx) if (!sameValue((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k])) return false;
   return true;
 }
-
-const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
 export class PoolModel {
   private readonly tables = new Map<XapiClass, Map<string, AnyRecord>>();
@@ -286,7 +284,7 @@ export class PoolModel {
   pbdsOf(sr: Ref<'SR'>): (Entry<'PBD'> & { host: Entry<'host'> | undefined })[] {
     return this.entries('PBD', this.pbdsBySr.get(sr))
       .map((e) => ({ ...e, host: this.entry('host', e.record.host) }))
-      .sort((a, b) => collator.compare(a.host?.record.name_label ?? '', b.host?.record.name_label ?? ''));
+      .sort((a, b) => compareNames(a.host?.record.name_label ?? '', b.host?.record.name_label ?? ''));
   }
 
   residentVms(host: Ref<'host'>): Entry<'VM'>[] {
